@@ -1,0 +1,272 @@
+"""Hyperplane arrangements: their cells inside a domain, and Zaslavsky's invariants.
+
+An arrangement is a finite list of affine forms ``f_i = b_i + a_i . x`` (rows ``(b, a_1, ..., a_n)``,
+constant first); its hyperplanes are ``{f_i = 0}``. Rows that differ by a nonzero factor are the same
+hyperplane (equal or opposite) and count once; rows with zero normal are not hyperplanes and never cut.
+
+A *cell* inside a full-dimensional domain D is a connected component of D minus the hyperplanes,
+i.e. a nonempty open set ``{x in int D : sign f_i(x) = s_i}``. Its sign vector ``s`` is reported per
+input row, in the row's own orientation (+1: the row is positive on the cell; a zero-normal row gets
+the sign of its constant). Each cell comes with an exact interior point and its irredundant closed
+H-representation.
+
+Zaslavsky (Stanley, *An introduction to hyperplane arrangements*, Thm 2.5): with the intersection
+poset L(A) (nonempty intersections of hyperplanes, ordered by reverse inclusion, bottom R^n) and its
+Möbius function mu, ``chi(t) = sum_x mu(x) t^dim(x)``; R^n has ``(-1)^n chi(-1)`` regions, of which
+``(-1)^rank chi(1)`` are relatively bounded (bounded modulo the lineality space, the directions along
+which every hyperplane is constant).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from geometry.errors import DimensionMismatchError
+from geometry.exact import (
+    AffineForm,
+    HomogeneousPoint,
+    affine_form,
+    cartesian,
+    hyperplane_key,
+    is_constant,
+    negate,
+    side,
+    value_times_denominator,
+)
+from geometry.lp import solve_strict
+from geometry.polyhedron import (
+    HPolyhedron,
+    from_forms,
+    is_bounded,
+    is_facet,
+    is_relatively_bounded,
+    require_full_dimensional,
+    whole_space,
+)
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Distinct hyperplanes of some rows: ``hyperplanes[k]`` is a canonical form (see
+    :func:`geometry.exact.hyperplane_key`); row i is ``orientation[i] * hyperplanes[index[i]]``, or
+    has zero normal (``index[i] is None``) and is the constant ``rows[i][0]``."""
+
+    dim: int
+    rows: tuple[AffineForm, ...]
+    hyperplanes: tuple[AffineForm, ...]
+    index: tuple[int | None, ...]
+    orientation: tuple[int, ...]
+
+
+def arrangement(rows: Iterable[Sequence[object]], dim: int | None = None) -> Arrangement:
+    """Read rows ``(b, a_1, ..., a_n)`` of exact numbers as an arrangement in R^n."""
+    forms = [affine_form(r[0], r[1:]) for r in rows]
+    if dim is None:
+        if not forms:
+            raise DimensionMismatchError("the dimension of an arrangement with no rows must be given")
+        dim = len(forms[0]) - 1
+    keys: dict[AffineForm, int] = {}
+    index, orientation = [], []
+    for i, f in enumerate(forms):
+        if len(f) != dim + 1:
+            raise DimensionMismatchError(f"row {i} has {len(f)} entries; rows in R^{dim} need {dim + 1}")
+        if is_constant(f):
+            index.append(None)
+            orientation.append(1)
+            continue
+        key, sign = hyperplane_key(f)
+        index.append(keys.setdefault(key, len(keys)))
+        orientation.append(sign)
+    return Arrangement(dim, tuple(forms), tuple(keys), tuple(index), tuple(orientation))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A full-dimensional cell: signs per input row, an exact interior point, irredundant facets."""
+
+    signs: tuple[int, ...]
+    point: tuple[Fraction, ...]
+    polyhedron: HPolyhedron
+
+    def is_bounded(self) -> bool:
+        return is_bounded(self.polyhedron)
+
+    def is_relatively_bounded(self) -> bool:
+        return is_relatively_bounded(self.polyhedron)
+
+
+def cells(
+    rows: Iterable[Sequence[object]] | Arrangement,
+    domain: HPolyhedron | None = None,
+    *,
+    exact: bool = False,
+) -> list[Cell]:
+    """All cells of the arrangement inside ``domain`` (default R^n), sorted by sign vector.
+
+    Incremental refinement: each cell carries an exact interior point p; a hyperplane h with
+    ``h(p) = s != 0`` cuts the cell exactly when the cell meets ``{s h < 0}`` in an open set, decided
+    by one certified LP (:func:`geometry.lp.solve_strict`); when ``h(p) = 0`` it cuts. Facets: a
+    hyperplane is a facet of a cell exactly when flipping that one sign gives another cell (the segment
+    between their interior points crosses no other hyperplane); a domain form is tested by LP.
+    ``exact=True`` solves every LP in rational arithmetic; the cells are the same.
+    """
+    A = rows if isinstance(rows, Arrangement) else arrangement(rows, None if domain is None else domain.dim)
+    domain = whole_space(A.dim) if domain is None else domain
+    if domain.dim != A.dim:
+        raise DimensionMismatchError(f"arrangement in R^{A.dim}, domain in R^{domain.dim}")
+    start = require_full_dimensional(domain)
+    pieces = _refine(A, list(domain.forms), start, exact)
+    by_signs = {signs: (forms, point) for signs, forms, point in pieces}
+    result = []
+    for signs, (forms, point) in sorted(by_signs.items()):
+        facet_forms = [f for f in domain.forms if is_facet(forms, f, A.dim, exact=exact)]
+        for k, h in enumerate(A.hyperplanes):
+            flipped = signs[:k] + (-signs[k],) + signs[k + 1:]
+            if flipped in by_signs:
+                facet_forms.append(h if signs[k] > 0 else negate(h))
+        result.append(Cell(_row_signs(A, signs), cartesian(point), from_forms(facet_forms, A.dim)))
+    return result
+
+
+def _refine(A: Arrangement, domain_forms: list[AffineForm], start: HomogeneousPoint, exact: bool):
+    """(signs per distinct hyperplane, defining forms, interior point) of every cell."""
+    pieces: list[tuple[tuple[int, ...], list[AffineForm], HomogeneousPoint]] = [((), domain_forms, start)]
+    for h in A.hyperplanes:
+        refined = []
+        for signs, forms, point in pieces:
+            s = side(h, point)
+            if s != 0:
+                other = solve_strict([*forms, negate(h) if s > 0 else h], A.dim, exact=exact).point
+                if other is None:
+                    refined.append(((*signs, s), forms, point))
+                    continue
+                pieces_here = {s: point, -s: other}
+            else:
+                pieces_here = {
+                    t: solve_strict([*forms, h if t > 0 else negate(h)], A.dim, exact=exact).point for t in (1, -1)
+                }
+            for t, p in pieces_here.items():
+                refined.append(((*signs, t), [*forms, h if t > 0 else negate(h)], p))
+        pieces = refined
+    return pieces
+
+
+def _row_signs(A: Arrangement, signs: tuple[int, ...]) -> tuple[int, ...]:
+    out = []
+    for row, k, o in zip(A.rows, A.index, A.orientation):
+        out.append((row[0] > 0) - (row[0] < 0) if k is None else o * signs[k])
+    return tuple(out)
+
+
+def count_cells(rows: Iterable[Sequence[object]] | Arrangement, domain: HPolyhedron | None = None,
+                *, exact: bool = False) -> int:
+    """The number of cells inside ``domain`` (default R^n), by enumeration."""
+    A = rows if isinstance(rows, Arrangement) else arrangement(rows, None if domain is None else domain.dim)
+    domain = whole_space(A.dim) if domain is None else domain
+    if domain.dim != A.dim:
+        raise DimensionMismatchError(f"arrangement in R^{A.dim}, domain in R^{domain.dim}")
+    return len(_refine(A, list(domain.forms), require_full_dimensional(domain), exact))
+
+
+# --- Zaslavsky: the intersection poset and the characteristic polynomial -----------------------------
+
+@dataclass(frozen=True)
+class Flat:
+    """A nonempty intersection of hyperplanes: the hyperplanes containing it (a closed set of indices),
+    its codimension, and its Möbius value mu(R^n, flat)."""
+
+    hyperplanes: frozenset[int]
+    rank: int
+    mobius: int
+
+
+def intersection_poset(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> list[Flat]:
+    """Every flat of L(A), rank by rank, with its Möbius value.
+
+    A flat is carried as an integer homogeneous point on it and an integer basis of its directions;
+    intersecting with a hyperplane is fraction-free elimination, so every test is exact integer
+    arithmetic. ``mu(R^n) = 1`` and ``mu(x) = -sum of mu(y)`` over the flats y strictly containing x.
+    """
+    A = rows if isinstance(rows, Arrangement) else arrangement(rows, dim)
+    n, H = A.dim, A.hyperplanes
+    whole = ((1,) + (0,) * n, [tuple(int(i == j) for j in range(n)) for i in range(n)])
+    levels: list[dict[frozenset[int], tuple]] = [{frozenset(): whole}]
+    while levels[-1]:
+        nxt: dict[frozenset[int], tuple] = {}
+        for key, flat in levels[-1].items():
+            covered = set(key)
+            for i, h in enumerate(H):
+                if i in covered:
+                    continue
+                meet = _meet(flat, h)
+                if meet is None:
+                    covered.add(i)
+                    continue
+                closure = frozenset(j for j, g in enumerate(H) if _contains(meet, g))
+                covered |= closure
+                nxt.setdefault(closure, meet)
+        levels.append(nxt)
+    mobius: dict[frozenset[int], int] = {}
+    flats: list[Flat] = []
+    below: list[frozenset[int]] = []
+    for rank, level in enumerate(levels[:-1]):
+        for key in level:
+            mobius[key] = 1 if rank == 0 else -sum(mobius[y] for y in below if y < key)
+            flats.append(Flat(key, rank, mobius[key]))
+        below.extend(level)
+    return flats
+
+
+def _meet(flat, h: AffineForm):
+    """The flat intersected with ``{h = 0}``: None when parallel or containing (h adds nothing)."""
+    point, directions = flat
+    slopes = [sum(a * d for a, d in zip(h[1:], direction)) for direction in directions]
+    pivots = [k for k, s in enumerate(slopes) if s]
+    if not pivots:
+        return None
+    k = min(pivots, key=lambda j: abs(slopes[j]))
+    alpha, pivot = slopes[k], directions[k]
+    value = value_times_denominator(h, point)
+    new_point = [alpha * point[0]] + [alpha * x - value * d for x, d in zip(point[1:], pivot)]
+    new_directions = []
+    for j, direction in enumerate(directions):
+        if j != k:
+            new_directions.append(_primitive([alpha * d - slopes[j] * p for d, p in zip(direction, pivot)]))
+    return _primitive(new_point, positive_first=True), new_directions
+
+
+def _contains(flat, h: AffineForm) -> bool:
+    point, directions = flat
+    return value_times_denominator(h, point) == 0 and all(
+        sum(a * d for a, d in zip(h[1:], direction)) == 0 for direction in directions)
+
+
+def _primitive(values: list[int], positive_first: bool = False) -> tuple[int, ...]:
+    g = math.gcd(*values)
+    if positive_first and values[0] < 0:
+        g = -g
+    return tuple(v // g for v in values) if g not in (0, 1) else tuple(values)
+
+
+T = sympy.Symbol("t")
+
+
+def characteristic_polynomial(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> sympy.Poly:
+    """``chi_A(t) = sum over flats x of mu(x) t^dim(x)``, exactly, as a sympy polynomial in t."""
+    A = rows if isinstance(rows, Arrangement) else arrangement(rows, dim)
+    coefficients = [0] * (A.dim + 1)
+    for flat in intersection_poset(A):
+        coefficients[A.dim - flat.rank] += flat.mobius
+    return sympy.Poly(list(reversed(coefficients)), T, domain=sympy.ZZ)
+
+
+def zaslavsky_counts(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> tuple[int, int]:
+    """``(regions, relatively bounded regions) = ((-1)^n chi(-1), (-1)^rank chi(1))``."""
+    A = rows if isinstance(rows, Arrangement) else arrangement(rows, dim)
+    chi = characteristic_polynomial(A)
+    rank = A.dim - min(m for m, in chi.monoms() if m is not None) if not chi.is_zero else 0
+    return int((-1) ** A.dim * chi.eval(-1)), int((-1) ** rank * chi.eval(1))

@@ -1,0 +1,144 @@
+"""Exact numbers, affine forms and sign predicates.
+
+Conventions (stated once, used everywhere in geometry/):
+
+* A number given to the library is taken exactly: a float is its exact binary rational, ``int``,
+  ``fractions.Fraction``, ``"p/q"`` or decimal strings and sympy ``Rational`` are taken as they are.
+  NaN and infinities are rejected.
+* An affine form in n variables is a tuple of n + 1 Python ints ``(b, a_1, ..., a_n)``, constant
+  first (as in cdd and Sage), with value ``f(x) = b + a . x``. Forms are kept *primitive*: the gcd of
+  the entries is 1. Scaling by a positive number keeps the halfspace ``{f >= 0}``; so
+  :func:`affine_form` scales by a positive factor only, and two forms define the same halfspace
+  exactly when they are equal tuples.
+* A hyperplane ``{f = 0}`` is keyed by :func:`hyperplane_key`: the primitive form whose first nonzero
+  normal coefficient is positive, together with the sign (+1 or -1) that recovers the given
+  orientation. Equal and opposite hyperplanes get equal keys.
+* An exact rational point is carried in homogeneous integer coordinates ``(d, X_1, ..., X_n)`` with
+  ``d > 0``, meaning ``x = X / d``: the sign of ``f`` at it is the sign of ``b d + a . X``, an integer,
+  so every side predicate is exact integer arithmetic with no gcds and no fractions.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from geometry.errors import NonFiniteError, NotANumberError
+
+AffineForm = tuple[int, ...]
+HomogeneousPoint = tuple[int, ...]
+
+
+def rational(value: object) -> Fraction:
+    """The exact rational number ``value`` denotes (floats exactly, strings as ``p/q`` or decimals)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise NotANumberError(f"{value!r} is a boolean, not a number")
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Rational):
+        as_float = float(value)
+        if not math.isfinite(as_float):
+            raise NonFiniteError(f"coefficient {value!r} is not finite")
+        return Fraction(as_float)
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+            raise NonFiniteError(f"coefficient {value!r} is not finite")
+        try:
+            return Fraction(text)
+        except (ValueError, ZeroDivisionError) as exc:
+            raise NotANumberError(f"cannot read {value!r} as a rational number") from exc
+    numerator = getattr(value, "p", None), getattr(value, "q", None)  # sympy Rational, flint fmpq
+    if isinstance(numerator[0], numbers.Integral) and isinstance(numerator[1], numbers.Integral):
+        return Fraction(int(numerator[0]), int(numerator[1]))
+    if hasattr(value, "is_Rational"):  # other sympy numbers: only exact rationals are accepted
+        raise NotANumberError(f"{value!r} is not a rational number")
+    try:
+        as_float = float(value)  # numpy scalars and other real-like objects
+    except (TypeError, ValueError) as exc:
+        raise NotANumberError(f"cannot read {value!r} as a rational number") from exc
+    return rational(as_float)
+
+
+def rationals(values: Iterable[object]) -> tuple[Fraction, ...]:
+    """:func:`rational` applied to each entry."""
+    return tuple(rational(v) for v in values)
+
+
+def primitive(values: Sequence[Fraction | int]) -> tuple[int, ...]:
+    """The primitive integer vector that is a positive multiple of ``values`` (zero stays zero)."""
+    fractions = [v if isinstance(v, Fraction) else Fraction(v) for v in values]
+    denominator = math.lcm(*(f.denominator for f in fractions)) if fractions else 1
+    integers = [int(f * denominator) for f in fractions]
+    divisor = math.gcd(*integers)
+    if divisor > 1:
+        integers = [v // divisor for v in integers]
+    return tuple(integers)
+
+
+def affine_form(constant: object, normal: Iterable[object]) -> AffineForm:
+    """The primitive integer form ``(b, a_1, ..., a_n)`` of ``constant + normal . x`` (positive scaling)."""
+    return primitive((rational(constant), *rationals(normal)))
+
+
+def is_constant(form: AffineForm) -> bool:
+    """True when the form's normal is zero, so it has one value everywhere."""
+    return not any(form[1:])
+
+
+def negate(form: AffineForm) -> AffineForm:
+    """The form ``-f``: same hyperplane, opposite halfspace."""
+    return tuple(-v for v in form)
+
+
+def hyperplane_key(form: AffineForm) -> tuple[AffineForm, int]:
+    """``(key, orientation)``: the canonical form of ``{f = 0}`` and the sign with ``f = orientation * key``.
+
+    The key has its first nonzero normal coefficient positive. Forms with zero normal are not
+    hyperplanes; their key is the form itself with orientation +1.
+    """
+    for coefficient in form[1:]:
+        if coefficient:
+            return (form, 1) if coefficient > 0 else (negate(form), -1)
+    return form, 1
+
+
+def homogeneous(point: Iterable[object]) -> HomogeneousPoint:
+    """Homogeneous integer coordinates ``(d, X_1, ..., X_n)``, ``d > 0``, of an exact rational point."""
+    coordinates = rationals(point)
+    denominator = math.lcm(*(c.denominator for c in coordinates)) if coordinates else 1
+    return (denominator, *(int(c * denominator) for c in coordinates))
+
+
+def homogeneous_from_floats(point: Iterable[float]) -> HomogeneousPoint:
+    """Homogeneous coordinates of the exact binary rationals of finite floats (a power-of-two denominator)."""
+    ratios = [float(c).as_integer_ratio() for c in point]
+    denominator = max((q for _, q in ratios), default=1)
+    return (denominator, *(p * (denominator // q) for p, q in ratios))
+
+
+def cartesian(point: HomogeneousPoint) -> tuple[Fraction, ...]:
+    """The rational coordinates ``X / d`` of a homogeneous point."""
+    d = point[0]
+    return tuple(Fraction(x, d) for x in point[1:])
+
+
+def value_times_denominator(form: AffineForm, point: HomogeneousPoint) -> int:
+    """``d * f(X / d)``, an integer with the sign of ``f`` at the point."""
+    return sum(c * x for c, x in zip(form, point))
+
+
+def side(form: AffineForm, point: HomogeneousPoint) -> int:
+    """The sign (-1, 0 or +1) of the affine form at the point, exactly."""
+    value = value_times_denominator(form, point)
+    return (value > 0) - (value < 0)
+
+
+def is_strictly_inside(forms: Iterable[AffineForm], point: HomogeneousPoint) -> bool:
+    """True when every form is strictly positive at the point."""
+    return all(value_times_denominator(f, point) > 0 for f in forms)

@@ -1,0 +1,166 @@
+"""Small linear programs with exact answers: is ``{x : f_i(x) > 0 for all i}`` nonempty?
+
+Every answer carries an exact certificate that is checked before it is returned:
+
+* nonempty: a rational point ``p`` with ``f_i(p) > 0`` for every form (integer arithmetic);
+* empty: a Farkas vector ``y >= 0``, ``y != 0``, with ``sum y_i a_i = 0`` and ``sum y_i b_i <= 0``.
+  Then ``sum y_i f_i(x) = sum y_i b_i <= 0`` for every x, so the forms cannot all be positive
+  (Motzkin's transposition theorem: one of the two certificates always exists).
+
+Both come from the LP  ``max t  s.t.  f_i(x) - w_i t >= 0,  t <= 1``  with integer weights
+``w_i = |a_i|_1`` (so exact and float programs are the same program): the optimum is positive exactly
+when the strict system is feasible, and at an optimum ``t* <= 0`` the row duals are a Farkas vector.
+
+The filtered path solves the LP in floats with cdd (microseconds), then tries to turn the float answer
+into a certificate: the float optimum is an exact binary rational point to check, and the support of
+the float dual gives a small linear system whose exact solution is checked as a Farkas vector. Only
+when neither checks is the LP solved again in exact rational arithmetic (``cdd.gmp``). No tolerance
+decides anything: a float result is only ever a candidate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from collections.abc import Sequence
+
+import cdd
+import cdd.gmp
+import flint
+
+from geometry.errors import CertificateError
+from geometry.exact import (
+    AffineForm,
+    HomogeneousPoint,
+    homogeneous,
+    homogeneous_from_floats,
+    is_constant,
+    is_strictly_inside,
+)
+
+
+@dataclass(frozen=True)
+class StrictFeasibility:
+    """Outcome of :func:`solve_strict`: exactly one of ``point`` and ``farkas`` is set, and it checks."""
+
+    point: HomogeneousPoint | None
+    farkas: tuple[Fraction, ...] | None
+    exact_solve: bool  # True when the exact LP was needed
+
+    @property
+    def feasible(self) -> bool:
+        return self.point is not None
+
+
+def is_farkas_certificate(forms: Sequence[AffineForm], y: Sequence[Fraction | int]) -> bool:
+    """Check exactly that ``y`` proves ``{f_i > 0 for all i}`` empty (see the module docstring)."""
+    if len(y) != len(forms) or any(v < 0 for v in y) or not any(y):
+        return False
+    width = len(forms[0]) if forms else 0
+    combined = [sum(yi * f[j] for yi, f in zip(y, forms) if yi) for j in range(width)]
+    return all(c == 0 for c in combined[1:]) and combined[0] <= 0
+
+
+def solve_strict(forms: Sequence[AffineForm], dim: int, *, exact: bool = False) -> StrictFeasibility:
+    """Decide exactly whether some point makes every form strictly positive.
+
+    ``exact=True`` skips the float solve (the exact path); the answer is the same either way.
+    """
+    forms = list(forms)
+    for i, f in enumerate(forms):
+        if is_constant(f) and f[0] <= 0:
+            return StrictFeasibility(None, _unit(len(forms), i), False)
+    active = [i for i, f in enumerate(forms) if not is_constant(f)]
+    if not active:
+        return StrictFeasibility((1,) + (0,) * dim, None, False)
+    rows = [forms[i] for i in active]
+    array = _chebyshev_lp(rows, dim)
+    if not exact:
+        candidate = _float_attempt(rows, dim, array)
+        if candidate is not None:
+            return _lift(candidate, active, len(forms), exact_solve=False)
+    return _lift(_exact_solve(rows, dim, array), active, len(forms), exact_solve=True)
+
+
+def _unit(length: int, index: int) -> tuple[Fraction, ...]:
+    return tuple(Fraction(int(i == index)) for i in range(length))
+
+
+def _lift(answer, active: list[int], length: int, *, exact_solve: bool) -> StrictFeasibility:
+    """Re-index a Farkas vector on the nonconstant rows to all rows."""
+    kind, value = answer
+    if kind == "point":
+        return StrictFeasibility(value, None, exact_solve)
+    y = [Fraction(0)] * length
+    for i, v in zip(active, value):
+        y[i] = v
+    return StrictFeasibility(None, tuple(y), exact_solve)
+
+
+def _chebyshev_lp(rows: list[AffineForm], dim: int) -> list[list[int]]:
+    """cdd array of ``max t: f_i(x) - |a_i|_1 t >= 0, 1 - t >= 0`` in the variables (x, t)."""
+    array = [[*f, -sum(abs(a) for a in f[1:])] for f in rows]
+    array.append([1] + [0] * dim + [-1])
+    array.append([0] + [0] * dim + [1])
+    return array
+
+
+def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
+    try:
+        lp = cdd.linprog_from_array([[float(v) for v in r] for r in array], cdd.LPObjType.MAX)
+    except OverflowError:
+        return None
+    cdd.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:
+        return None
+    if lp.obj_value > 0:
+        point = homogeneous_from_floats(lp.primal_solution[:dim])
+        if is_strictly_inside(rows, point):
+            return "point", point
+        return None
+    support = [i for i, v in lp.dual_solution if v > 0]
+    if not support or max(support) >= len(rows):
+        return None
+    y = _farkas_on_support(rows, dim, support)
+    if y is not None and is_farkas_certificate(rows, y):
+        return "farkas", y
+    return None
+
+
+def _farkas_on_support(rows: list[AffineForm], dim: int, support: list[int]):
+    """The unique y on ``support`` with ``sum y_i a_i = 0`` and ``sum y_i |a_i|_1 = 1``, if unique."""
+    k = len(support)
+    entries = []
+    for j in range(1, dim + 1):
+        entries.extend(rows[i][j] for i in support)
+        entries.append(0)
+    entries.extend(sum(abs(a) for a in rows[i][1:]) for i in support)
+    entries.append(1)
+    reduced, rank = flint.fmpq_mat(dim + 1, k + 1, entries).rref()
+    if rank != k or any(reduced[r, k] != 0 for r in range(rank, dim + 1)):
+        return None
+    if any(reduced[r, r] != 1 for r in range(k)):  # pivots must sit in the first k columns
+        return None
+    y = [Fraction(0)] * len(rows)
+    for r, i in enumerate(support):
+        value = reduced[r, k]
+        y[i] = Fraction(int(value.p), int(value.q))
+    return y
+
+
+def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):
+    lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:
+        raise CertificateError(f"exact LP ended with status {lp.status!r}; it is always feasible and bounded")
+    if lp.obj_value > 0:
+        point = homogeneous(lp.primal_solution[:dim])
+        if not is_strictly_inside(rows, point):
+            raise CertificateError("exact LP optimum is not strictly inside its constraints")
+        return "point", point
+    y = [Fraction(0)] * len(rows)
+    for i, v in lp.dual_solution:
+        if i < len(rows):
+            y[i] = Fraction(v)
+    if not is_farkas_certificate(rows, y):
+        raise CertificateError("exact LP dual is not a Farkas certificate")
+    return "farkas", tuple(y)

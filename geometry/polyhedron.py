@@ -1,0 +1,321 @@
+"""Convex polyhedra in H-representation, exact.
+
+An :class:`HPolyhedron` of dimension n is ``P = {x in R^n : f(x) >= 0 for every form f}`` (closed
+halfspaces; forms as in :mod:`geometry.exact`). It may be unbounded, lower-dimensional or empty; the
+empty set of forms is all of R^n. Its forms are canonical: primitive, duplicates removed, constant
+forms that always hold dropped, sorted; so equal tuples mean equal representations.
+
+Its interior is ``{x : f(x) > 0 for every form}`` when P is full-dimensional (a nonconstant form that
+vanishes at a point has points of both signs nearby). The V-representation (Minkowski–Weyl) is
+``P = conv(vertices) + cone(rays) + span(lines)``, computed exactly by ``cdd.gmp``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import cdd
+import cdd.gmp
+import flint
+
+from geometry.errors import DimensionMismatchError, EmptyDomainError, UnboundedError
+from geometry.exact import (
+    AffineForm,
+    HomogeneousPoint,
+    affine_form,
+    cartesian,
+    homogeneous,
+    homogeneous_from_floats,
+    is_constant,
+    negate,
+    value_times_denominator,
+)
+from geometry.lp import solve_strict
+
+_INFEASIBLE_CONSTANT = -1
+
+
+@dataclass(frozen=True)
+class HPolyhedron:
+    """``{x in R^dim : f(x) >= 0 for f in forms}`` with canonical integer forms."""
+
+    dim: int
+    forms: tuple[AffineForm, ...]
+
+    def __post_init__(self) -> None:
+        for f in self.forms:
+            if len(f) != self.dim + 1:
+                raise DimensionMismatchError(
+                    f"a form of a polyhedron in R^{self.dim} needs {self.dim + 1} entries, got {len(f)}")
+
+
+def polyhedron(rows: Iterable[Sequence[object]], dim: int | None = None) -> HPolyhedron:
+    """``{x : b + a . x >= 0 for each row (b, a_1, ..., a_n)}``, rows of exact numbers, canonicalised."""
+    forms = [affine_form(row[0], row[1:]) for row in rows]
+    if dim is None:
+        if not forms:
+            raise DimensionMismatchError("the dimension of a polyhedron with no rows must be given")
+        dim = len(forms[0]) - 1
+    return from_forms(forms, dim)
+
+
+def from_forms(forms: Iterable[AffineForm], dim: int) -> HPolyhedron:
+    """The polyhedron of already primitive forms, canonicalised (see the module docstring)."""
+    kept = set()
+    for f in forms:
+        if len(f) != dim + 1:
+            raise DimensionMismatchError(f"a form in R^{dim} needs {dim + 1} entries, got {len(f)}")
+        if is_constant(f):
+            if f[0] >= 0:
+                continue
+            return HPolyhedron(dim, ((_INFEASIBLE_CONSTANT,) + (0,) * dim,))
+        kept.add(f)
+    return HPolyhedron(dim, tuple(sorted(kept)))
+
+
+def whole_space(dim: int) -> HPolyhedron:
+    """R^dim (no forms)."""
+    return HPolyhedron(dim, ())
+
+
+def box(lower: Sequence[object], upper: Sequence[object]) -> HPolyhedron:
+    """The box ``prod [lower_i, upper_i]``."""
+    if len(lower) != len(upper):
+        raise DimensionMismatchError(f"box bounds have lengths {len(lower)} and {len(upper)}")
+    dim = len(lower)
+    rows = []
+    for i, (lo, hi) in enumerate(zip(lower, upper)):
+        unit = [0] * dim
+        unit[i] = 1
+        rows.append(affine_form(-_as_fraction(lo), unit))
+        rows.append(affine_form(_as_fraction(hi), [-u for u in unit]))
+    return from_forms(rows, dim)
+
+
+def _as_fraction(value: object) -> Fraction:
+    from geometry.exact import rational
+    return rational(value)
+
+
+def intersect(P: HPolyhedron, forms: Iterable[AffineForm]) -> HPolyhedron:
+    """``P`` intersected with the halfspaces ``{f >= 0}``."""
+    return from_forms([*P.forms, *forms], P.dim)
+
+
+def contains(P: HPolyhedron, point: Sequence[object]) -> bool:
+    """True when the point (exact rationals) satisfies every form of P."""
+    _check_point(P, point)
+    h = homogeneous(point)
+    return all(value_times_denominator(f, h) >= 0 for f in P.forms)
+
+
+def contains_in_interior(P: HPolyhedron, point: Sequence[object]) -> bool:
+    """True when every form of P is strictly positive at the point."""
+    _check_point(P, point)
+    h = homogeneous(point)
+    return all(value_times_denominator(f, h) > 0 for f in P.forms)
+
+
+def _check_point(P: HPolyhedron, point: Sequence[object]) -> None:
+    if len(point) != P.dim:
+        raise DimensionMismatchError(f"a point of R^{P.dim} needs {P.dim} coordinates, got {len(point)}")
+
+
+def interior_point(P: HPolyhedron, *, exact: bool = False) -> tuple[Fraction, ...] | None:
+    """An exact rational point strictly inside P, or None when P is not full-dimensional."""
+    answer = solve_strict(P.forms, P.dim, exact=exact)
+    return cartesian(answer.point) if answer.feasible else None
+
+
+def interior_point_homogeneous(P: HPolyhedron, *, exact: bool = False) -> HomogeneousPoint | None:
+    """:func:`interior_point` in homogeneous integer coordinates."""
+    return solve_strict(P.forms, P.dim, exact=exact).point
+
+
+def emptiness_certificate(P: HPolyhedron, *, exact: bool = False) -> tuple[Fraction, ...] | None:
+    """A Farkas vector proving P has no interior point (see :mod:`geometry.lp`), or None if it has one."""
+    return solve_strict(P.forms, P.dim, exact=exact).farkas
+
+
+def is_full_dimensional(P: HPolyhedron, *, exact: bool = False) -> bool:
+    """True when P has an interior point in R^dim."""
+    return solve_strict(P.forms, P.dim, exact=exact).feasible
+
+
+def is_empty(P: HPolyhedron) -> bool:
+    """True when no point satisfies the (non-strict) forms; decided by an exact LP."""
+    if not P.forms:
+        return False
+    array = [list(f) for f in P.forms] + [[0] * (P.dim + 1)]
+    lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
+    cdd.gmp.linprog_solve(lp)
+    return lp.status == cdd.LPStatusType.INCONSISTENT
+
+
+def require_full_dimensional(P: HPolyhedron, what: str = "domain") -> tuple[int, ...]:
+    """An interior point of P in homogeneous coordinates, or EmptyDomainError naming the defect."""
+    point = interior_point_homogeneous(P)
+    if point is None:
+        state = "empty" if is_empty(P) else "lower-dimensional (it has no interior point)"
+        raise EmptyDomainError(f"the {what} in R^{P.dim} is {state}")
+    return point
+
+
+def facets(P: HPolyhedron, *, exact: bool = False) -> tuple[AffineForm, ...]:
+    """The irredundant forms of a full-dimensional P: those whose removal changes the set.
+
+    A form f is a facet exactly when some point has ``g > 0`` for the other forms g and ``f < 0``.
+    """
+    require_full_dimensional(P, "polyhedron")
+    return tuple(f for f in P.forms if is_facet(P.forms, f, P.dim, exact=exact))
+
+
+def is_facet(forms: Sequence[AffineForm], form: AffineForm, dim: int, *, exact: bool = False) -> bool:
+    """True when ``form`` is irredundant among ``forms`` (a full-dimensional system of distinct forms)."""
+    others = [g for g in forms if g != form]
+    return solve_strict([*others, negate(form)], dim, exact=exact).feasible
+
+
+@dataclass(frozen=True)
+class Generators:
+    """``conv(vertices) + cone(rays) + span(lines)``; rays and lines are primitive integer vectors."""
+
+    vertices: tuple[tuple[Fraction, ...], ...]
+    rays: tuple[tuple[int, ...], ...]
+    lines: tuple[tuple[int, ...], ...]
+
+
+def generators(P: HPolyhedron) -> Generators:
+    """The exact V-representation of P (``cdd.gmp``); all empty when P is empty."""
+    vertices, rays, lines, _ = _cdd_generators(P)
+    return Generators(tuple(vertices), tuple(rays), tuple(lines))
+
+
+def _cdd_generators(P: HPolyhedron):
+    """Vertices, rays, lines and, per vertex, the set of form indices tight at it."""
+    array = [list(f) for f in P.forms] or [[1] + [0] * P.dim]
+    matrix = cdd.gmp.matrix_from_array(array, rep_type=cdd.RepType.INEQUALITY)
+    poly = cdd.gmp.polyhedron_from_matrix(matrix)
+    output = cdd.gmp.copy_generators(poly)
+    incidence = cdd.gmp.copy_incidence(poly)
+    vertices, rays, lines, tight = [], [], [], []
+    for index, row in enumerate(output.array):
+        if row[0] != 0:
+            vertices.append(tuple(Fraction(v) / Fraction(row[0]) for v in row[1:]))
+            tight.append(frozenset(incidence[index]) if P.forms else frozenset())
+        elif index in output.lin_set:
+            lines.append(_primitive_direction(row[1:]))
+        else:
+            rays.append(_primitive_direction(row[1:]))
+    if not vertices and all(f[0] == 0 for f in P.forms) and P.forms:
+        # cdd reads a homogeneous system as a cone and leaves its apex, the origin, implicit
+        vertices.append((Fraction(0),) * P.dim)
+        tight.append(frozenset(range(len(P.forms))))
+    return vertices, rays, lines, tight
+
+
+def _primitive_direction(values) -> tuple[int, ...]:
+    from geometry.exact import primitive
+    return primitive([Fraction(v) for v in values])
+
+
+def recession_cone(P: HPolyhedron) -> HPolyhedron:
+    """``{d : a . d >= 0 for every form (b, a) of P}``: the directions along which P is unbounded."""
+    return from_forms([(0, *f[1:]) for f in P.forms], P.dim)
+
+
+def is_bounded(P: HPolyhedron) -> bool:
+    """True when the nonempty polyhedron P contains no ray (its recession cone is {0})."""
+    rays, lines = _recession_generators(P)
+    return not rays and not lines
+
+
+def is_relatively_bounded(P: HPolyhedron) -> bool:
+    """True when P is bounded modulo its lineality space (its recession cone is a linear subspace)."""
+    rays, _ = _recession_generators(P)
+    return not rays
+
+
+def _recession_generators(P: HPolyhedron):
+    """Rays and lines of the recession cone. A float ray that checks exactly settles 'has a ray'."""
+    cone = recession_cone(P)
+    if not cone.forms:
+        return [], [(1,)] if P.dim else []
+    ray = _float_ray(cone)
+    if ray is not None:
+        return [ray], []
+    _, rays, lines, _ = _cdd_generators(cone)
+    return rays, lines
+
+
+def _float_ray(cone: HPolyhedron):
+    """A float candidate ray of the pointed part of the cone, returned only if it checks exactly."""
+    matrix = cdd.matrix_from_array([[float(v) for v in f] for f in cone.forms], rep_type=cdd.RepType.INEQUALITY)
+    output = cdd.copy_generators(cdd.polyhedron_from_matrix(matrix))
+    for index, row in enumerate(output.array):
+        if row[0] == 0 and index not in output.lin_set and any(row[1:]):
+            direction = homogeneous_from_floats(row[1:])[1:]
+            values = [sum(a * d for a, d in zip(f[1:], direction)) for f in cone.forms]
+            if all(v >= 0 for v in values) and any(v > 0 for v in values):
+                return direction
+    return None
+
+
+def volume(P: HPolyhedron) -> Fraction:
+    """The exact n-dimensional volume of a bounded P (zero when P is not full-dimensional).
+
+    Computed by a pulling triangulation: P is the union, with disjoint interiors, of the pyramids
+    from one vertex over the facets not containing it, recursively; a simplex has volume
+    ``|det(v_1 - v_0, ..., v_n - v_0)| / n!``.
+    """
+    vertices, rays, lines, tight = _cdd_generators(P)
+    if rays or lines:
+        raise UnboundedError(f"volume of an unbounded polyhedron in R^{P.dim}")
+    if not vertices or not is_full_dimensional(P):
+        return Fraction(0)
+    n = P.dim
+    if n == 0:
+        return Fraction(1)
+    total = Fraction(0)
+    for simplex in _pulling_simplices(tuple(range(len(vertices))), n, vertices, tight):
+        origin = vertices[simplex[0]]
+        entries = [v[j] - origin[j] for k in simplex[1:] for v in (vertices[k],) for j in range(n)]
+        det = flint.fmpq_mat(n, n, [flint.fmpq(e.numerator, e.denominator) for e in entries]).det()
+        total += abs(Fraction(int(det.p), int(det.q)))
+    return total / math.factorial(n)
+
+
+def _pulling_simplices(face, dim, vertices, tight):
+    """Simplices (tuples of vertex indices) triangulating the face spanned by ``face`` (affine dim ``dim``)."""
+    if dim == 0:
+        yield (face[0],)
+        return
+    apex = face[0]
+    for sub in _facets_of_face(face, dim, vertices, tight):
+        if apex not in sub:
+            for simplex in _pulling_simplices(sub, dim - 1, vertices, tight):
+                yield (apex, *simplex)
+
+
+def _facets_of_face(face, dim, vertices, tight):
+    common = frozenset.intersection(*(tight[v] for v in face))
+    candidates = frozenset.union(*(tight[v] for v in face)) - common
+    seen = set()
+    for row in candidates:
+        sub = tuple(v for v in face if row in tight[v])
+        if sub in seen or len(sub) < dim:
+            continue
+        seen.add(sub)
+        if _affine_dimension([vertices[v] for v in sub]) == dim - 1:
+            yield sub
+
+
+def _affine_dimension(points) -> int:
+    origin = points[0]
+    n = len(origin)
+    if len(points) == 1:
+        return 0
+    entries = [flint.fmpq(e.numerator, e.denominator) for p in points[1:] for e in (p[j] - origin[j] for j in range(n))]
+    return flint.fmpq_mat(len(points) - 1, n, entries).rank()
