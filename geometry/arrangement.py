@@ -34,10 +34,9 @@ from geometry.exact import (
     hyperplane_key,
     is_constant,
     negate,
-    side,
     value_times_denominator,
 )
-from geometry.lp import solve_strict
+from geometry.partition import meeting_pieces
 from geometry.polyhedron import (
     HPolyhedron,
     from_forms,
@@ -136,21 +135,16 @@ def _refine(A: Arrangement, domain_forms: list[AffineForm], start: HomogeneousPo
     """(signs per distinct hyperplane, defining forms, interior point) of every cell."""
     pieces: list[tuple[tuple[int, ...], list[AffineForm], HomogeneousPoint]] = [((), domain_forms, start)]
     for h in A.hyperplanes:
+        sides = ((1, h), (-1, negate(h)))
         refined = []
         for signs, forms, point in pieces:
-            s = side(h, point)
-            if s != 0:
-                other = solve_strict([*forms, negate(h) if s > 0 else h], A.dim, exact=exact).point
-                if other is None:
-                    refined.append(((*signs, s), forms, point))
-                    continue
-                pieces_here = {s: point, -s: other}
-            else:
-                pieces_here = {
-                    t: solve_strict([*forms, h if t > 0 else negate(h)], A.dim, exact=exact).point for t in (1, -1)
-                }
-            for t, p in pieces_here.items():
-                refined.append(((*signs, t), [*forms, h if t > 0 else negate(h)], p))
+            met = meeting_pieces(forms, point, [[g] for _, g in sides], A.dim, exact=exact)
+            if len(met) == 1:
+                refined.append(((*signs, sides[met[0][0]][0]), forms, met[0][1]))
+                continue
+            for index, witness in met:
+                sign, g = sides[index]
+                refined.append(((*signs, sign), [*forms, g], witness))
         pieces = refined
     return pieces
 

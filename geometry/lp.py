@@ -3,7 +3,8 @@
 Every answer carries an exact certificate that is checked before it is returned:
 
 * nonempty: a rational point ``p`` with ``f_i(p) > 0`` for every form (integer arithmetic);
-* empty: a Farkas vector ``y >= 0``, ``y != 0``, with ``sum y_i a_i = 0`` and ``sum y_i b_i <= 0``.
+* empty: a Farkas vector ``y >= 0``, ``y != 0``, with ``sum y_i a_i = 0`` and ``sum y_i b_i <= 0``
+  (nonnegative integers: any positive multiple of a certificate is one).
   Then ``sum y_i f_i(x) = sum y_i b_i <= 0`` for every x, so the forms cannot all be positive
   (Motzkin's transposition theorem: one of the two certificates always exists).
 
@@ -19,6 +20,7 @@ decides anything: a float result is only ever a candidate.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from collections.abc import Sequence
@@ -43,7 +45,7 @@ class StrictFeasibility:
     """Outcome of :func:`solve_strict`: exactly one of ``point`` and ``farkas`` is set, and it checks."""
 
     point: HomogeneousPoint | None
-    farkas: tuple[Fraction, ...] | None
+    farkas: tuple[int, ...] | None
     exact_solve: bool  # True when the exact LP was needed
 
     @property
@@ -51,12 +53,13 @@ class StrictFeasibility:
         return self.point is not None
 
 
-def is_farkas_certificate(forms: Sequence[AffineForm], y: Sequence[Fraction | int]) -> bool:
+def is_farkas_certificate(forms: Sequence[AffineForm], y: Sequence[int]) -> bool:
     """Check exactly that ``y`` proves ``{f_i > 0 for all i}`` empty (see the module docstring)."""
     if len(y) != len(forms) or any(v < 0 for v in y) or not any(y):
         return False
-    width = len(forms[0]) if forms else 0
-    combined = [sum(yi * f[j] for yi, f in zip(y, forms) if yi) for j in range(width)]
+    support = [(v, f) for v, f in zip(y, forms) if v]
+    width = len(support[0][1])
+    combined = [sum(v * f[j] for v, f in support) for j in range(width)]
     return all(c == 0 for c in combined[1:]) and combined[0] <= 0
 
 
@@ -81,8 +84,17 @@ def solve_strict(forms: Sequence[AffineForm], dim: int, *, exact: bool = False) 
     return _lift(_exact_solve(rows, dim, array), active, len(forms), exact_solve=True)
 
 
-def _unit(length: int, index: int) -> tuple[Fraction, ...]:
-    return tuple(Fraction(int(i == index)) for i in range(length))
+def _unit(length: int, index: int) -> tuple[int, ...]:
+    return tuple(int(i == index) for i in range(length))
+
+
+def _integer_multiple(y: dict[int, Fraction], length: int) -> list[int]:
+    """The vector with entries ``y`` (on the given indices, zero elsewhere) times the lcm of its denominators."""
+    scale = math.lcm(*(v.denominator for v in y.values())) if y else 1
+    out = [0] * length
+    for i, v in y.items():
+        out[i] = int(v * scale)
+    return out
 
 
 def _lift(answer, active: list[int], length: int, *, exact_solve: bool) -> StrictFeasibility:
@@ -90,7 +102,7 @@ def _lift(answer, active: list[int], length: int, *, exact_solve: bool) -> Stric
     kind, value = answer
     if kind == "point":
         return StrictFeasibility(value, None, exact_solve)
-    y = [Fraction(0)] * length
+    y = [0] * length
     for i, v in zip(active, value):
         y[i] = v
     return StrictFeasibility(None, tuple(y), exact_solve)
@@ -105,10 +117,12 @@ def _chebyshev_lp(rows: list[AffineForm], dim: int) -> list[list[int]]:
 
 
 def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
+    """Certificates from a float solve of the same LP, each row scaled to unit weight (a candidate only)."""
     try:
-        lp = cdd.linprog_from_array([[float(v) for v in r] for r in array], cdd.LPObjType.MAX)
+        scaled = [[float(v) / float(-r[-1]) for v in r] for r in array[:-2]]
     except OverflowError:
         return None
+    lp = cdd.linprog_from_array([*scaled, *array[-2:]], cdd.LPObjType.MAX)
     cdd.linprog_solve(lp)
     if lp.status != cdd.LPStatusType.OPTIMAL:
         return None
@@ -117,7 +131,7 @@ def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
         if is_strictly_inside(rows, point):
             return "point", point
         return None
-    support = [i for i, v in lp.dual_solution if v > 0]
+    support = [i for i, v in lp.dual_solution if v != 0]
     if not support or max(support) >= len(rows):
         return None
     y = _farkas_on_support(rows, dim, support)
@@ -140,11 +154,8 @@ def _farkas_on_support(rows: list[AffineForm], dim: int, support: list[int]):
         return None
     if any(reduced[r, r] != 1 for r in range(k)):  # pivots must sit in the first k columns
         return None
-    y = [Fraction(0)] * len(rows)
-    for r, i in enumerate(support):
-        value = reduced[r, k]
-        y[i] = Fraction(int(value.p), int(value.q))
-    return y
+    return _integer_multiple({i: Fraction(int(reduced[r, k].p), int(reduced[r, k].q)) for r, i in enumerate(support)},
+                             len(rows))
 
 
 def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):
@@ -157,10 +168,7 @@ def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):
         if not is_strictly_inside(rows, point):
             raise CertificateError("exact LP optimum is not strictly inside its constraints")
         return "point", point
-    y = [Fraction(0)] * len(rows)
-    for i, v in lp.dual_solution:
-        if i < len(rows):
-            y[i] = Fraction(v)
+    y = _integer_multiple({i: Fraction(v) for i, v in lp.dual_solution if i < len(rows) and v != 0}, len(rows))
     if not is_farkas_certificate(rows, y):
         raise CertificateError("exact LP dual is not a Farkas certificate")
     return "farkas", tuple(y)

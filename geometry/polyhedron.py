@@ -134,7 +134,7 @@ def interior_point_homogeneous(P: HPolyhedron, *, exact: bool = False) -> Homoge
     return solve_strict(P.forms, P.dim, exact=exact).point
 
 
-def emptiness_certificate(P: HPolyhedron, *, exact: bool = False) -> tuple[Fraction, ...] | None:
+def emptiness_certificate(P: HPolyhedron, *, exact: bool = False) -> tuple[int, ...] | None:
     """A Farkas vector proving P has no interior point (see :mod:`geometry.lp`), or None if it has one."""
     return solve_strict(P.forms, P.dim, exact=exact).farkas
 
@@ -252,8 +252,11 @@ def _recession_generators(P: HPolyhedron):
 
 def _float_ray(cone: HPolyhedron):
     """A float candidate ray of the pointed part of the cone, returned only if it checks exactly."""
-    matrix = cdd.matrix_from_array([[float(v) for v in f] for f in cone.forms], rep_type=cdd.RepType.INEQUALITY)
-    output = cdd.copy_generators(cdd.polyhedron_from_matrix(matrix))
+    try:
+        matrix = cdd.matrix_from_array([[float(v) for v in f] for f in cone.forms], rep_type=cdd.RepType.INEQUALITY)
+        output = cdd.copy_generators(cdd.polyhedron_from_matrix(matrix))
+    except (OverflowError, RuntimeError):  # float cdd gave up: the exact path decides
+        return None
     for index, row in enumerate(output.array):
         if row[0] == 0 and index not in output.lin_set and any(row[1:]):
             direction = homogeneous_from_floats(row[1:])[1:]
@@ -319,3 +322,41 @@ def _affine_dimension(points) -> int:
         return 0
     entries = [flint.fmpq(e.numerator, e.denominator) for p in points[1:] for e in (p[j] - origin[j] for j in range(n))]
     return flint.fmpq_mat(len(points) - 1, n, entries).rank()
+
+
+def restrict_to_hyperplane(forms: Iterable[AffineForm], hyperplane: AffineForm) -> list[AffineForm]:
+    """The forms restricted to ``{h = 0}``, in R^(n-1) coordinates: the first coordinate j with
+    ``a_j != 0`` is eliminated (``x_j = -(b + sum_{i != j} a_i x_i) / a_j``); each result is a positive
+    multiple of the restricted form, so halfspaces keep their orientation."""
+    j = next(i for i, a in enumerate(hyperplane) if i and a)
+    pivot = hyperplane[j]
+    scale = 1 if pivot > 0 else -1
+    restricted = []
+    for f in forms:
+        combined = [scale * (pivot * c - f[j] * h) for c, h in zip(f, hyperplane)]
+        del combined[j]
+        restricted.append(_primitive_ints(combined))
+    return restricted
+
+
+def _primitive_ints(values: list[int]) -> AffineForm:
+    g = math.gcd(*values)
+    return tuple(v // g for v in values) if g > 1 else tuple(values)
+
+
+def common_facet(forms_a: Sequence[AffineForm], forms_b: Sequence[AffineForm], dim: int,
+                 *, exact: bool = False) -> AffineForm | None:
+    """A form f of A (with -f a form of B) such that A and B share an (n-1)-dimensional face on
+    ``{f = 0}``, or None. A and B are full-dimensional polyhedra given by canonical forms.
+
+    They share such a face exactly when some point of the hyperplane makes every other form of A and
+    B strictly positive (decided by one certified LP in the hyperplane's coordinates).
+    """
+    opposite = {negate(f) for f in forms_b}
+    for f in forms_a:
+        if f not in opposite or is_constant(f):
+            continue
+        others = [g for g in (*forms_a, *forms_b) if g != f and g != negate(f)]
+        if solve_strict(restrict_to_hyperplane(others, f), dim - 1, exact=exact).feasible:
+            return f
+    return None

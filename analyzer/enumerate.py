@@ -1,0 +1,202 @@
+"""The engine: a network's activation regions in a domain, layer by layer, exactly.
+
+Each region of layers 1..l carries its defining forms, an exact interior point and the exact affine
+map from parameter coordinates to layer l's outputs. Layer l+1's pre-activations pulled back through
+that map are affine forms on the region; each unit proposes the open convex pieces of its states
+(ReLU-like: ``z > 0`` and ``z < 0``; hard-tanh: ``z < -1``, ``-1 < z < 1``, ``z > 1``; maxout: the
+open argmax cells ``z_a > z_b``), and :func:`geometry.partition.meeting_pieces` keeps those that meet
+the region, with a witness point. A unit constant on a region proposes one piece, its state read
+from the constant (:func:`analyzer.network.unit_state`). Traversal is depth first, so only one
+path of the refinement tree is held at a time.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+import flint
+
+from analyzer.domain import Domain, all_space
+from analyzer.errors import ShapeError
+from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
+from analyzer.regions import Region, RegionSet
+from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive
+from geometry.partition import meeting_pieces
+from geometry.polyhedron import require_full_dimensional
+
+
+def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> RegionSet:
+    """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
+
+    ``exact=True`` decides every LP in rational arithmetic instead of certifying float solutions;
+    the regions are the same.
+    """
+    domain = _checked_domain(network, domain)
+    per_layer = [0] * len(network.layers)
+    regions = sorted(_walk(network, domain, per_layer, exact), key=lambda r: r.pattern)
+    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact)
+
+
+def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> tuple[int, tuple[int, ...]]:
+    """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width))."""
+    domain = _checked_domain(network, domain)
+    per_layer = [0] * len(network.layers)
+    total = sum(1 for _ in _walk(network, domain, per_layer, exact))
+    return total, _reported_layers(network, per_layer)
+
+
+def _reported_layers(network: Network, per_layer: list[int]) -> tuple[int, ...]:
+    """Counts after each layer, leaving out a final affine (identity) layer, which adds no regions."""
+    keep = len(per_layer) - (1 if network.layers[-1].activation.kind is Kind.IDENTITY and len(per_layer) > 1 else 0)
+    return tuple(per_layer[:keep])
+
+
+def _checked_domain(network: Network, domain: Domain | None) -> Domain:
+    domain = all_space(network.input_dim) if domain is None else domain
+    if domain.input_dim != network.input_dim:
+        raise ShapeError(f"the domain lives in R^{domain.input_dim} but the network takes {network.input_dim} inputs")
+    return domain
+
+
+def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -> Iterator[Region]:
+    dim = domain.dim
+    start = require_full_dimensional(domain.region)
+    A, c = _embedding(domain)
+    weights = [_as_matrices(layer) for layer in network.layers]
+    stack = [(0, (), list(domain.region.forms), start, A, c)]
+    while stack:
+        depth, pattern, forms, point, A, c = stack.pop()
+        if depth == len(network.layers):
+            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(A, c, dim), dim)
+            continue
+        layer = network.layers[depth]
+        children = _split_layer(layer, weights[depth], forms, point, A, c, dim, exact)
+        per_layer[depth] += len(children)
+        for states, child_forms, witness, A2, c2 in reversed(children):
+            stack.append((depth + 1, (*pattern, states if layer.activation.splits else ()), child_forms, witness, A2, c2))
+
+
+def _embedding(domain: Domain):
+    n, k = domain.input_dim, domain.dim
+    if domain.origin is None:
+        return flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]), flint.fmpq_mat(n, 1)
+    entries = [_fmpq(domain.basis[j][i]) for i in range(n) for j in range(k)]
+    return flint.fmpq_mat(n, k, entries), flint.fmpq_mat(n, 1, [_fmpq(v) for v in domain.origin])
+
+
+def _fmpq(value: Fraction) -> flint.fmpq:
+    return flint.fmpq(value.numerator, value.denominator)
+
+
+def _as_matrices(layer: Layer):
+    rows, cols = layer.pre_dim, layer.in_dim
+    W = flint.fmpq_mat(rows, cols, [_fmpq(v) for row in layer.weights for v in row])
+    b = flint.fmpq_mat(rows, 1, [_fmpq(v) for v in layer.bias])
+    return W, b
+
+
+def _as_map(A, c, dim: int):
+    def frac(q):
+        return Fraction(int(q.p), int(q.q))
+    return (tuple(tuple(frac(A[i, j]) for j in range(dim)) for i in range(A.nrows())),
+            tuple(frac(c[i, 0]) for i in range(c.nrows())))
+
+
+def _split_layer(layer: Layer, matrices, forms, point, A, c, dim: int, exact: bool):
+    """The full-dimensional pieces of one region under one layer, each with its new affine map."""
+    W, b = matrices
+    Z, z0 = W * A, W * c + b
+    rows = [(z0[i, 0], [Z[i, j] for j in range(dim)]) for i in range(Z.nrows())]
+    groups = unit_groups(layer)
+    pieces = [((), list(forms), point)]
+    for group in groups:
+        candidates = _unit_pieces(layer, [rows[i] for i in group])
+        if len(candidates) == 1:
+            state = candidates[0][0]
+            pieces = [((*s, state), f, p) for s, f, p in pieces]
+            continue
+        refined = []
+        for states, piece_forms, p in pieces:
+            met = meeting_pieces(piece_forms, p, [g for _, g in candidates], dim, exact=exact)
+            if len(met) == 1:
+                index, witness = met[0]
+                refined.append(((*states, candidates[index][0]), piece_forms, witness))
+                continue
+            for index, witness in met:
+                state, extra = candidates[index]
+                refined.append(((*states, state), [*piece_forms, *extra], witness))
+        pieces = refined
+    return [(states, f, p, *_next_map(layer, groups, states, Z, z0)) for states, f, p in pieces]
+
+
+def _form(constant: flint.fmpq, coefficients: list[flint.fmpq]) -> AffineForm:
+    return primitive([Fraction(int(q.p), int(q.q)) for q in (constant, *coefficients)])
+
+
+def _unit_pieces(layer: Layer, rows) -> list[tuple[int, list[AffineForm]]]:
+    """``(state, forms)`` for each open piece of one unit: the piece is ``{forms > 0}``."""
+    act = layer.activation
+    kind = act.kind
+    if kind is Kind.IDENTITY:
+        return [(0, [])]
+    if kind is Kind.MAXOUT:
+        return _maxout_pieces(rows)
+    (constant, coefficients), = rows
+    if not any(coefficients):
+        return [(unit_state(act, [Fraction(int(constant.p), int(constant.q))]), [])]
+    z = _form(constant, coefficients)
+    if kind is Kind.HARDTANH:
+        negated = [-q for q in coefficients]
+        return [
+            (-1, [_form(-1 - constant, negated)]),
+            (0, [_form(constant + 1, coefficients), _form(1 - constant, negated)]),
+            (1, [_form(constant - 1, coefficients)]),
+        ]
+    return [(1, [z]), (0, [negate(z)])]
+
+
+def _maxout_pieces(rows) -> list[tuple[int, list[AffineForm]]]:
+    """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
+    kept = []
+    for a, row in enumerate(rows):
+        if all(row[0] != rows[b][0] or row[1] != rows[b][1] for b in kept):
+            kept.append(a)
+    pieces = []
+    for a in kept:
+        forms = []
+        for b in kept:
+            if b != a:
+                difference = _form(rows[a][0] - rows[b][0], [x - y for x, y in zip(rows[a][1], rows[b][1])])
+                if not is_constant(difference):
+                    forms.append(difference)
+                elif difference[0] <= 0:
+                    break
+        else:
+            pieces.append((a, forms))
+    return pieces
+
+
+def _next_map(layer: Layer, groups, states, Z, z0):
+    """The layer's outputs as an affine map of the parameters, given every unit's state."""
+    act = layer.activation
+    n_out, n_pre = len(groups), Z.nrows()
+    S = flint.fmpq_mat(n_out, n_pre)
+    e = flint.fmpq_mat(n_out, 1)
+    for u, (group, state) in enumerate(zip(groups, states)):
+        kind = act.kind
+        if kind is Kind.MAXOUT:
+            S[u, group[state]] = 1
+        elif kind is Kind.RELU:
+            S[u, group[0]] = 1 if state else 0
+        elif kind is Kind.LEAKY_RELU:
+            S[u, group[0]] = 1 if state else _fmpq(act.alpha)
+        elif kind is Kind.ABS:
+            S[u, group[0]] = 1 if state else -1
+        elif kind is Kind.HARDTANH:
+            if state:
+                e[u, 0] = state
+            else:
+                S[u, group[0]] = 1
+        else:
+            S[u, group[0]] = 1
+    return S * Z, S * z0 + e

@@ -1,0 +1,30 @@
+"""Errors raised by analyzer/.
+
+One root, :class:`AnalyzerError` (a ``ValueError``), with subclasses naming the outcome. Errors from
+geometry/ (also ``ValueError`` subclasses) pass through unchanged.
+"""
+from __future__ import annotations
+
+
+class AnalyzerError(ValueError):
+    """Root of every error raised by analyzer/."""
+
+
+class ShapeError(AnalyzerError):
+    """Weights, biases, points or domains have shapes that do not fit together."""
+
+
+class UnsupportedLayerError(AnalyzerError):
+    """An activation, framework layer or file format the analyzer does not handle."""
+
+
+class ModelFileError(AnalyzerError):
+    """A model file cannot be read (missing, corrupt, or missing arrays)."""
+
+
+class DomainError(AnalyzerError):
+    """A domain specification is malformed."""
+
+
+class BudgetExceededError(AnalyzerError):
+    """A run stopped at its budget (regions or seconds) before finishing."""

@@ -1,0 +1,218 @@
+"""Piecewise-linear networks with exact rational weights.
+
+A :class:`Network` is a sequence of :class:`Layer` s. Layer l maps ``y`` to ``act(W y + b)`` where
+``W`` has shape ``(n_pre, n_in)`` (PyTorch's ``Linear`` convention) and ``act`` acts unit by unit:
+
+* ``relu``: ``max(z, 0)``; state 1 (on) where ``z > 0``, 0 (off) where ``z <= 0``.
+* ``leaky_relu:alpha``: ``z`` where ``z > 0`` (state 1), ``alpha z`` where ``z <= 0`` (state 0).
+* ``abs``: ``|z|``; state 1 where ``z > 0``, 0 where ``z <= 0``.
+* ``hardtanh``: ``clip(z, -1, 1)``; state -1 where ``z <= -1``, 1 where ``z >= 1``, 0 in between.
+* ``maxout:k``: pre-activations in consecutive groups of k, each group's maximum one unit; the state
+  is the argmax, the lowest index among tied maxima. A maxout layer has ``n_pre / k`` outputs.
+* ``identity``: ``z``; no state.
+
+The boundary conventions (which side a tie falls on) only matter where a pre-activation is constant
+on a region; elsewhere ties have measure zero. Weights are exact (see :mod:`geometry.exact`).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+
+from analyzer.errors import ShapeError, UnsupportedLayerError
+from geometry.exact import rational
+
+
+class Kind(Enum):
+    RELU = "relu"
+    LEAKY_RELU = "leaky_relu"
+    ABS = "abs"
+    HARDTANH = "hardtanh"
+    MAXOUT = "maxout"
+    IDENTITY = "identity"
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation kind with its parameter: ``alpha`` for leaky ReLU, ``k`` for maxout."""
+
+    kind: Kind
+    alpha: Fraction = Fraction(0)
+    k: int = 1
+
+    def __str__(self) -> str:
+        if self.kind is Kind.LEAKY_RELU:
+            return f"leaky_relu:{self.alpha}"
+        if self.kind is Kind.MAXOUT:
+            return f"maxout:{self.k}"
+        return self.kind.value
+
+    @property
+    def splits(self) -> bool:
+        """False for the identity, which never divides a region."""
+        return self.kind is not Kind.IDENTITY
+
+
+def activation(spec: str | Activation) -> Activation:
+    """Parse ``relu``, ``leaky_relu:1/100``, ``abs``, ``hardtanh``, ``maxout:3`` or ``identity``."""
+    if isinstance(spec, Activation):
+        return spec
+    name, _, parameter = str(spec).strip().lower().partition(":")
+    aliases = {"linear": "identity", "none": "identity", "leakyrelu": "leaky_relu", "hard_tanh": "hardtanh"}
+    name = aliases.get(name, name)
+    try:
+        kind = Kind(name)
+    except ValueError:
+        known = ", ".join(k.value for k in Kind)
+        raise UnsupportedLayerError(f"unknown activation {spec!r}; known: {known}") from None
+    if kind is Kind.LEAKY_RELU:
+        alpha = rational(parameter) if parameter else Fraction(1, 100)
+        return Activation(kind, alpha=alpha)
+    if kind is Kind.MAXOUT:
+        try:
+            k = int(parameter)
+        except ValueError:
+            raise UnsupportedLayerError(f"maxout needs an integer group size, as in 'maxout:3', got {spec!r}") from None
+        if k < 1:
+            raise UnsupportedLayerError(f"maxout group size must be at least 1, got {k}")
+        return Activation(kind, k=k)
+    if parameter:
+        raise UnsupportedLayerError(f"activation {name!r} takes no parameter, got {spec!r}")
+    return Activation(kind)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """``y -> act(W y + b)`` with exact rational ``W`` (rows = pre-activations) and ``b``."""
+
+    weights: tuple[tuple[Fraction, ...], ...]
+    bias: tuple[Fraction, ...]
+    activation: Activation
+
+    @property
+    def in_dim(self) -> int:
+        return len(self.weights[0]) if self.weights else 0
+
+    @property
+    def pre_dim(self) -> int:
+        return len(self.bias)
+
+    @property
+    def out_dim(self) -> int:
+        return self.pre_dim // self.activation.k if self.activation.kind is Kind.MAXOUT else self.pre_dim
+
+
+def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str | Activation = "relu",
+          *, index: int = 0) -> Layer:
+    """A layer from nested sequences (or numpy arrays) of exact numbers, validated."""
+    act = activation(act)
+    rows = [list(r) for r in weights]
+    if not rows:
+        raise ShapeError(f"layer {index}: weight matrix has no rows")
+    width = len(rows[0])
+    for r in rows:
+        if len(r) != width:
+            raise ShapeError(f"layer {index}: weight rows have lengths {width} and {len(r)}")
+    if width == 0:
+        raise ShapeError(f"layer {index}: weight matrix has no columns")
+    bias = list(bias)
+    if len(bias) != len(rows):
+        raise ShapeError(f"layer {index}: weight matrix has {len(rows)} rows but bias has {len(bias)} entries")
+    if act.kind is Kind.MAXOUT and len(rows) % act.k:
+        raise ShapeError(f"layer {index}: maxout:{act.k} needs a multiple of {act.k} pre-activations, got {len(rows)}")
+    try:
+        exact_rows = tuple(tuple(rational(v) for v in r) for r in rows)
+        exact_bias = tuple(rational(v) for v in bias)
+    except ValueError as exc:
+        raise type(exc)(f"layer {index}: {exc}") from None
+    return Layer(exact_rows, exact_bias, act)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Layers applied in order; ``widths`` are the layers' output sizes."""
+
+    layers: tuple[Layer, ...]
+
+    def __post_init__(self) -> None:
+        if not self.layers:
+            raise ShapeError("a network needs at least one layer")
+        for i in range(1, len(self.layers)):
+            if self.layers[i].in_dim != self.layers[i - 1].out_dim:
+                raise ShapeError(
+                    f"layer {i} takes {self.layers[i].in_dim} inputs but layer {i - 1} gives {self.layers[i - 1].out_dim}")
+
+    @property
+    def input_dim(self) -> int:
+        return self.layers[0].in_dim
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        return tuple(layer.out_dim for layer in self.layers)
+
+    @property
+    def architecture(self) -> tuple[int, ...]:
+        """``(n_0, n_1, ..., n_L)``: input size, then each layer's output size."""
+        return (self.input_dim, *self.widths)
+
+
+def network(layers: Sequence[Layer]) -> Network:
+    return Network(tuple(layers))
+
+
+def unit_state(act: Activation, z: Sequence[Fraction]) -> int:
+    """The state of one unit whose pre-activation(s) take the values ``z`` (one value, or k for maxout)."""
+    kind = act.kind
+    if kind is Kind.MAXOUT:
+        best = max(z)
+        return next(i for i, v in enumerate(z) if v == best)
+    (value,) = z
+    if kind is Kind.HARDTANH:
+        return -1 if value <= -1 else (1 if value >= 1 else 0)
+    if kind is Kind.IDENTITY:
+        return 0
+    return 1 if value > 0 else 0
+
+
+def unit_output(act: Activation, state: int, z: Sequence[Fraction]) -> Fraction:
+    """The unit's output given its state (an affine function of z within the state)."""
+    kind = act.kind
+    if kind is Kind.MAXOUT:
+        return z[state]
+    (value,) = z
+    if kind is Kind.RELU:
+        return value if state else Fraction(0)
+    if kind is Kind.LEAKY_RELU:
+        return value if state else act.alpha * value
+    if kind is Kind.ABS:
+        return value if state else -value
+    if kind is Kind.HARDTANH:
+        return Fraction(state) if state else value
+    return value
+
+
+def unit_groups(lay: Layer) -> list[list[int]]:
+    """Pre-activation indices feeding each unit: singletons, or consecutive groups of k for maxout."""
+    k = lay.activation.k if lay.activation.kind is Kind.MAXOUT else 1
+    return [list(range(j, j + k)) for j in range(0, lay.pre_dim, k)]
+
+
+def forward(net: Network, x: Sequence[object]) -> tuple[tuple[Fraction, ...], tuple[tuple[int, ...], ...]]:
+    """Exact output at x and the activation pattern (one tuple of unit states per layer)."""
+    y = [rational(v) for v in x]
+    if len(y) != net.input_dim:
+        raise ShapeError(f"the network takes {net.input_dim} inputs, got a point with {len(y)}")
+    pattern = []
+    for lay in net.layers:
+        z = [b + sum(w * v for w, v in zip(row, y)) for row, b in zip(lay.weights, lay.bias)]
+        states, outputs = [], []
+        for group in unit_groups(lay):
+            values = [z[i] for i in group]
+            s = unit_state(lay.activation, values)
+            states.append(s)
+            outputs.append(unit_output(lay.activation, s, values))
+        pattern.append(tuple(states) if lay.activation.splits else ())
+        y = outputs
+    return tuple(y), tuple(pattern)
