@@ -10,7 +10,8 @@ CDD_HEADER := /usr/include/cddlib/cdd.h
 .PHONY: run test bench setup clean
 
 run: setup
-	$(VENV)/bin/regionscope demo
+	$(VENV)/bin/regionscope count examples/networks/small_relu.json --per-layer
+	$(VENV)/bin/regionscope count examples/networks/small_relu.json --domain box:-1,1 --per-layer
 
 test: setup
 	$(PY) -m pytest
@@ -30,7 +31,7 @@ $(CDD_HEADER):
 $(STAMP): pyproject.toml $(CDD_HEADER)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[onnx,dask,dev]'
+	$(PY) -m pip install --quiet -e '.[torch,onnx,dask,dev]'
 	touch $(STAMP)
 
 clean:

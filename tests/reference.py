@@ -225,3 +225,26 @@ def box_rows(lower: Sequence[object], upper: Sequence[object]) -> list[Row]:
         rows.append((-to_fraction(lo), *unit))
         rows.append((to_fraction(hi), *(-u for u in unit)))
     return rows
+
+
+def solve_linear(matrix: Sequence[Sequence[object]], rhs: Sequence[object]) -> list[Fraction]:
+    """The unique solution of ``matrix x = rhs`` (square, nonsingular) by Cramer's rule."""
+    inv = inverse(matrix)
+    r = [to_fraction(v) for v in rhs]
+    return [sum(a * b for a, b in zip(row, r)) for row in inv]
+
+
+def brute_force_vertices(rows: Sequence[Sequence[object]]) -> set[tuple[Fraction, ...]]:
+    """Vertices of ``{rows >= 0}``: points where n rows with independent normals are tight and every row
+    holds (the definition of a basic feasible solution)."""
+    r = fraction_rows(rows)
+    n = len(r[0]) - 1
+    found = set()
+    for subset in itertools.combinations(r, n):
+        normals = [row[1:] for row in subset]
+        if rank(normals) < n:
+            continue
+        x = tuple(solve_linear(normals, [-row[0] for row in subset]))
+        if all(evaluate(row, x) >= 0 for row in r):
+            found.add(x)
+    return found
