@@ -18,6 +18,7 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/bench_arrangement.py
+	$(PY) benchmarks/bench_engine.py
 
 setup: $(STAMP)
 
