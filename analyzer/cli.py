@@ -6,9 +6,11 @@ import json
 import sys
 import time
 
+from analyzer.bounds import architecture_bounds, check, network_bounds, violations
 from analyzer.domain import parse_domain
 from analyzer.enumerate import enumerate_regions
 from analyzer.loaders import load
+from analyzer.report import bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text
 
 DOMAIN_HELP = """domain to count in (default: all):
   all                        all of R^n
@@ -36,13 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--exact", action="store_true", help="solve every LP in rational arithmetic (same answer, slower)")
     count.add_argument("--arch", help="for a torch state_dict: the layer list, e.g. 'linear,relu,linear'")
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
+    bounds = sub.add_parser("bounds", help="print every theoretical bound for an architecture",
+                            description="Every bound of the reference for an architecture such as 2-8-8-1 "
+                                        "(input, hidden widths, output).")
+    bounds.add_argument("arch", help="architecture: input-hidden-...-output, e.g. 2-8-8-1")
+    bounds.add_argument("--activation", default="relu", help="relu, leaky_relu, abs, hardtanh or maxout:K")
+    bounds.add_argument("--json", action="store_true", help="print a JSON list")
+    bounds.add_argument("--latex", action="store_true", help="print a booktabs table")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"count": _count}[args.command](args)
+        return {"count": _count, "bounds": _bounds}[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -53,21 +62,30 @@ def _count(args) -> int:
     domain = parse_domain(args.domain, net.input_dim)
     started = time.perf_counter()
     regions = enumerate_regions(net, domain, exact=args.exact)
+    linear = regions.linear_regions
+    seconds = time.perf_counter() - started
+    checks = check(network_bounds(net), regions.activation_regions, regions.per_layer)
+    broken = violations(checks)
     result = {
         "model": args.model,
         "architecture": list(net.architecture),
         "input_dim": net.input_dim,
         "domain": domain.description,
         "activation_regions": regions.activation_regions,
-        "linear_regions": regions.linear_regions,
+        "linear_regions": linear,
         "bounded_regions": regions.bounded_regions,
         "per_layer": list(regions.per_layer),
         "exact_lp": args.exact,
-        "seconds": round(time.perf_counter() - started, 4),
+        "seconds": round(seconds, 4),
+        "bounds": check_dicts(checks),
     }
+    if broken:
+        names = ", ".join(c.bound.name for c in broken)
+        print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
+              "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
     if args.json:
         print(json.dumps(result))
-        return 0
+        return 3 if broken else 0
     print(f"model          {args.model}  ({'-'.join(map(str, net.architecture))})")
     print(f"domain         {domain.description}")
     print(f"activation regions  {result['activation_regions']}")
@@ -77,6 +95,25 @@ def _count(args) -> int:
         for i, n in enumerate(regions.per_layer, start=1):
             print(f"  after layer {i}: {n}")
     print(f"time           {result['seconds']} s")
+    print()
+    print(checks_text(checks))
+    return 3 if broken else 0
+
+
+def _bounds(args) -> int:
+    try:
+        arch = [int(v) for v in args.arch.split("-")]
+    except ValueError:
+        raise ValueError(f"cannot read architecture {args.arch!r}: use integers joined by '-', e.g. 2-8-8-1") from None
+    if any(v < 1 for v in arch):
+        raise ValueError(f"architecture {args.arch!r} has a width below 1")
+    bounds = architecture_bounds(arch, args.activation)
+    if args.json:
+        print(json.dumps(bound_dicts(bounds)))
+    elif args.latex:
+        print(bounds_latex(bounds, f"Bounds on the number of regions of a {args.arch} {args.activation} network."))
+    else:
+        print(bounds_text(bounds))
     return 0
 
 

@@ -159,3 +159,31 @@ BY_NAME = {case.name: case for case in CASES}
 NEAR_DEGENERATE = tuple(case for case in CASES if case.near_degenerate)
 # small enough for the brute-force reference (at most 10 distinct hyperplanes)
 TINY = tuple(case for case in CASES if len(case.rows) <= 10)
+
+
+def random_degenerate(seed: int, dim: int, n: int) -> list[list[object]]:
+    """A seeded random arrangement of n rows in R^dim: small integers, then forced duplicates (scaled by
+    ints, Fractions or 0.5), opposite rows, parallels, hyperplanes through a common point and zero rows."""
+    import random
+
+    rng = random.Random(seed)
+    rows: list[list[object]] = [[rng.randint(-3, 3) for _ in range(dim + 1)] for _ in range(max(1, n // 2))]
+    point = [rng.randint(-2, 2) for _ in range(dim)]
+    while len(rows) < n:
+        src = rng.choice(rows)
+        op = rng.choice(["duplicate", "opposite", "parallel", "concurrent", "concurrent", "zero"])
+        if op == "duplicate":
+            k = rng.choice([1, 2, Fraction(1, 3), 0.5])
+            rows.append([k * v for v in src])
+        elif op == "opposite":
+            k = rng.choice([1, 2, Fraction(3, 5), 0.25])
+            rows.append([-k * v for v in src])
+        elif op == "parallel":
+            rows.append([src[0] + rng.randint(1, 3), *src[1:]])
+        elif op == "concurrent":  # through the common point
+            a = [rng.randint(-3, 3) for _ in range(dim)]
+            rows.append([-sum(x * y for x, y in zip(a, point)), *a])
+        else:
+            rows.append([rng.randint(-3, 3)] + [0] * dim)
+    rng.shuffle(rows)
+    return rows

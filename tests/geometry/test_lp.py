@@ -14,7 +14,7 @@ import reference
 from geometry.exact import affine_form
 from geometry.lp import is_farkas_certificate, solve_strict
 
-SETTINGS = settings(max_examples=80, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=200, deadline=None, derandomize=True)
 
 
 def check_answer(forms, dim, answer):
@@ -89,12 +89,13 @@ def test_slopes_one_ulp_apart():
 @pytest.mark.parametrize("forms, dim, feasible", [
     # x < -10^30 and x < -10^30 - 1 (both -10^30 and -10^30 - 1 round to the same double)
     ([(-10 ** 30, -1), (-10 ** 30 - 1, -1)], 1, True),
+    ([(-2 ** 53, -1), (-2 ** 53 - 1, -1)], 1, True),   # the smallest such pair: x < -2^53 - 1
     ([(10 ** 30, 1, 0), (-10 ** 30 - 1, -1, 0)], 2, False),
     ([(-10 ** 30, -1, 0), (-10 ** 30 - 1, -1, 0), (0, 0, 1)], 2, True),
     ([(10 ** 400, 1), (0, -1)], 1, True),          # 10^400 overflows a double
     ([(-10 ** 400, 1), (10 ** 400 - 1, -1)], 1, False),
     ([(1, 10 ** 20, 0), (1, -10 ** 20, 0), (0, 0, 1)], 2, True),
-], ids=["huge-parallel", "huge-gap-1", "huge-with-transversal", "overflow", "overflow-empty", "thin-slab"])
+], ids=["huge-parallel", "two-to-the-53", "huge-gap-1", "huge-with-transversal", "overflow", "overflow-empty", "thin-slab"])
 def test_huge_coefficients(forms, dim, feasible):
     assert both_paths(forms, dim) is feasible
 
