@@ -9,7 +9,8 @@ import time
 from analyzer.bounds import architecture_bounds, check, network_bounds, violations
 from analyzer.domain import parse_domain
 from analyzer.enumerate import enumerate_regions
-from analyzer.loaders import load
+from analyzer import constructions
+from analyzer.loaders import load, save_json, save_npz
 from analyzer.report import bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text
 
 DOMAIN_HELP = """domain to count in (default: all):
@@ -45,13 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
     bounds.add_argument("--activation", default="relu", help="relu, leaky_relu, abs, hardtanh or maxout:K")
     bounds.add_argument("--json", action="store_true", help="print a JSON list")
     bounds.add_argument("--latex", action="store_true", help="print a booktabs table")
+    construct = sub.add_parser(
+        "construct", help="write a network that attains a bound",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write a construction with exact rational weights (npz with rational strings, or .json).\n\n"
+                    "names and options:\n"
+                    "  sawtooth  --depth L                    Telgarsky: 2^L regions on [0,1]\n"
+                    "  montufar  --n0 N --widths 4,4,3        Montufar et al. 2014: their lower bound on [0,1]^N\n"
+                    "  arora     --n0 N --m M --w W --depth L Arora et al. 2018 zonotope construction over R^N\n"
+                    "  serra1d   --widths 3,4,3               Serra et al. 2018: prod(n_l + 1) regions over R")
+    construct.add_argument("name", choices=["sawtooth", "montufar", "arora", "serra1d"])
+    construct.add_argument("-o", "--output", required=True, help="output file (.npz or .json)")
+    construct.add_argument("--depth", type=int, default=3)
+    construct.add_argument("--n0", type=int, default=2)
+    construct.add_argument("--widths", default="4,4,3", help="hidden widths, comma-separated")
+    construct.add_argument("--m", type=int, default=3)
+    construct.add_argument("--w", type=int, default=3)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"count": _count, "bounds": _bounds}[args.command](args)
+        return {"count": _count, "bounds": _bounds, "construct": _construct}[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -98,6 +115,23 @@ def _count(args) -> int:
     print()
     print(checks_text(checks))
     return 3 if broken else 0
+
+
+def _construct(args) -> int:
+    widths = [int(v) for v in args.widths.split(",") if v.strip()]
+    made = {
+        "sawtooth": lambda: constructions.sawtooth(args.depth),
+        "montufar": lambda: constructions.montufar(args.n0, widths),
+        "arora": lambda: constructions.arora(args.n0, args.m, args.w, args.depth),
+        "serra1d": lambda: constructions.serra_1d(widths),
+    }[args.name]()
+    if args.output.endswith(".json"):
+        save_json(made.network, args.output)
+    else:
+        save_npz(made.network, args.output)
+    print(f"wrote {made.name} to {args.output}: expected activation regions {made.relation} "
+          f"{made.expected_regions} on {made.domain.description} ({made.source})")
+    return 0
 
 
 def _bounds(args) -> int:

@@ -342,6 +342,8 @@ def pieces_1d(spec, origin, direction, lo=None, hi=None):
     per output in t."""
     origin = [fr(v) for v in origin]
     direction = [fr(v) for v in direction]
+    lo = None if lo is None else fr(lo)
+    hi = None if hi is None else fr(hi)
 
     def at(t):
         return [o + t * d for o, d in zip(origin, direction)]
@@ -489,3 +491,65 @@ def random_spec(rng, n0: int, widths: Sequence[int], acts: Sequence[str] | None 
     b = [random_number(rng, size, rational) for _ in range(outputs)]
     spec.append((W, b, "identity"))
     return spec
+
+
+# --- checks of an engine result (duck-typed: regions with pattern, point, forms, output_map) -------
+
+def switching_quantities(act: str, state: int, zs):
+    """Affine functions that must be nonzero at a point strictly inside the unit's state set:
+    z (relu-like), z + 1 and z - 1 (hard-tanh), z_state - z_b (maxout)."""
+    name, _ = kind_of(act)
+    if name == "identity":
+        return []
+    if name == "maxout":
+        return [sub(zs[state], zs[b]) for b in range(len(zs)) if b != state]
+    (z,) = zs
+    if name == "hardtanh":
+        return [shift(z, 1), shift(z, -1)]
+    return [z]
+
+
+def check_region_witnesses(rs, spec, origin, basis):
+    """Every region's point, embedded by x = origin + basis u, has the region's pattern under the exact
+    forward pass, with strict signs for every unit that is not constant on the region (design,
+    exactness contract 3); the point is strictly inside the region's forms; the output map is the
+    network's affine map under the pattern. Returns the smallest margin data for ball tests."""
+    k = len(basis)
+    for r in rs:
+        u = tuple(r.point)
+        assert len(u) == k
+        x = [o + sum(ui * b[i] for ui, b in zip(u, basis)) for i, o in enumerate(origin)]
+        _, pattern, _ = forward(spec, x)
+        assert pattern == r.pattern, (u, pattern, r.pattern)
+        for c, *a in r.forms:
+            assert c + sum(ai * ui for ai, ui in zip(a, u)) > 0, ("point not strictly inside", r.forms, u)
+        pres, outs = affine_under_pattern(spec, r.pattern, origin, basis)
+        for (W, b, act), z, states in zip(spec, pres, r.pattern):
+            if act == "identity":
+                continue
+            for state, g in zip(states, groups(len(z), act)):
+                for f in switching_quantities(act, state, [z[i] for i in g]):
+                    if not is_const(f):
+                        assert value(f, u) != 0, ("a nonconstant unit is not strict at the point", act, r.pattern)
+        M, c = r.output_map
+        assert tuple(c) == tuple(f[0] for f in outs)
+        assert tuple(tuple(row) for row in M) == tuple(tuple(f[1]) for f in outs)
+
+
+def margin_radius(spec, pattern, origin, basis, u):
+    """An L-infinity radius eps > 0 such that every x within eps of u (in parameter coordinates) has
+    the pattern: half the smallest |f(u)| / ||grad f||_1 over the nonconstant switching quantities.
+    Layer by layer: if no quantity of layers 1..l changes sign in the ball, layer l+1's inputs are
+    the same affine functions throughout, so its quantities are the affine ones computed here."""
+    pres, _ = affine_under_pattern(spec, pattern, origin, basis)
+    best = None
+    for (W, b, act), z, states in zip(spec, pres, pattern):
+        if act == "identity":
+            continue
+        for state, g in zip(states, groups(len(z), act)):
+            for f in switching_quantities(act, state, [z[i] for i in g]):
+                if is_const(f):
+                    continue
+                r = abs(value(f, u)) / sum(abs(a) for a in f[1])
+                best = r if best is None else min(best, r)
+    return (best or F(1)) / 2

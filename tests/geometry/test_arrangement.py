@@ -364,9 +364,24 @@ def test_catalogue_in_a_box(case):
     check_facets(case.rows, result, domain_rows)
     assert sign_set(result) == reference.brute_force_cells(case.rows, domain_rows)
     assert len(result) <= case.regions
+    assert count_cells(case.rows, box(lower, upper)) == len(result)
     volumes = [volume(c.polyhedron) for c in result]
     assert all(v > 0 for v in volumes)
     assert sum(volumes) == box_volume(lower, upper)
+
+
+ORTHANT_CASES = [c for c in catalogue.TINY if c.dim <= 3]
+
+
+@pytest.mark.parametrize("case", ORTHANT_CASES, ids=[c.name for c in ORTHANT_CASES])
+def test_catalogue_in_an_unbounded_domain(case):
+    # the shifted orthant x_i >= -1/2: an unbounded domain, handled without any "large box"
+    domain_rows = [[Fraction(1, 2)] + [int(i == j) for j in range(case.dim)] for i in range(case.dim)]
+    result = cells(case.rows, polyhedron(domain_rows))
+    check_cells(case.rows, result, domain_rows)
+    check_facets(case.rows, result, domain_rows)
+    assert sign_set(result) == reference.brute_force_cells(case.rows, domain_rows)
+    assert count_cells(case.rows, polyhedron(domain_rows)) == len(result)
 
 
 @pytest.mark.parametrize("name", [n for n, c in SAGE.items() if c["dim"] <= 3 or n in ("random_d4_n7_c2", "braid_4")])
@@ -438,6 +453,23 @@ def test_near_degenerate_cells_in_a_box():
     root = 1 / (1 + Fraction(catalogue.EPS))
     assert sorted(volume(c.polyhedron) for c in result) == sorted([root, 1 - root, Fraction(1)])
     assert [c.signs for c in result] == [c.signs for c in cells(rows, box([0], [2]), exact=True)]
+
+
+@pytest.mark.parametrize("offset", [2 ** 40, 2 ** 60, 10 ** 30])
+def test_far_away_unit_box_cut_by_its_diagonal(offset):
+    # [c, c+1] x [0, 1] cut by x + y = c + 1: two right triangles of area 1/2, on both paths
+    domain = box([offset, 0], [offset + 1, 1])
+    rows = [[-(offset + 1), 1, 1]]
+    for exact in (True, False):
+        result = cells(rows, domain, exact=exact)
+        assert [volume(c.polyhedron) for c in result] == [Fraction(1, 2), Fraction(1, 2)]
+
+
+def test_tiny_box_cut_by_its_diagonal():
+    side = Fraction(1, 2 ** 60)
+    for exact in (True, False):
+        result = cells([[0, 1, -1]], box([0, 0], [2.0 ** -60, 2.0 ** -60]), exact=exact)
+        assert [volume(c.polyhedron) for c in result] == [side * side / 2] * 2
 
 
 # --- 6. near-degenerate input: float path versus exact path ---------------------------------------------

@@ -87,7 +87,7 @@ def test_non_finite_values_raise_non_finite_error(value):
         affine_form(value, [1])
 
 
-@pytest.mark.parametrize("value", [sympy.oo, -sympy.oo, sympy.nan])
+@pytest.mark.parametrize("value", [sympy.oo, -sympy.oo, sympy.nan], ids=["sympy.oo", "-sympy.oo", "sympy.nan"])
 def test_sympy_infinities_are_non_finite(value):
     """exact.py: "NaN and infinities are rejected"; errors.py: NonFiniteError is the error for "a
     coefficient [that] is NaN or infinite". sympy's oo and nan are exactly that."""
@@ -107,7 +107,7 @@ def test_non_numbers_raise_a_geometry_error(value):
     (np.longdouble(1) / np.longdouble(3), Fraction(*(np.longdouble(1) / np.longdouble(3)).as_integer_ratio())),
     (sympy.Float("0.1", 50), Fraction(int(sympy.Rational(sympy.Float("0.1", 50)).p),
                                       int(sympy.Rational(sympy.Float("0.1", 50)).q))),
-])
+], ids=["Decimal(0.1)", "Decimal(1e-400)", "longdouble(1/3)", "sympy.Float(0.1, 50 digits)"])
 def test_wider_than_double_numbers_are_exact_or_rejected(value, exact):
     """The exactness contract: a number is taken as it is. A Decimal, a long double or a 50-digit sympy
     Float is not a double; silently rounding it to one (Decimal('1e-400') becomes 0) changes the input.
