@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from analyzer.errors import DomainError
 from geometry.exact import rational, rationals
-from geometry.polyhedron import HPolyhedron, box as box_polyhedron, polyhedron, whole_space
+from geometry.polyhedron import HPolyhedron, box as box_polyhedron, is_bounded, polyhedron, whole_space
 
 
 class DomainKind(Enum):
@@ -46,7 +46,8 @@ class Domain:
 
     @property
     def bounded(self) -> bool:
-        return self.kind not in (DomainKind.ALL,) and not (self.kind is DomainKind.SLICE and not self.region.forms)
+        """True when D is bounded in parameter coordinates (decided exactly)."""
+        return bool(self.region.forms) and is_bounded(self.region)
 
     def embed(self, u: Sequence[Fraction]) -> tuple[Fraction, ...]:
         """Input-space point of the parameter point u."""

@@ -117,14 +117,14 @@ def _split_layer(layer: Layer, matrices, forms, point, A, c, dim: int, exact: bo
             continue
         refined = []
         for states, piece_forms, p in pieces:
-            met = meeting_pieces(piece_forms, p, [g for _, g in candidates], dim, exact=exact)
+            met = meeting_pieces(piece_forms, p, [[g for _, g in tagged] for _, tagged in candidates], dim, exact=exact)
             if len(met) == 1:
                 index, witness = met[0]
                 refined.append(((*states, candidates[index][0]), piece_forms, witness))
                 continue
             for index, witness in met:
-                state, extra = candidates[index]
-                refined.append(((*states, state), [*piece_forms, *extra], witness))
+                state, tagged = candidates[index]
+                refined.append(((*states, state), [*piece_forms, *(g for _, g in tagged)], witness))
         pieces = refined
     return [(states, f, p, *_next_map(layer, groups, states, Z, z0)) for states, f, p in pieces]
 
@@ -133,8 +133,11 @@ def _form(constant: flint.fmpq, coefficients: list[flint.fmpq]) -> AffineForm:
     return primitive([Fraction(int(q.p), int(q.q)) for q in (constant, *coefficients)])
 
 
-def _unit_pieces(layer: Layer, rows) -> list[tuple[int, list[AffineForm]]]:
-    """``(state, forms)`` for each open piece of one unit: the piece is ``{forms > 0}``."""
+def _unit_pieces(layer: Layer, rows) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
+    """``(state, [(tag, form), ...])`` for each open piece of one unit: the piece is ``{forms > 0}``.
+
+    Tags name where a form comes from: None for the unit's own pre-activation (ReLU-like units), the
+    threshold -1 or +1 of a hard-tanh unit, or the competitor b of a maxout argmax cell (z_a - z_b)."""
     act = layer.activation
     kind = act.kind
     if kind is Kind.IDENTITY:
@@ -148,14 +151,14 @@ def _unit_pieces(layer: Layer, rows) -> list[tuple[int, list[AffineForm]]]:
     if kind is Kind.HARDTANH:
         negated = [-q for q in coefficients]
         return [
-            (-1, [_form(-1 - constant, negated)]),
-            (0, [_form(constant + 1, coefficients), _form(1 - constant, negated)]),
-            (1, [_form(constant - 1, coefficients)]),
+            (-1, [(-1, _form(-1 - constant, negated))]),
+            (0, [(-1, _form(constant + 1, coefficients)), (1, _form(1 - constant, negated))]),
+            (1, [(1, _form(constant - 1, coefficients))]),
         ]
-    return [(1, [z]), (0, [negate(z)])]
+    return [(1, [(None, z)]), (0, [(None, negate(z))])]
 
 
-def _maxout_pieces(rows) -> list[tuple[int, list[AffineForm]]]:
+def _maxout_pieces(rows) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
     kept = []
     for a, row in enumerate(rows):
@@ -168,7 +171,7 @@ def _maxout_pieces(rows) -> list[tuple[int, list[AffineForm]]]:
             if b != a:
                 difference = _form(rows[a][0] - rows[b][0], [x - y for x, y in zip(rows[a][1], rows[b][1])])
                 if not is_constant(difference):
-                    forms.append(difference)
+                    forms.append((b, difference))
                 elif difference[0] <= 0:
                     break
         else:
@@ -200,3 +203,25 @@ def _next_map(layer: Layer, groups, states, Z, z0):
         else:
             S[u, group[0]] = 1
     return S * Z, S * z0 + e
+
+
+def pattern_constraints(network: Network, domain: Domain, pattern) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
+    """The forms that define a pattern's region, each with its source ``(layer, unit, tag)`` (1-based
+    layer, 0-based unit, tag as in :func:`_unit_pieces`): the region is where all are >= 0, within the
+    domain. Raises ValueError when a unit constant under the pattern has another state."""
+    dim = domain.dim
+    A, c = _embedding(domain)
+    constraints = []
+    for depth, (layer, matrices) in enumerate(zip(network.layers, (_as_matrices(l) for l in network.layers))):
+        W, b = matrices
+        Z, z0 = W * A, W * c + b
+        rows = [(z0[i, 0], [Z[i, j] for j in range(dim)]) for i in range(Z.nrows())]
+        groups = unit_groups(layer)
+        states = pattern[depth] if layer.activation.splits else tuple(0 for _ in groups)
+        for u, (group, state) in enumerate(zip(groups, states)):
+            tagged = dict(_unit_pieces(layer, [rows[i] for i in group])).get(state)
+            if tagged is None:
+                raise ShapeError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
+            constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
+        A, c = _next_map(layer, groups, states, Z, z0)
+    return constraints

@@ -31,38 +31,47 @@ HomogeneousPoint = tuple[int, ...]
 
 
 def rational(value: object) -> Fraction:
-    """The exact rational number ``value`` denotes (floats exactly, strings as ``p/q`` or decimals)."""
+    """The exact rational number ``value`` denotes.
+
+    Binary floats of any width (Python, numpy including long double), Decimals and sympy Floats are
+    taken at their exact value; strings as ``p/q`` or decimals; NaN and infinities are rejected."""
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
         raise NotANumberError(f"{value!r} is a boolean, not a number")
     if isinstance(value, numbers.Integral):
         return Fraction(int(value))
-    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Rational):
-        as_float = float(value)
-        if not math.isfinite(as_float):
-            raise NonFiniteError(f"coefficient {value!r} is not finite")
-        return Fraction(as_float)
-    if isinstance(value, numbers.Rational):
-        return Fraction(int(value.numerator), int(value.denominator))
     if isinstance(value, str):
-        text = value.strip()
-        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+        return _parse(value)
+    if getattr(value, "is_Number", False):  # sympy numbers
+        if getattr(value, "is_Rational", False):
+            return Fraction(int(value.p), int(value.q))
+        if not value.is_finite:
             raise NonFiniteError(f"coefficient {value!r} is not finite")
-        try:
-            return Fraction(text)
-        except (ValueError, ZeroDivisionError) as exc:
-            raise NotANumberError(f"cannot read {value!r} as a rational number") from exc
-    numerator = getattr(value, "p", None), getattr(value, "q", None)  # sympy Rational, flint fmpq
-    if isinstance(numerator[0], numbers.Integral) and isinstance(numerator[1], numbers.Integral):
-        return Fraction(int(numerator[0]), int(numerator[1]))
-    if hasattr(value, "is_Rational"):  # other sympy numbers: only exact rationals are accepted
+        from sympy import Rational
+        exact = Rational(value)
+        return Fraction(int(exact.p), int(exact.q))
+    if hasattr(value, "is_Number"):
         raise NotANumberError(f"{value!r} is not a rational number")
+    if isinstance(getattr(value, "p", None), numbers.Integral) and isinstance(getattr(value, "q", None), numbers.Integral):
+        return Fraction(int(value.p), int(value.q))  # python-flint fmpq
+    if hasattr(value, "as_integer_ratio") and not isinstance(value, complex):
+        try:
+            p, q = value.as_integer_ratio()
+        except (OverflowError, ValueError):
+            raise NonFiniteError(f"coefficient {value!r} is not finite") from None
+        return Fraction(int(p), int(q))
+    raise NotANumberError(f"cannot read {value!r} as a rational number")
+
+
+def _parse(text: str) -> Fraction:
+    stripped = text.strip()
+    if stripped.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+        raise NonFiniteError(f"coefficient {text!r} is not finite")
     try:
-        as_float = float(value)  # numpy scalars and other real-like objects
-    except (TypeError, ValueError) as exc:
-        raise NotANumberError(f"cannot read {value!r} as a rational number") from exc
-    return rational(as_float)
+        return Fraction(stripped)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise NotANumberError(f"cannot read {text!r} as a rational number") from exc
 
 
 def rationals(values: Iterable[object]) -> tuple[Fraction, ...]:

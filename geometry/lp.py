@@ -120,10 +120,10 @@ def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
     """Certificates from a float solve of the same LP, each row scaled to unit weight (a candidate only)."""
     try:
         scaled = [[float(v) / float(-r[-1]) for v in r] for r in array[:-2]]
-    except OverflowError:
+        lp = cdd.linprog_from_array([*scaled, *array[-2:]], cdd.LPObjType.MAX)
+        cdd.linprog_solve(lp)
+    except (OverflowError, RuntimeError):  # too large for floats, or float cdd gave up: decide exactly
         return None
-    lp = cdd.linprog_from_array([*scaled, *array[-2:]], cdd.LPObjType.MAX)
-    cdd.linprog_solve(lp)
     if lp.status != cdd.LPStatusType.OPTIMAL:
         return None
     if lp.obj_value > 0:
@@ -172,3 +172,22 @@ def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):
     if not is_farkas_certificate(rows, y):
         raise CertificateError("exact LP dual is not a Farkas certificate")
     return "farkas", tuple(y)
+
+
+def implication_certificate(forms: Sequence[AffineForm], form: AffineForm, dim: int,
+                            *, exact: bool = False) -> tuple[Fraction, tuple[Fraction, ...]] | None:
+    """``(l0, l)`` with ``l0 >= 0``, ``l >= 0`` and ``form = l0 + sum_i l_i forms_i`` identically, proving
+    ``form >= 0`` wherever every ``forms_i >= 0`` (affine Farkas lemma); None when ``form`` is negative
+    somewhere on that full-dimensional polyhedron.
+
+    From a Farkas vector y of ``{forms > 0, -form > 0}``: ``sum y_i f_i - y_g g`` is a constant c <= 0,
+    so ``g = (sum y_i f_i - c) / y_g``; ``y_g > 0`` because the forms alone are strictly feasible.
+    """
+    answer = solve_strict([*forms, tuple(-v for v in form)], dim, exact=exact)
+    if answer.feasible:
+        return None
+    *y, y_g = answer.farkas
+    if y_g == 0:
+        raise CertificateError("the polyhedron given to implication_certificate has no interior point")
+    constant = sum(yi * f[0] for yi, f in zip(y, forms) if yi) - y_g * form[0]
+    return Fraction(-constant, y_g), tuple(Fraction(yi, y_g) for yi in y)

@@ -344,19 +344,38 @@ def _primitive_ints(values: list[int]) -> AffineForm:
     return tuple(v // g for v in values) if g > 1 else tuple(values)
 
 
+def lift_from_hyperplane(point: Sequence[Fraction], hyperplane: AffineForm) -> tuple[Fraction, ...]:
+    """The point of ``{h = 0}`` whose coordinates other than the eliminated one (see
+    :func:`restrict_to_hyperplane`) are ``point``."""
+    j = next(i for i, a in enumerate(hyperplane) if i and a)
+    coordinates = list(point)
+    coordinates.insert(j - 1, Fraction(0))
+    value = hyperplane[0] + sum(a * x for a, x in zip(hyperplane[1:], coordinates))
+    coordinates[j - 1] = -Fraction(value, hyperplane[j])
+    return tuple(coordinates)
+
+
+def facet_witness(forms_a: Sequence[AffineForm], forms_b: Sequence[AffineForm], form: AffineForm, dim: int,
+                  *, exact: bool = False) -> tuple[Fraction, ...] | None:
+    """A point with ``form = 0`` where every other form of A and of B is strictly positive, or None.
+
+    Such a point lies in the relative interior of an (n-1)-dimensional face that A (which has
+    ``form``) and B (which has its negation) share."""
+    others = [g for g in (*forms_a, *forms_b) if g != form and g != negate(form)]
+    answer = solve_strict(restrict_to_hyperplane(others, form), dim - 1, exact=exact)
+    return None if answer.point is None else lift_from_hyperplane(cartesian(answer.point), form)
+
+
 def common_facet(forms_a: Sequence[AffineForm], forms_b: Sequence[AffineForm], dim: int,
                  *, exact: bool = False) -> AffineForm | None:
     """A form f of A (with -f a form of B) such that A and B share an (n-1)-dimensional face on
     ``{f = 0}``, or None. A and B are full-dimensional polyhedra given by canonical forms.
 
     They share such a face exactly when some point of the hyperplane makes every other form of A and
-    B strictly positive (decided by one certified LP in the hyperplane's coordinates).
+    B strictly positive (:func:`facet_witness`).
     """
     opposite = {negate(f) for f in forms_b}
     for f in forms_a:
-        if f not in opposite or is_constant(f):
-            continue
-        others = [g for g in (*forms_a, *forms_b) if g != f and g != negate(f)]
-        if solve_strict(restrict_to_hyperplane(others, f), dim - 1, exact=exact).feasible:
+        if f in opposite and not is_constant(f) and facet_witness(forms_a, forms_b, f, dim, exact=exact) is not None:
             return f
     return None

@@ -241,11 +241,18 @@ def _unit_options(act: str, zs):
     return [(1, [z]), (0, [neg(z)])]
 
 
-def brute_force_patterns(spec, domain_forms=(), origin=None, basis=None, k=None):
+def brute_force_patterns(spec, domain_forms=(), origin=None, basis=None):
     """``{pattern: interior point u}`` for every activation region, plus per-layer counts.
 
     ``domain_forms`` are affine functions of u (``(c, a)``, domain = {f >= 0}); the network input is
     ``origin + sum u_j basis[j]`` (default: the identity on R^n)."""
+    regions, per_layer = brute_force_regions(spec, domain_forms, origin, basis)
+    return {p: point for p, (point, _) in regions.items()}, per_layer
+
+
+def brute_force_regions(spec, domain_forms=(), origin=None, basis=None):
+    """``{pattern: (interior point, forms)}`` and per-layer counts; the region's closure is
+    ``{f >= 0 for f in forms}`` (its interior is where they are all > 0)."""
     n = len(spec[0][0][0])
     if origin is None:
         origin = [F(0)] * n
@@ -258,7 +265,7 @@ def brute_force_patterns(spec, domain_forms=(), origin=None, basis=None, k=None)
         if depth == len(spec):
             point = strict_point(forms, k)
             assert point is not None
-            found[tuple(pattern)] = point
+            found[tuple(pattern)] = (point, list(forms))
             return
         W, b, act = spec[depth]
         z = _apply_layer_affine(W, b, inputs)
@@ -286,6 +293,48 @@ def brute_force_patterns(spec, domain_forms=(), origin=None, basis=None, k=None)
         raise AssertionError("domain has no interior")
     layer_dfs(0, [], list(domain_forms), identity_inputs(origin, basis))
     return found, reported_per_layer(spec, per_layer)
+
+
+def polyhedron_dim(forms, k: int) -> int:
+    """Dimension of ``{u in R^k : f(u) >= 0 for f in forms}`` (-1 when empty): exact LP for emptiness,
+    then cdd's implicit linearities, k minus the rank of their normals."""
+    if not forms:
+        return k
+    rows = [[f[0], *f[1]] for f in forms]
+    lp = cdd.gmp.linprog_from_array(rows + [[F(0)] * (k + 1)], cdd.LPObjType.MAX)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:
+        return -1
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
+    cdd.gmp.matrix_canonicalize(mat)
+    equalities = [list(mat.array[i][1:]) for i in mat.lin_set]
+    return k - (rank(equalities) if equalities else 0)
+
+
+def brute_force_linear_regions(spec, domain_forms=(), origin=None, basis=None) -> int:
+    """Linear regions: activation regions (from :func:`brute_force_regions`) joined when their exact
+    output maps (under their patterns) are equal and their closures meet in a set of dimension k - 1
+    (a common facet); the number of connected components."""
+    n = len(spec[0][0][0])
+    if origin is None:
+        origin = [F(0)] * n
+        basis = [[F(int(i == j)) for i in range(n)] for j in range(n)]
+    k = len(basis)
+    regions, _ = brute_force_regions(spec, domain_forms, origin, basis)
+    keys = list(regions)
+    maps = {p: tuple(affine_under_pattern(spec, p, origin, basis)[1]) for p in keys}
+    parent = {p: p for p in keys}
+
+    def find(p):
+        while parent[p] != p:
+            p = parent[p]
+        return p
+
+    for a, b in itertools.combinations(keys, 2):
+        if maps[a] == maps[b] and find(a) != find(b):
+            if polyhedron_dim(regions[a][1] + regions[b][1], k) == k - 1:
+                parent[find(a)] = find(b)
+    return len({find(p) for p in keys})
 
 
 def reported_per_layer(spec, per_layer):
@@ -553,3 +602,15 @@ def margin_radius(spec, pattern, origin, basis, u):
                 r = abs(value(f, u)) / sum(abs(a) for a in f[1])
                 best = r if best is None else min(best, r)
     return (best or F(1)) / 2
+
+
+def brute_force_bounded(spec, domain_forms=(), origin=None, basis=None) -> int:
+    """Bounded activation regions: a nonempty polyhedron {f >= 0} is bounded exactly when its
+    recession cone {d : a . d >= 0 for every form (c, a)} is the single point 0 (dimension 0)."""
+    n = len(spec[0][0][0])
+    if origin is None:
+        origin = [F(0)] * n
+        basis = [[F(int(i == j)) for i in range(n)] for j in range(n)]
+    k = len(basis)
+    regions, _ = brute_force_regions(spec, domain_forms, origin, basis)
+    return sum(polyhedron_dim([(F(0), f[1]) for f in forms], k) == 0 for _, forms in regions.values())

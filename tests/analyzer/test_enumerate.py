@@ -184,6 +184,36 @@ def test_sawtooth_on_the_line(L):
     naive.assert_within_relu_bounds(net, rs.activation_regions)
 
 
+# --- the network is the one given: floats are binary rationals, strings are exact ----------------------
+
+def test_floats_are_their_binary_values():
+    # x = 0.1, y = 0.2, x + y = 0.3: concurrent for the decimals (6 regions, none bounded), but the
+    # binary doubles have 0.1 + 0.2 != 0.3, so as floats the three lines make a tiny triangle
+    # (7 regions, 1 bounded)
+    assert F(0.1) + F(0.2) != F(0.3)
+    W = [[1, 0], [0, 1], [1, 1]]
+    as_floats = enumerate_regions(naive.build([naive.spec_layer(W, [-0.1, -0.2, -0.3])]))
+    as_decimals = enumerate_regions(naive.build([(W, [F("-0.1"), F("-0.2"), F("-0.3")], "relu")]))
+    assert (as_floats.activation_regions, as_floats.bounded_regions) == (7, 1)
+    assert (as_decimals.activation_regions, as_decimals.bounded_regions) == (6, 0)
+
+
+@pytest.mark.parametrize("k", [30, 60, 1100])
+def test_nearly_concurrent_lines(k):
+    # x = 1, y = 1, x + y = 2 + 2^-k: a triangle of legs 2^-k, found for any k (no tolerance);
+    # in the box [1 - 2^-k, 1 + 2^-k]^2 the third line cuts only the upper-right quarter: 5 regions
+    e = F(1, 2 ** k)
+    W = [[1, 0], [0, 1], [1, 1]]
+    net = naive.build([naive.spec_layer(W, [-1, -1, -(2 + e)])])
+    rs = enumerate_regions(net)
+    assert (rs.activation_regions, rs.bounded_regions) == (7, 1)
+    triangle = [r for r in rs if r.pattern == ((1, 1, 0),)]
+    assert len(triangle) == 1 and triangle[0].volume() == e * e / 2
+    assert count_regions(net, box([1 - e, 1 - e], [1 + e, 1 + e]))[0] == 5
+    net = naive.build([naive.spec_layer(W, [-1, -1, -2])])
+    assert enumerate_regions(net).activation_regions == 6
+
+
 # --- 4. one-dimensional networks against exact root finding -------------------------------------------
 
 def interval_of(region):
@@ -336,3 +366,61 @@ def test_exact_path_gives_the_same_regions(name):
         assert fast.linear_regions == exact.linear_regions
         assert fast.bounded_regions == exact.bounded_regions
         assert count_regions(net, domain, exact=True) == (len(fast), fast.per_layer)
+
+
+# --- 9. invariances -----------------------------------------------------------------------------
+
+def permuted(spec, layer_index, perm):
+    """Hidden units of one (non-maxout) layer reordered: its rows and bias, and the next layer's columns."""
+    W, b, act = spec[layer_index]
+    Wn, bn, actn = spec[layer_index + 1]
+    out = list(spec)
+    out[layer_index] = ([W[p] for p in perm], [b[p] for p in perm], act)
+    out[layer_index + 1] = ([[row[p] for p in perm] for row in Wn], bn, actn)
+    return out
+
+
+def rescaled(spec, layer_index, unit, factor):
+    """Unit's incoming weights and bias times factor > 0, its outgoing weights divided by it.
+    relu, leaky relu and abs are positively homogeneous: the network's function is unchanged."""
+    W, b, act = spec[layer_index]
+    Wn, bn, actn = spec[layer_index + 1]
+    out = list(spec)
+    out[layer_index] = ([[v * factor for v in row] if i == unit else row for i, row in enumerate(W)],
+                        [v * factor if i == unit else v for i, v in enumerate(b)], act)
+    out[layer_index + 1] = ([[v / factor if j == unit else v for j, v in enumerate(row)] for row in Wn], bn, actn)
+    return out
+
+
+def summary(spec, domain=None):
+    rs = enumerate_regions(naive.build(spec), domain)
+    return rs.activation_regions, rs.linear_regions, rs.per_layer, rs
+
+
+@pytest.mark.parametrize("acts", [("relu", "relu"), ("leaky_relu:1/3", "abs"), ("relu", "hardtanh")])
+def test_permuting_and_rescaling_hidden_units(acts):
+    rng = random.Random(600 + len(acts[0]) + len(acts[1]))
+    spec = naive.random_spec(rng, 2, [4, 3], list(acts), size=3)
+    a, lin, per, base = summary(spec)
+    perm = [2, 0, 3, 1]
+    p_spec = permuted(spec, 0, perm)
+    pa, plin, pper, prs = summary(p_spec)
+    assert (pa, plin, pper) == (a, lin, per)
+    # the patterns are the permuted patterns, the maps unchanged
+    moved = {(tuple(r.pattern[0][p] for p in perm), *r.pattern[1:]): r.output_map for r in base}
+    assert {r.pattern: r.output_map for r in prs} == moved
+    p_spec2 = permuted(spec, 1, [2, 0, 1])
+    assert summary(p_spec2)[:3] == (a, lin, per)
+    if acts[0] != "hardtanh":
+        for unit, factor in [(0, F(3)), (2, F(2, 7)), (3, F(5, 4))]:
+            s_spec = rescaled(spec, 0, unit, factor)
+            sa, slin, sper, srs = summary(s_spec)
+            assert (sa, slin, sper) == (a, lin, per)
+            assert {r.pattern: r.output_map for r in srs} == {r.pattern: r.output_map for r in base}
+    if acts[1] != "hardtanh":
+        assert summary(rescaled(spec, 1, 1, F(7, 3)))[:3] == (a, lin, per)
+    if acts == ("relu", "relu"):
+        naive.assert_within_relu_bounds(naive.build(spec), a)
+    # in a box too
+    dom = box([-1, -1], [2, 1])
+    assert summary(p_spec, dom)[:3] == summary(spec, dom)[:3]

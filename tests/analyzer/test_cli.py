@@ -1,0 +1,115 @@
+"""analyzer/cli.py: the ``regionscope count`` command."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import naive
+from analyzer.cli import main
+from analyzer.loaders import save_json, save_npz
+
+# ReLU units x, y, x + y - 1 and output h1 + h2 (weight 0 on the third unit).
+# Over R^2: 3 generic lines, 7 regions, 1 bounded (the triangle x, y > 0, x + y < 1); the output
+# ignores the third line, so the linear regions are the 4 quadrants.
+# In [-1, 1]^2: x = 0 and y = 0 make 4 quadrant squares; x + y = 1 runs from (1, 0) to (0, 1) and cuts
+# only the square [0, 1]^2, in two: 5 regions, all bounded, 4 linear regions.
+SPEC = [naive.spec_layer([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"),
+        naive.spec_layer([[1, 1, 0]], [0], "identity")]
+
+
+@pytest.fixture
+def model_files(tmp_path):
+    net = naive.build(SPEC)
+    paths = {"npz": tmp_path / "net.npz", "json": tmp_path / "net.json"}
+    save_npz(net, paths["npz"])
+    save_json(net, paths["json"])
+    return paths
+
+
+def run_json(capsys, argv):
+    code = main(argv)
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    return json.loads(lines[0])
+
+
+@pytest.mark.parametrize("kind", ["npz", "json"])
+def test_count_json_in_a_box(capsys, model_files, kind):
+    result = run_json(capsys, ["count", str(model_files[kind]), "--json", "--domain", "box:-1,1"])
+    for key in ("activation_regions", "linear_regions", "bounded_regions", "input_dim"):
+        assert type(result[key]) is int, key
+    assert isinstance(result["per_layer"], list)
+    assert isinstance(result["domain"], str) and result["domain"].startswith("box")
+    assert result["activation_regions"] == 5
+    assert result["linear_regions"] == 4
+    assert result["bounded_regions"] == 5
+    assert result["per_layer"] == [5]
+    assert result["input_dim"] == 2
+
+
+def test_count_json_over_the_plane_and_file_formats_agree(capsys, model_files):
+    a = run_json(capsys, ["count", str(model_files["npz"]), "--json"])
+    b = run_json(capsys, ["count", str(model_files["json"]), "--json", "--exact"])
+    for result in (a, b):
+        assert (result["activation_regions"], result["linear_regions"], result["bounded_regions"]) == (7, 4, 1)
+        assert result["per_layer"] == [7]
+        assert result["domain"] == "all"
+    keys = ("activation_regions", "linear_regions", "bounded_regions", "per_layer", "input_dim", "domain")
+    assert {k: a[k] for k in keys} == {k: b[k] for k in keys}
+
+
+def test_count_other_domains(capsys, model_files):
+    path = str(model_files["json"])
+    # the segment from (-1, 1/2) to (1, 1/2) crosses x = 0 and x + y = 1 (at x = 1/2): 3 pieces
+    assert run_json(capsys, ["count", path, "--json", "--domain", "segment:-1,1/2;1,1/2"])["activation_regions"] == 3
+    # the slice through (0,0), (1,0), (0,1) is the plane itself
+    assert run_json(capsys, ["count", path, "--json", "--domain", "slice:0,0;1,0;0,1"])["activation_regions"] == 7
+    # the ball of radius 1/4 around (1/4, 1/4) is [0, 1/2]^2: its interior has x, y > 0 and
+    # x + y < 1 (x + y = 1 only at the corner (1/2, 1/2)): one region
+    assert run_json(capsys, ["count", path, "--json", "--domain", "ball:1/4,1/4;1/4"])["activation_regions"] == 1
+
+
+def test_count_text_output(capsys, model_files):
+    assert main(["count", str(model_files["npz"]), "--per-layer"]) == 0
+    out = capsys.readouterr().out
+    assert "activation regions  7" in out
+    assert "linear regions      4" in out
+    assert "after layer 1: 7" in out
+
+
+def assert_fails(capsys, argv, *words):
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    message = captured.err.strip()
+    assert len(message.splitlines()) == 1, message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_missing_model_file(capsys, tmp_path):
+    assert_fails(capsys, ["count", str(tmp_path / "absent.npz")], "does not exist")
+
+
+def test_bad_domain(capsys, model_files):
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--domain", "box:1,0"], "box")
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--domain", "ball:0,0,0;1"], "2 inputs")
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--domain", "slice:0,0;1,1;2,2"], "collinear")
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--domain", "donut:1"], "unknown domain")
+
+
+def test_bad_model_files(capsys, tmp_path):
+    path = tmp_path / "broken.npz"
+    np.savez(path, W1=np.ones((2, 2)), b1=np.zeros(2), W2=np.ones((1, 2)))
+    assert_fails(capsys, ["count", str(path)], "b2")
+    path = tmp_path / "nan.json"
+    path.write_text('{"layers": [{"weights": [[1, NaN]], "bias": [0]}]}')
+    assert_fails(capsys, ["count", str(path)], "not finite")
+    path = tmp_path / "shape.json"
+    path.write_text(json.dumps({"layers": [{"weights": [[1, 2]], "bias": [0, 1]}]}))
+    assert_fails(capsys, ["count", str(path)], "bias")
