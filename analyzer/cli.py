@@ -10,6 +10,7 @@ from analyzer.bounds import architecture_bounds, check, network_bounds, violatio
 from analyzer.domain import parse_domain
 from analyzer.enumerate import enumerate_regions
 from analyzer import constructions
+from analyzer.certificate import write_certificate
 from analyzer.loaders import load, save_json, save_npz
 from analyzer.report import bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text
 
@@ -39,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--exact", action="store_true", help="solve every LP in rational arithmetic (same answer, slower)")
     count.add_argument("--arch", help="for a torch state_dict: the layer list, e.g. 'linear,relu,linear'")
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
+    count.add_argument("--certificate", metavar="OUT.json",
+                       help="also write a certificate that 'regionscope verify' checks independently")
+    verify = sub.add_parser("verify", help="check a certificate written by 'count --certificate'",
+                            description="Check a certificate with an independent exact checker; prints VERIFIED "
+                                        "and exits 0, or names the first failure and exits 1.")
+    verify.add_argument("certificate", help="certificate JSON file")
     bounds = sub.add_parser("bounds", help="print every theoretical bound for an architecture",
                             description="Every bound of the reference for an architecture such as 2-8-8-1 "
                                         "(input, hidden widths, output).")
@@ -68,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"count": _count, "bounds": _bounds, "construct": _construct}[args.command](args)
+        return {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify}[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -81,6 +88,8 @@ def _count(args) -> int:
     regions = enumerate_regions(net, domain, exact=args.exact)
     linear = regions.linear_regions
     seconds = time.perf_counter() - started
+    if args.certificate:
+        write_certificate(net, domain, regions, args.certificate)
     checks = check(network_bounds(net), regions.activation_regions, regions.per_layer)
     broken = violations(checks)
     result = {
@@ -115,6 +124,24 @@ def _count(args) -> int:
     print()
     print(checks_text(checks))
     return 3 if broken else 0
+
+
+def _verify(args) -> int:
+    from analyzer.verifier import Rejected, verify_file
+    try:
+        result = verify_file(args.certificate)
+    except OSError as exc:
+        print(f"regionscope: error: cannot read {args.certificate!r}: {exc}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"NOT VERIFIED: {args.certificate} is not JSON: {exc}")
+        return 1
+    except Rejected as exc:
+        print(f"NOT VERIFIED: {exc}")
+        return 1
+    print(f"VERIFIED: {result['activation_regions']} activation regions in {result['domain']} "
+          f"(volumes add up to {result['volume']})")
+    return 0
 
 
 def _construct(args) -> int:

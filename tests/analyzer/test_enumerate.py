@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import naive
-from analyzer.domain import all_space, box, segment
+from analyzer.domain import all_space, box, plane_slice, segment
 from analyzer.enumerate import count_regions, enumerate_regions
 from geometry.arrangement import cells, zaslavsky_counts
 
@@ -181,6 +181,8 @@ def test_sawtooth_on_the_line(L):
     assert rs.linear_regions == sawtooth_on_the_line(L)
     assert rs.bounded_regions == sawtooth_on_the_line(L) - 2
     assert len(naive.pieces_1d(spec, [0], [1])) == sawtooth_on_the_line(L)
+    # on x < 0 every unit after the first layer sees exactly 0 or -1/2 (constant): exempt from strictness
+    naive.check_region_witnesses(rs, spec, [F(0)], [[F(1)]])
     naive.assert_within_relu_bounds(net, rs.activation_regions)
 
 
@@ -424,3 +426,71 @@ def test_permuting_and_rescaling_hidden_units(acts):
     # in a box too
     dom = box([-1, -1], [2, 1])
     assert summary(p_spec, dom)[:3] == summary(spec, dom)[:3]
+
+
+# --- 14. the reference bound itself ---------------------------------------------------------------
+
+def test_serra_bound_closed_forms():
+    # one layer: the general-position count, the bound is tight for L = 1
+    for n0, n in [(1, 3), (2, 5), (3, 2), (4, 7)]:
+        assert naive.serra_bound(n0, [n]) == naive.gp(n, n0)
+    # n0 = 1: R(l, 1) = R(l+1, 1) + n_l R(l+1, 1) when n_l >= 2, so prod (n_l + 1)
+    assert naive.serra_bound(1, [3, 4, 2]) == 4 * 5 * 3
+    # one layer no wider than the input: every pattern, 2^n
+    assert naive.serra_bound(6, [5]) == 2 ** 5
+    # [2, 3] in R^6: with j units of layer 1 active the image has dimension <= 2 - j, so
+    # R(1, 2) + 2 R(1, 1) + R(1, 0) = gp(3, 2) + 2 gp(3, 1) + 1 = 7 + 8 + 1 = 16 < 2^5
+    assert naive.serra_bound(6, [2, 3]) == 16
+    # a bottleneck of width 1 caps the dimension: [2, 1, 2] in R^2 is at most
+    # sum_j C(2, j) R(2, min(2, 2 - j)) by hand: R(2, 2) = R(2, 1) = C(1,0) R(3, 1) + C(1,1) R(3, 0)
+    # = 3 + 1 = 4 and R(2, 0) = R(3, 0) = 1, so 4 + 2 * 4 + 1 * 1 = 13
+    assert naive.serra_bound(2, [2, 1, 2]) == 13
+
+
+# --- random networks of every kind against the brute force, on every kind of domain ----------------
+
+KINDS = ["relu", "relu", "leaky_relu:1/3", "abs", "hardtanh", "maxout:2", "maxout:3", "identity"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_networks_against_brute_force(seed):
+    rng = random.Random(900 + seed)
+    n0 = rng.choice([1, 2, 2, 3])
+    acts = [rng.choice(KINDS) for _ in range(rng.choice([1, 2, 2, 3]))]
+    widths = [(naive.kind_of(a)[1] if a.startswith("maxout") else 1) * rng.randint(1, 3) for a in acts]
+    spec = naive.random_spec(rng, n0, widths, acts, size=rng.choice([1, 2]))
+    for W, b, act in spec[:-1]:  # a duplicate or opposite unit now and then
+        if rng.random() < 0.5 and len(W) > 1 and not act.startswith("maxout"):
+            i, j, c = rng.randrange(len(W)), rng.randrange(len(W)), F(rng.choice([1, 2, -1]))
+            W[j], b[j] = [v * c for v in W[i]], b[i] * c
+    net = naive.build(spec)
+    identity = ([F(0)] * n0, [[F(int(i == j)) for i in range(n0)] for j in range(n0)])
+    choice = seed % 4
+    if choice == 0:
+        domain, forms, (origin, basis) = None, (), identity
+    elif choice == 1:
+        lo = [F(rng.randint(-3, 0)) for _ in range(n0)]
+        hi = [F(rng.randint(1, 3), rng.choice([1, 2])) for _ in range(n0)]
+        domain, forms, (origin, basis) = box(lo, hi), naive.box_forms(lo, hi), identity
+    elif choice == 2 and n0 >= 2:
+        pts = [[F(rng.randint(-2, 2), rng.choice([1, 3])) for _ in range(n0)] for _ in range(3)]
+        while naive.rank([[y - x for x, y in zip(pts[0], p)] for p in pts[1:]]) < 2:
+            pts[2] = [v + rng.randint(-1, 1) for v in pts[2]]
+        domain, forms = plane_slice(*pts), ()
+        origin, basis = pts[0], [[y - x for x, y in zip(pts[0], p)] for p in pts[1:]]
+    else:
+        a = [F(rng.randint(-3, 3), 2) for _ in range(n0)]
+        b = [v + rng.choice([-2, 1, 3]) for v in a]
+        domain, forms = segment(a, b), naive.box_forms([0], [1])
+        origin, basis = a, [[y - x for x, y in zip(a, b)]]
+    rs = enumerate_regions(net, domain)
+    found, per_layer = naive.brute_force_patterns(spec, forms, origin, basis)
+    assert {r.pattern for r in rs} == set(found)
+    assert len(rs) == len(found)
+    assert rs.per_layer == per_layer
+    naive.check_region_witnesses(rs, spec, origin, basis)
+    assert rs.linear_regions <= rs.activation_regions
+    if seed % 3 == 0:
+        assert [r.pattern for r in enumerate_regions(net, domain, exact=True)] == [r.pattern for r in rs]
+    if domain is None and all(a == "relu" for a in acts):
+        naive.assert_within_relu_bounds(net, rs.activation_regions)

@@ -16,7 +16,7 @@ from analyzer.loaders import load, load_json, load_npz, save_json, save_npz
 
 def sample_net():
     rng = random.Random(700)
-    spec = naive.random_spec(rng, 2, [4, 6], ["relu", "maxout:2"], rational=True)
+    spec = naive.random_spec(rng, 2, [4, 6, 3, 2], ["relu", "maxout:2", "leaky_relu:1/7", "hardtanh"], rational=True)
     spec[0][0][0][0] = F(1, 3)  # not a binary fraction: must survive exactly
     return naive.build(spec)
 

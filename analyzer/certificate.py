@@ -1,0 +1,118 @@
+"""Certificates of a region count, for checking by :mod:`analyzer.verifier` without trusting the engine.
+
+A certificate (JSON, rationals as "p/q" strings) holds the network with exact weights, the domain, and
+for each activation region: its pattern, an exact interior point, its irredundant H-representation
+(each row tagged with the unit or domain facet it comes from), the exact affine output map, an
+*implication* for every other constraint of its pattern (nonnegative multipliers over the facet rows,
+proving that constraint holds on the region), its exact volume (inside the domain, or inside a box
+that contains every region's vertices when the domain is unbounded) and, for each facet from a unit,
+a region across it with a point in the relative interior of their common face.
+
+Together these say: each listed polyhedron is exactly the closure of its pattern's region; distinct
+patterns have disjoint interiors; and the volumes add up to the domain's (or the box's), so no region
+is missing (within the box, for unbounded domains). See the verifier for the checks.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from fractions import Fraction
+from pathlib import Path
+
+from analyzer.domain import Domain
+from analyzer.enumerate import pattern_constraints
+from analyzer.loaders import to_json_dict
+from analyzer.network import Network
+from analyzer.regions import RegionSet
+from geometry.exact import AffineForm, negate
+from geometry.lp import implication_certificate
+from geometry.polyhedron import box, facet_witness, from_forms, generators, is_facet, volume
+
+FORMAT = "regionscope-certificate/1"
+
+
+def _strs(values) -> list[str]:
+    return [str(Fraction(v)) for v in values]
+
+
+def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
+    """The certificate of an enumeration (see the module docstring)."""
+    dim = domain.dim
+    bounded = domain.bounded
+    box_forms: tuple[AffineForm, ...] = ()
+    if not bounded:
+        box_forms = _enclosing_box(regions, dim)
+    holders: dict[AffineForm, list[int]] = defaultdict(list)
+    for i, region in enumerate(regions.regions):
+        for f in region.forms:
+            holders[f].append(i)
+    domain_forms = list(domain.region.forms)
+    entries = []
+    for i, region in enumerate(regions.regions):
+        constraints = pattern_constraints(net, domain, region.pattern)
+        source_of: dict[AffineForm, dict] = {}
+        for k, f in enumerate(domain_forms):
+            source_of.setdefault(f, {"domain": k})
+        for (layer, unit, tag), f in constraints:
+            source_of.setdefault(f, {"layer": layer, "unit": unit, "tag": tag})
+        facets = [f for f in region.forms if is_facet(region.forms, f, dim)]
+        rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
+        implied = []
+        others = [({"domain": k}, f) for k, f in enumerate(domain_forms)]
+        others += [({"layer": layer, "unit": unit, "tag": tag}, f) for (layer, unit, tag), f in constraints]
+        for source, g in others:
+            if g in facets:
+                continue
+            multipliers = implication_certificate(facets, g, dim)
+            implied.append({"source": source, "constant": str(multipliers[0]), "multipliers": _strs(multipliers[1])})
+        neighbours = []
+        for k, f in enumerate(facets):
+            if "domain" in source_of[f]:
+                continue
+            for j in holders.get(negate(f), ()):
+                point = facet_witness(region.forms, regions.regions[j].forms, f, dim)
+                if point is not None:
+                    neighbours.append({"facet": k, "region": j, "point": _strs(point)})
+                    break
+        polytope = from_forms([*region.forms, *box_forms], dim)
+        matrix, offset = region.output_map
+        entries.append({
+            "pattern": [list(states) for states in region.pattern],
+            "point": _strs(region.point),
+            "rows": rows,
+            "implied": implied,
+            "output_map": {"matrix": [_strs(row) for row in matrix], "offset": _strs(offset)},
+            "volume": str(volume(polytope)),
+            "neighbours": neighbours,
+        })
+    total = volume(from_forms([*domain_forms, *box_forms], dim))
+    return {
+        "format": FORMAT,
+        "network": to_json_dict(net),
+        "domain": {
+            "description": domain.description,
+            "dim": dim,
+            "rows": [_strs(f) for f in domain_forms],
+            "origin": None if domain.origin is None else _strs(domain.origin),
+            "basis": None if domain.basis is None else [_strs(b) for b in domain.basis],
+            "bounded": bounded,
+            "volume_box": [_strs(f) for f in box_forms],
+            "volume": str(total),
+        },
+        "counts": {"activation_regions": regions.activation_regions, "per_layer": list(regions.per_layer)},
+        "regions": entries,
+    }
+
+
+def _enclosing_box(regions: RegionSet, dim: int) -> tuple[AffineForm, ...]:
+    """A cube strictly containing every vertex of every region (so every pointed region meets it)."""
+    reach = Fraction(1)
+    for region in regions.regions:
+        for vertex in generators(region.polyhedron).vertices:
+            reach = max(reach, *(abs(v) + 1 for v in vertex))
+        reach = max(reach, *(abs(v) + 1 for v in region.point))
+    return box([-reach] * dim, [reach] * dim).forms
+
+
+def write_certificate(net: Network, domain: Domain, regions: RegionSet, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(build_certificate(net, domain, regions)) + "\n")
