@@ -103,30 +103,44 @@ def _as_map(A, c, dim: int):
 
 
 def _split_layer(layer: Layer, matrices, forms, point, A, c, dim: int, exact: bool):
-    """The full-dimensional pieces of one region under one layer, each with its new affine map."""
+    """The full-dimensional pieces of one region under one layer, each with its new affine map.
+
+    Every unit is first tested against the whole region: a unit with one piece there keeps that
+    state in every child, so only the units that cut the region are tested again on the pieces."""
     W, b = matrices
     Z, z0 = W * A, W * c + b
     rows = [(z0[i, 0], [Z[i, j] for j in range(dim)]) for i in range(Z.nrows())]
     groups = unit_groups(layer)
-    pieces = [((), list(forms), point)]
-    for group in groups:
+    fixed: dict[int, int] = {}
+    cutting = []
+    for u, group in enumerate(groups):
         candidates = _unit_pieces(layer, [rows[i] for i in group])
-        if len(candidates) == 1:
-            state = candidates[0][0]
-            pieces = [((*s, state), f, p) for s, f, p in pieces]
-            continue
+        if len(candidates) > 1:
+            candidate_forms = [[g for _, g in tagged] for _, tagged in candidates]
+            met = meeting_pieces(forms, point, candidate_forms, dim, exact=exact)
+            if len(met) > 1:
+                cutting.append((u, candidates, candidate_forms, met))
+                continue
+            candidates = [candidates[met[0][0]]]
+        fixed[u] = candidates[0][0]
+    pieces = [({}, list(forms), point)]
+    for position, (u, candidates, candidate_forms, met_on_region) in enumerate(cutting):
         refined = []
         for states, piece_forms, p in pieces:
-            met = meeting_pieces(piece_forms, p, [[g for _, g in tagged] for _, tagged in candidates], dim, exact=exact)
+            met = met_on_region if position == 0 else meeting_pieces(piece_forms, p, candidate_forms, dim, exact=exact)
             if len(met) == 1:
                 index, witness = met[0]
-                refined.append(((*states, candidates[index][0]), piece_forms, witness))
+                refined.append(({**states, u: candidates[index][0]}, piece_forms, witness))
                 continue
             for index, witness in met:
                 state, tagged = candidates[index]
-                refined.append(((*states, state), [*piece_forms, *(g for _, g in tagged)], witness))
+                refined.append(({**states, u: state}, [*piece_forms, *(g for _, g in tagged)], witness))
         pieces = refined
-    return [(states, f, p, *_next_map(layer, groups, states, Z, z0)) for states, f, p in pieces]
+    out = []
+    for states, piece_forms, p in pieces:
+        ordered = tuple(states[u] if u in states else fixed[u] for u in range(len(groups)))
+        out.append((ordered, piece_forms, p, *_next_map(layer, groups, ordered, Z, z0)))
+    return out
 
 
 def _form(constant: flint.fmpq, coefficients: list[flint.fmpq]) -> AffineForm:

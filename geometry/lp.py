@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import cdd
 import cdd.gmp
 import flint
+import numpy as np
 
 from geometry.errors import CertificateError
 from geometry.exact import (
@@ -119,8 +120,9 @@ def _chebyshev_lp(rows: list[AffineForm], dim: int) -> list[list[int]]:
 def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
     """Certificates from a float solve of the same LP, each row scaled to unit weight (a candidate only)."""
     try:
-        scaled = [[float(v) / float(-r[-1]) for v in r] for r in array[:-2]]
-        lp = cdd.linprog_from_array([*scaled, *array[-2:]], cdd.LPObjType.MAX)
+        matrix = np.array(array, dtype=float)
+        matrix[:-2] /= -matrix[:-2, -1:]
+        lp = cdd.linprog_from_array(matrix, cdd.LPObjType.MAX)
         cdd.linprog_solve(lp)
     except (OverflowError, RuntimeError):  # too large for floats, or float cdd gave up: decide exactly
         return None
@@ -141,21 +143,47 @@ def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
 
 
 def _farkas_on_support(rows: list[AffineForm], dim: int, support: list[int]):
-    """The unique y on ``support`` with ``sum y_i a_i = 0`` and ``sum y_i |a_i|_1 = 1``, if unique."""
+    """A nonnegative integer multiple of the unique y on ``support`` with ``sum y_i a_i = 0`` and
+    ``sum y_i |a_i|_1 = 1``, if that y is unique (Cramer's rule in integers when the system is square)."""
     k = len(support)
+    columns = [[*rows[i][1:], sum(abs(a) for a in rows[i][1:])] for i in support]
+    if k == dim + 1:
+        matrix = [[columns[c][r] for c in range(k)] for r in range(k)]
+        det = _determinant(matrix)
+        if det == 0:
+            return None
+        y = [0] * len(rows)
+        for c, i in enumerate(support):  # Cramer: replace column c by the right-hand side e_last
+            replaced = [[(int(r == k - 1) if cc == c else matrix[r][cc]) for cc in range(k)] for r in range(k)]
+            y[i] = _determinant(replaced) * (1 if det > 0 else -1)
+        return y
     entries = []
-    for j in range(1, dim + 1):
-        entries.extend(rows[i][j] for i in support)
-        entries.append(0)
-    entries.extend(sum(abs(a) for a in rows[i][1:]) for i in support)
-    entries.append(1)
+    for r in range(dim + 1):
+        entries.extend(columns[c][r] for c in range(k))
+        entries.append(int(r == dim))
     reduced, rank = flint.fmpq_mat(dim + 1, k + 1, entries).rref()
-    if rank != k or any(reduced[r, k] != 0 for r in range(rank, dim + 1)):
-        return None
-    if any(reduced[r, r] != 1 for r in range(k)):  # pivots must sit in the first k columns
+    if rank != k or any(reduced[r, r] != 1 for r in range(k)):  # not unique, or inconsistent
         return None
     return _integer_multiple({i: Fraction(int(reduced[r, k].p), int(reduced[r, k].q)) for r, i in enumerate(support)},
                              len(rows))
+
+
+def _determinant(matrix: list[list[int]]) -> int:
+    """Determinant of a square integer matrix by fraction-free (Bareiss) elimination."""
+    a = [row[:] for row in matrix]
+    n, sign, previous = len(a), 1, 1
+    for k in range(n - 1):
+        if a[k][k] == 0:
+            swap = next((r for r in range(k + 1, n) if a[r][k] != 0), None)
+            if swap is None:
+                return 0
+            a[k], a[swap] = a[swap], a[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                a[i][j] = (a[i][j] * a[k][k] - a[i][k] * a[k][j]) // previous
+        previous = a[k][k]
+    return sign * a[n - 1][n - 1]
 
 
 def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -164,8 +165,6 @@ TINY = tuple(case for case in CASES if len(case.rows) <= 10)
 def random_degenerate(seed: int, dim: int, n: int) -> list[list[object]]:
     """A seeded random arrangement of n rows in R^dim: small integers, then forced duplicates (scaled by
     ints, Fractions or 0.5), opposite rows, parallels, hyperplanes through a common point and zero rows."""
-    import random
-
     rng = random.Random(seed)
     rows: list[list[object]] = [[rng.randint(-3, 3) for _ in range(dim + 1)] for _ in range(max(1, n // 2))]
     point = [rng.randint(-2, 2) for _ in range(dim)]

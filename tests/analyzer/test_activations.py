@@ -159,3 +159,35 @@ def test_identity_hidden_layer_does_not_split():
     assert rs.activation_regions == 4
     assert rs.per_layer == (1, 4)
     assert all(r.pattern[0] == () for r in rs)
+
+
+# --- a unit constant on a region: its state is read from the constant (design, "What a region is") --
+
+def test_constant_units_follow_the_tie_conventions():
+    # layer 1 relu(x). On x < 0, h = 0, so every second-layer unit below is constant there.
+    # hard-tanh(h + 1): z = 1 on x < 0 (high, z >= 1) and x + 1 > 1 on x > 0 (high): 2 regions
+    rs = enumerate_regions(net_of(([[1]], [0], "relu"), ([[1]], [1], "hardtanh")))
+    assert patterns(rs) == [((0,), (1,)), ((1,), (1,))]
+    # hard-tanh(h - 1): z = -1 on x < 0 (low); x - 1 on x > 0 is linear on (0, 2), high after 2
+    rs = enumerate_regions(net_of(([[1]], [0], "relu"), ([[1]], [-1], "hardtanh")))
+    assert patterns(rs) == [((0,), (-1,)), ((1,), (0,)), ((1,), (1,))]
+    # relu(h): z = 0 on x < 0 (off); relu(-h): also off there; on x > 0 on and off
+    rs = enumerate_regions(net_of(([[1]], [0], "relu"), ([[1], [-1]], [0, 0], "relu")))
+    assert patterns(rs) == [((0,), (0, 0)), ((1,), (1, 0))]
+    # maxout(h, 0): tie 0 = 0 on x < 0, the lowest index wins (state 0); h > 0 on x > 0 (state 0)
+    rs = enumerate_regions(net_of(([[1]], [0], "relu"), ([[1], [0]], [0, 0], "maxout:2")))
+    assert patterns(rs) == [((0,), (0,)), ((1,), (0,))]
+    # maxout(0, h): state 0 on x < 0 (tie), state 1 on x > 0
+    rs = enumerate_regions(net_of(([[1]], [0], "relu"), ([[0], [1]], [0, 0], "maxout:2")))
+    assert patterns(rs) == [((0,), (0,)), ((1,), (1,))]
+
+
+def test_dead_layer():
+    # layer 1 relu(x), relu(-x); layer 2 relu(-h1 - h2 - 1) = relu(-|x| - 1) is never on: it splits
+    # nothing, and the hard-tanh layer after it sees the constants (0, 1) (states linear and high):
+    # 2 regions after every layer
+    net = net_of(([[1], [-1]], [0, 0], "relu"), ([[-1, -1]], [-1], "relu"), ([[1], [-1]], [0, 1], "hardtanh"))
+    rs = enumerate_regions(net)
+    assert rs.per_layer == (2, 2, 2)
+    assert patterns(rs) == [((0, 1), (0,), (0, 1)), ((1, 0), (0,), (0, 1))]
+    assert rs.linear_regions == 1  # the output is the constant (0, 1) everywhere

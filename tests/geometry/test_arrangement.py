@@ -6,7 +6,6 @@ tests/reference.py (one exact LP per sign vector).
 """
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import random
@@ -34,7 +33,7 @@ from geometry.polyhedron import box, polyhedron, volume
 DATA = json.loads((Path(__file__).resolve().parent.parent / "data" / "arrangements.json").read_text())
 SAGE = {case["name"]: case for case in DATA["cases"]}
 
-SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -179,7 +178,7 @@ def test_random_tiny_sign_vectors_match_brute_force(arr):
     assert [c.signs for c in cells(rows, exact=True)] == [c.signs for c in result]
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(degenerate_arrangements(max_dim=3, max_base=3, max_extra=2),
        st.lists(st.tuples(st.integers(-3, 1), st.integers(1, 3)), min_size=3, max_size=3))
 def test_random_cells_in_a_box(arr, bounds):

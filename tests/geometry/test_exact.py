@@ -26,7 +26,7 @@ from geometry.exact import (
     value_times_denominator,
 )
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 
 
 # --- numbers ------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from geometry.polyhedron import (
     whole_space,
 )
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
 
 
 def values_at(P: HPolyhedron, point):
