@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 
 from analyzer.bounds import architecture_bounds, check, network_bounds, violations
 from analyzer.domain import parse_domain
-from analyzer.enumerate import enumerate_regions
+from analyzer.enumerate import Budget, enumerate_regions
 from analyzer import constructions
 from analyzer.certificate import write_certificate
 from analyzer.loaders import load, save_json, save_npz
@@ -40,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--exact", action="store_true", help="solve every LP in rational arithmetic (same answer, slower)")
     count.add_argument("--arch", help="for a torch state_dict: the layer list, e.g. 'linear,relu,linear'")
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
+    count.add_argument("--max-regions", type=int, help="stop after this many regions (counts are then partial)")
+    count.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long (counts are then partial)")
     count.add_argument("--certificate", metavar="OUT.json",
                        help="also write a certificate that 'regionscope verify' checks independently")
     verify = sub.add_parser("verify", help="check a certificate written by 'count --certificate'",
@@ -85,10 +88,12 @@ def _count(args) -> int:
     net = load(args.model, arch=args.arch, input_shape=args.input_shape)
     domain = parse_domain(args.domain, net.input_dim)
     started = time.perf_counter()
-    regions = enumerate_regions(net, domain, exact=args.exact)
+    budget = Budget(args.max_regions, args.time_limit)
+    with _progress_display() as progress:
+        regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress)
     linear = regions.linear_regions
     seconds = time.perf_counter() - started
-    if args.certificate:
+    if args.certificate and regions.complete:
         write_certificate(net, domain, regions, args.certificate)
     checks = check(network_bounds(net), regions.activation_regions, regions.per_layer)
     broken = violations(checks)
@@ -103,17 +108,25 @@ def _count(args) -> int:
         "per_layer": list(regions.per_layer),
         "exact_lp": args.exact,
         "seconds": round(seconds, 4),
+        "complete": regions.complete,
+        "status": regions.status.value,
         "bounds": check_dicts(checks),
     }
+    if not regions.complete:
+        print(f"regionscope: {regions.status.value}: the counts are PARTIAL (regions found so far)"
+              + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
     if broken:
         names = ", ".join(c.bound.name for c in broken)
         print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
+    code = 3 if broken else (0 if regions.complete else 4)
     if args.json:
         print(json.dumps(result))
-        return 3 if broken else 0
+        return code
     print(f"model          {args.model}  ({'-'.join(map(str, net.architecture))})")
     print(f"domain         {domain.description}")
+    if not regions.complete:
+        print(f"status         PARTIAL: {regions.status.value}")
     print(f"activation regions  {result['activation_regions']}")
     print(f"linear regions      {result['linear_regions']}")
     print(f"bounded regions     {result['bounded_regions']}")
@@ -123,7 +136,23 @@ def _count(args) -> int:
     print(f"time           {result['seconds']} s")
     print()
     print(checks_text(checks))
-    return 3 if broken else 0
+    return code
+
+
+@contextlib.contextmanager
+def _progress_display():
+    """A live 'regions found' line with a rate on a terminal's stderr; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.console import Console
+    columns = (SpinnerColumn(), TextColumn("{task.completed} regions, {task.description}"), TimeElapsedColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda n: bar.update(task, completed=n,
+                                   description=f"{n / max(time.perf_counter() - started, 1e-9):.0f} regions/s")
 
 
 def _verify(args) -> int:

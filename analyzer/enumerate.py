@@ -11,7 +11,9 @@ path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 
 import flint
@@ -19,22 +21,51 @@ import flint
 from analyzer.domain import Domain, all_space
 from analyzer.errors import ShapeError
 from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
-from analyzer.regions import Region, RegionSet
+from analyzer.regions import Region, RegionSet, RunStatus
 from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive
 from geometry.partition import meeting_pieces
 from geometry.polyhedron import require_full_dimensional
 
 
-def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> RegionSet:
+@dataclass(frozen=True)
+class Budget:
+    """Limits on a run: stop after ``max_regions`` regions or ``seconds`` of wall time."""
+
+    max_regions: int | None = None
+    seconds: float | None = None
+
+
+def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
+                      budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
     ``exact=True`` decides every LP in rational arithmetic instead of certifying float solutions;
-    the regions are the same.
+    the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
+    are returned with a status saying the counts are partial. ``progress`` is called with the number
+    of regions found, every 256 regions.
     """
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
-    regions = sorted(_walk(network, domain, per_layer, exact), key=lambda r: r.pattern)
-    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact)
+    found, status = _collect(_walk(network, domain, per_layer, exact), budget or Budget(), progress)
+    regions = sorted(found, key=lambda r: r.pattern)
+    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, status)
+
+
+def _collect(walk: Iterator[Region], budget: Budget, progress) -> tuple[list[Region], RunStatus]:
+    started = time.monotonic()
+    found: list[Region] = []
+    try:
+        for region in walk:
+            if budget.max_regions is not None and len(found) >= budget.max_regions:
+                return found, RunStatus.MAX_REGIONS
+            found.append(region)
+            if progress is not None and len(found) % 256 == 0:
+                progress(len(found))
+            if budget.seconds is not None and time.monotonic() - started > budget.seconds:
+                return found, RunStatus.TIME_LIMIT
+    except KeyboardInterrupt:
+        return found, RunStatus.INTERRUPTED
+    return found, RunStatus.COMPLETE
 
 
 def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> tuple[int, tuple[int, ...]]:

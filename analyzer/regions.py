@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import Enum
 from fractions import Fraction
 from functools import cached_property
 
@@ -62,15 +63,30 @@ class Region:
         return volume(self.polyhedron)
 
 
+class RunStatus(Enum):
+    """How an enumeration ended; anything but COMPLETE means the counts are partial (lower bounds)."""
+
+    COMPLETE = "complete"
+    MAX_REGIONS = "stopped at the region budget"
+    TIME_LIMIT = "stopped at the time limit"
+    INTERRUPTED = "interrupted"
+
+
 @dataclass
 class RegionSet:
-    """All activation regions of a network in a domain, with per-layer counts."""
+    """All activation regions of a network in a domain, with per-layer counts (or, when ``status`` is
+    not COMPLETE, the regions found before the run stopped)."""
 
     regions: list[Region]
     per_layer: tuple[int, ...]
     domain_bounded: bool
     exact: bool = False
+    status: RunStatus = RunStatus.COMPLETE
     _graph: nx.Graph | None = field(default=None, repr=False)
+
+    @property
+    def complete(self) -> bool:
+        return self.status is RunStatus.COMPLETE
 
     def __len__(self) -> int:
         return len(self.regions)
