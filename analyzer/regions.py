@@ -16,16 +16,27 @@ from functools import cached_property
 
 import networkx as nx
 
+from geometry.errors import UnboundedError
 from geometry.exact import AffineForm, negate
 from geometry.polyhedron import (
     HPolyhedron,
     common_facet,
+    faces,
     facets,
     from_forms,
     generators,
     is_bounded,
     volume,
 )
+
+@dataclass(frozen=True)
+class FVector:
+    """Faces per dimension (vertices first), their Euler characteristic, and whether it is 1."""
+
+    counts: tuple[int, ...]
+    euler_characteristic: int
+    face_to_face: bool
+
 
 AffineMap = tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]
 
@@ -149,6 +160,45 @@ class RegionSet:
             for i in component:
                 labels[i] = label
         return tuple(labels)
+
+    def f_vector(self) -> FVector:
+        """Numbers of faces of each dimension of the subdivision of a bounded domain into regions.
+
+        Faces are those of the regions, identified by their exact vertex sets. The Euler
+        characteristic ``sum (-1)^k f_k`` of a face-to-face subdivision of a convex domain is 1;
+        when it is not, some region's face meets a neighbour's face in part only (a T-junction, as
+        where a unit is constant on one side of a boundary and not on the other), and the numbers
+        count the regions' own faces."""
+        if not self.domain_bounded:
+            raise UnboundedError("the f-vector is computed on bounded domains only")
+        seen: set[frozenset] = set()
+        counts = [0] * (self.regions[0].dim + 1 if self.regions else 1)
+        for region in self.regions:
+            for dimension, vertex_set in faces(region.polyhedron):
+                if vertex_set not in seen:
+                    seen.add(vertex_set)
+                    counts[dimension] += 1
+        euler = sum((-1) ** k * f for k, f in enumerate(counts))
+        return FVector(tuple(counts), euler, euler == 1)
+
+    def to_json(self) -> dict:
+        """Counts and every region (pattern, exact interior point, defining forms, output map), with
+        rationals as "p/q" strings."""
+        return {
+            "activation_regions": self.activation_regions,
+            "linear_regions": self.linear_regions,
+            "bounded_regions": self.bounded_regions,
+            "per_layer": list(self.per_layer),
+            "status": self.status.value,
+            "regions": [{
+                "pattern": [list(s) for s in r.pattern],
+                "point": [str(v) for v in r.point],
+                "forms": [list(map(str, f)) for f in r.forms],
+                "output_map": {"matrix": [[str(v) for v in row] for row in r.output_map[0]],
+                               "offset": [str(v) for v in r.output_map[1]]},
+                "linear_region": label,
+            } for r, label in zip(self.regions, self.linear_region_labels)],
+        }
 
     @property
     def linear_regions(self) -> int:

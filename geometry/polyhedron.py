@@ -379,3 +379,23 @@ def common_facet(forms_a: Sequence[AffineForm], forms_b: Sequence[AffineForm], d
         if f in opposite and not is_constant(f) and facet_witness(forms_a, forms_b, f, dim, exact=exact) is not None:
             return f
     return None
+
+
+def faces(P: HPolyhedron) -> list[tuple[int, frozenset[tuple[Fraction, ...]]]]:
+    """Every nonempty face of a bounded P as ``(dimension, vertex set)``, P itself included.
+
+    Faces are the intersections of facets' vertex sets (closure under intersection, from the exact
+    vertex-facet incidence of ``cdd.gmp``); a face's dimension is the affine rank of its vertices."""
+    vertices, rays, lines, tight = _cdd_generators(P)
+    if rays or lines:
+        raise UnboundedError(f"faces of an unbounded polyhedron in R^{P.dim}")
+    if not vertices:
+        return []
+    everything = frozenset(range(len(vertices)))
+    found = {everything}
+    frontier = {frozenset(v for v in everything if k in tight[v]) for k in range(len(P.forms))} - {frozenset()}
+    while frontier:
+        found |= frontier
+        frontier = {a & b for a in frontier for b in found if a & b and (a & b) not in found}
+    return [(_affine_dimension([vertices[v] for v in sorted(face)]), frozenset(vertices[v] for v in face))
+            for face in found]
