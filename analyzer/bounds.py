@@ -87,18 +87,12 @@ def hinz_van_de_geer(n0: int, widths: Sequence[int]) -> int:
     return int(sum(histogram[d, 0] for d in range(size)))
 
 
-def _hidden(net_or_arch) -> tuple[int, tuple[int, ...], Kind, int]:
-    """(n0, hidden widths, activation kind, maxout k) of a network or of (arch, activation, k)."""
-    if isinstance(net_or_arch, Network):
-        net = net_or_arch
-        hidden = [lay for lay in net.layers if lay.activation.splits]
-        kinds = {lay.activation.kind for lay in hidden}
-        kind = kinds.pop() if len(kinds) == 1 else (Kind.IDENTITY if not kinds else None)
-        ks = {lay.activation.k for lay in hidden}
-        return net.input_dim, tuple(lay.pre_dim if lay.activation.kind is not Kind.MAXOUT else lay.out_dim
-                                    for lay in hidden), kind, (ks.pop() if len(ks) == 1 else 0)
-    arch, kind, k = net_or_arch
-    return arch[0], tuple(arch[1:-1]), kind, k
+def _hidden(net: Network) -> tuple[int, tuple[int, ...], Kind | None, tuple[int, ...]]:
+    """(n0, hidden widths, the activation kind or None when mixed, maxout group size per hidden layer)."""
+    hidden = [lay for lay in net.layers if lay.activation.splits]
+    kinds = {lay.activation.kind for lay in hidden}
+    kind = kinds.pop() if len(kinds) == 1 else (Kind.IDENTITY if not kinds else None)
+    return net.input_dim, tuple(lay.out_dim for lay in hidden), kind, tuple(lay.activation.k for lay in hidden)
 
 
 def architecture_bounds(arch: Sequence[int], activation: str = "relu") -> list[Bound]:
@@ -107,17 +101,17 @@ def architecture_bounds(arch: Sequence[int], activation: str = "relu") -> list[B
     act = parse(activation)
     if len(arch) < 3:
         raise ValueError(f"an architecture needs input, at least one hidden width and output, got {list(arch)}")
-    return _bounds(arch[0], tuple(arch[1:-1]), act.kind, act.k, ranks=None)
+    return _bounds(arch[0], tuple(arch[1:-1]), act.kind, (act.k,) * (len(arch) - 2), ranks=None)
 
 
 def network_bounds(net: Network) -> list[Bound]:
     """Every bound for the network's architecture, plus the ones that read its weights: the exact
     Zaslavsky count of its first layer and Serra's bound refined by the ranks of its weight matrices."""
-    n0, widths, kind, k = _hidden(net)
+    n0, widths, kind, ks = _hidden(net)
     if kind is None:
         return [Bound("(mixed activations)", "", BoundKind.UPPER, None, "the bounds assume one activation throughout")]
     ranks = [_rank(lay.weights) for lay in net.layers if lay.activation.splits]
-    bounds = _bounds(n0, widths, kind, k, ranks=ranks)
+    bounds = _bounds(n0, widths, kind, ks, ranks=ranks)
     first = next((lay for lay in net.layers if lay.activation.splits), None)
     if first is not None and first is net.layers[0] and kind is not Kind.MAXOUT:
         from geometry.arrangement import zaslavsky_counts
@@ -134,71 +128,76 @@ def _rank(rows) -> int:
     return flint.fmpq_mat(len(rows), len(rows[0]), [flint.fmpq(v.numerator, v.denominator) for r in rows for v in r]).rank()
 
 
-def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, k: int, ranks) -> list[Bound]:
+def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], ranks) -> list[Bound]:
+    """``ks``: the maxout group size of each hidden layer (1 for other activations)."""
     L, N = len(widths), sum(widths)
     relu_like = kind in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
     out: list[Bound] = []
 
     def add(name, citation, bound_kind, value, reason="", applies=True, layer=None):
-        out.append(Bound(name, citation, bound_kind, value if applies else None, "" if applies else reason, layer))
+        """``value`` is a function, evaluated only when the bound applies."""
+        out.append(Bound(name, citation, bound_kind, value() if applies else None, "" if applies else reason, layer))
 
-    states = {Kind.HARDTANH: 3, Kind.MAXOUT: max(k, 1)}.get(kind, 2)
-    add("trivial: states^units", "each unit has finitely many states", BoundKind.UPPER, states ** N)
+    states = [{Kind.HARDTANH: 3, Kind.MAXOUT: k}.get(kind, 2) for k in ks]
+    add("trivial: states^units", "each unit has finitely many states", BoundKind.UPPER,
+        lambda: prod(s ** n for s, n in zip(states, widths)))
     if L == 0:
         return out
     dims = [min(n0, *widths[: l + 1]) for l in range(L)]
     not_relu_like = f"for ReLU, leaky ReLU and abs units, not {kind.value}"
     add("Zaslavsky, one layer in general position", "Zaslavsky 1975", BoundKind.UPPER,
-        gp(widths[0], n0), not_relu_like, relu_like, layer=1)
+        lambda: gp(widths[0], n0), not_relu_like, relu_like, layer=1)
     add("Montufar 2017 upper bound", "Montufar 2017 (SampTA): prod_l gp(n_l, min(n0..n_l))", BoundKind.UPPER,
-        prod(gp(n, d) for n, d in zip(widths, dims)), not_relu_like, relu_like)
+        lambda: prod(gp(n, d) for n, d in zip(widths, dims)), not_relu_like, relu_like)
     add("Raghu et al. 2017, explicit form", "Raghu et al. 2017 (ICML): prod_l gp(n_l, n0)", BoundKind.UPPER,
-        prod(gp(n, n0) for n in widths), not_relu_like, relu_like)
+        lambda: prod(gp(n, n0) for n in widths), not_relu_like, relu_like)
     relu_only = "Serra's argument zeroes inactive units: ReLU only"
     is_relu = kind is Kind.RELU
     add("Serra et al. 2018 upper bound", "Serra, Tjandraatmadja, Ramalingam 2018 (ICML), Thm 1", BoundKind.UPPER,
-        serra_upper(n0, widths), relu_only, is_relu)
+        lambda: serra_upper(n0, widths), relu_only, is_relu)
     add("Hinz & van de Geer 2019 (Serra transfer)", "Hinz & van de Geer 2019, histogram recursion", BoundKind.UPPER,
-        hinz_van_de_geer(n0, widths), relu_only, is_relu)
+        lambda: hinz_van_de_geer(n0, widths), relu_only, is_relu)
     if ranks is not None:
         add("Serra et al. 2018, rank-refined", "Serra et al. 2018, with rank(W_l) capping each layer's dimension",
-            BoundKind.UPPER, serra_upper(n0, widths, ranks), relu_only, is_relu)
+            BoundKind.UPPER, lambda: serra_upper(n0, widths, ranks), relu_only, is_relu)
     all_ge_3 = all(n >= 3 for n in widths)
     add("Serra et al. 2018, exact maximum for n0 = 1", "Serra et al. 2018: prod (n_l + 1) when n0 = 1, n_l >= 3",
-        BoundKind.UPPER, prod(n + 1 for n in widths), "needs n0 = 1 and every n_l >= 3",
+        BoundKind.UPPER, lambda: prod(n + 1 for n in widths), "needs ReLU, n0 = 1 and every n_l >= 3",
         is_relu and n0 == 1 and all_ge_3)
     add("Serra et al. 2018, n0 = 1 maximum (attained)", "Serra et al. 2018: prod (n_l + 1) is attained",
-        BoundKind.LOWER, prod(n + 1 for n in widths), "needs ReLU, n0 = 1 and every n_l >= 3",
+        BoundKind.LOWER, lambda: prod(n + 1 for n in widths), "needs ReLU, n0 = 1 and every n_l >= 3",
         is_relu and n0 == 1 and all_ge_3)
     wide = all(n >= n0 for n in widths)
     add("Montufar et al. 2014 lower bound", "Montufar, Pascanu, Cho, Bengio 2014 (NeurIPS), Thm 4", BoundKind.LOWER,
-        prod((n // n0) ** n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0",
+        lambda: prod((n // n0) ** n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0",
         is_relu and wide)
     add("Pascanu et al. 2014 lower bound", "Pascanu, Montufar, Bengio 2014 (ICLR), Thm 1", BoundKind.LOWER,
-        prod(n // n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0", is_relu and wide)
+        lambda: prod(n // n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0",
+        is_relu and wide)
     add("Serra et al. 2018 lower bound", "Serra et al. 2018: prod_{l<L} (floor(n_l/n0) + 1)^n0 * gp(n_L, n0)",
-        BoundKind.LOWER, prod((n // n0 + 1) ** n0 for n in widths[:-1]) * gp(widths[-1], n0),
+        BoundKind.LOWER, lambda: prod((n // n0 + 1) ** n0 for n in widths[:-1]) * gp(widths[-1], n0),
         "needs ReLU and every n_l >= 3 n0", is_relu and all(n >= 3 * n0 for n in widths))
     arora_ok = is_relu and L >= 2 and widths[0] % 2 == 0 and widths[0] // 2 >= n0 and len(set(widths[1:])) == 1 \
         and widths[1] >= 2
     m, w = widths[0] // 2, (widths[1] if L >= 2 else 0)
     add("Arora et al. 2018 zonotope family", "Arora, Basu, Mianjy, Mukherjee 2018 (ICLR): [2m, w, ..., w]",
-        BoundKind.LOWER, 2 * sum(comb(m - 1, j) for j in range(n0)) * w ** (L - 1),
+        BoundKind.LOWER, lambda: 2 * sum(comb(m - 1, j) for j in range(n0)) * w ** (L - 1),
         "needs ReLU, widths [2m, w, ..., w] with m >= n0 and w >= 2", arora_ok)
     is_ht = kind is Kind.HARDTANH
     add("Raghu et al. 2017, hard-tanh", "Raghu et al. 2017: prod_l sum_{j<=n0} C(n_l, j) 2^j", BoundKind.UPPER,
-        prod(sum(comb(n, j) * 2 ** j for j in range(min(n, n0) + 1)) for n in widths), "hard-tanh only", is_ht)
+        lambda: prod(sum(comb(n, j) * 2 ** j for j in range(min(n, n0) + 1)) for n in widths), "hard-tanh only", is_ht)
     is_mx = kind is Kind.MAXOUT
     add("Serra et al. 2018, maxout", "Serra et al. 2018: prod_l gp(k(k-1)/2 n_l, min(n0..n_l))", BoundKind.UPPER,
-        prod(gp(k * (k - 1) // 2 * n, d) for n, d in zip(widths, dims)), "maxout only", is_mx)
+        lambda: prod(gp(k * (k - 1) // 2 * n, d) for k, n, d in zip(ks, widths, dims)), "maxout only", is_mx)
     add("Montufar, Ren, Zhang 2022, one maxout layer", "Montufar, Ren, Zhang 2022: sum_{j<=n0} C(n,j)(k-1)^j",
-        BoundKind.UPPER, sum(comb(widths[0], j) * (k - 1) ** j for j in range(min(widths[0], n0) + 1)),
+        BoundKind.UPPER, lambda: sum(comb(widths[0], j) * (ks[0] - 1) ** j for j in range(min(widths[0], n0) + 1)),
         "one maxout layer only", is_mx and L == 1)
     add("Montufar et al. 2014, maxout", "Montufar et al. 2014: k^(L-1) k^n0 for width-n0 maxout layers",
-        BoundKind.LOWER, k ** (L - 1) * k ** n0, "maxout with every width >= n0", is_mx and wide)
+        BoundKind.LOWER, lambda: ks[0] ** (L - 1) * ks[0] ** n0, "maxout, one group size, every width >= n0",
+        is_mx and wide and len(set(ks)) == 1)
     scale = Fraction(N ** n0, factorial(n0))
     add("Hanin & Rolnick 2019 scale", "Hanin & Rolnick 2019: ~ (#neurons)^n0 / n0! per unit volume at init",
-        BoundKind.SCALE, int(scale))
+        BoundKind.SCALE, lambda: int(scale))
     return out
 
 

@@ -11,7 +11,9 @@ path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
+import math
 import time
+from functools import partial
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,8 +24,9 @@ from analyzer.domain import Domain, all_space
 from analyzer.errors import ShapeError
 from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
-from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive
+from geometry.exact import AffineForm, cartesian, is_constant, negate
 from geometry.partition import meeting_pieces
+from geometry.planar import interior_point, polygon, split as planar_split
 from geometry.polyhedron import require_full_dimensional
 
 
@@ -90,131 +93,156 @@ def _checked_domain(network: Network, domain: Domain | None) -> Domain:
 
 
 def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -> Iterator[Region]:
+    """Depth-first refinement. A region's geometry is a polygon on bounded 2-D domains (exact integer
+    clipping, :mod:`geometry.planar`) and ``(forms, interior point)`` otherwise (certified LPs)."""
     dim = domain.dim
     start = require_full_dimensional(domain.region)
-    A, c = _embedding(domain)
-    weights = [_as_matrices(layer) for layer in network.layers]
-    stack = [(0, (), list(domain.region.forms), start, A, c)]
+    planar = dim == 2 and domain.bounded and not exact
+    geometry = (polygon(domain.region) if planar else (list(domain.region.forms), start))
+    split = _planar_split if planar else partial(_lp_split, dim=dim, exact=exact)
+    weights = [_lifted_weights(layer) for layer in network.layers]
+    stack = [(0, (), geometry, _embedding(domain))]
     while stack:
-        depth, pattern, forms, point, A, c = stack.pop()
+        depth, pattern, geometry, P = stack.pop()
         if depth == len(network.layers):
-            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(A, c, dim), dim)
+            if planar:
+                forms, point = geometry.edges, interior_point(geometry)
+            else:
+                forms, point = geometry
+            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim)
             continue
         layer = network.layers[depth]
-        children = _split_layer(layer, weights[depth], forms, point, A, c, dim, exact)
+        children = _split_layer(layer, weights[depth], geometry, P, dim, split)
         per_layer[depth] += len(children)
-        for states, child_forms, witness, A2, c2 in reversed(children):
-            stack.append((depth + 1, (*pattern, states if layer.activation.splits else ()), child_forms, witness, A2, c2))
+        for states, child, P2 in reversed(children):
+            stack.append((depth + 1, (*pattern, states if layer.activation.splits else ()), child, P2))
 
 
-def _embedding(domain: Domain):
+def _lp_split(region, candidate_forms, *, dim: int, exact: bool):
+    """Pieces of ``(forms, point)`` by certified LPs; a piece that is the whole region keeps its forms."""
+    forms, point = region
+    met = meeting_pieces(forms, point, candidate_forms, dim, exact=exact)
+    if len(met) == 1:
+        return [(met[0][0], (forms, met[0][1]))]
+    return [(index, ([*forms, *candidate_forms[index]], witness)) for index, witness in met]
+
+
+def _planar_split(poly, candidate_forms):
+    return planar_split(poly, candidate_forms)
+
+
+def _embedding(domain: Domain) -> flint.fmpz_mat:
+    """The input as a homogeneous integer map of the parameters u (see :func:`_lifted_weights`)."""
     n, k = domain.input_dim, domain.dim
-    if domain.origin is None:
-        return flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]), flint.fmpq_mat(n, 1)
-    entries = [_fmpq(domain.basis[j][i]) for i in range(n) for j in range(k)]
-    return flint.fmpq_mat(n, k, entries), flint.fmpq_mat(n, 1, [_fmpq(v) for v in domain.origin])
+    origin = domain.origin if domain.origin is not None else (Fraction(0),) * n
+    basis = domain.basis if domain.basis is not None else tuple(
+        tuple(Fraction(int(i == j)) for i in range(n)) for j in range(n))
+    rows = [[Fraction(1)] + [Fraction(0)] * k] + [[origin[i], *(basis[j][i] for j in range(k))] for i in range(n)]
+    scale = math.lcm(*(v.denominator for row in rows for v in row))
+    return flint.fmpz_mat(n + 1, k + 1, [int(v * scale) for row in rows for v in row])
 
 
-def _fmpq(value: Fraction) -> flint.fmpq:
-    return flint.fmpq(value.numerator, value.denominator)
+def _lifted_weights(layer: Layer) -> flint.fmpz_mat:
+    """``[[s, 0], [s b, s W]]`` with s the lcm of all denominators: an integer matrix.
+
+    Maps are homogeneous integer matrices ``P`` of shape (n + 1) x (k + 1): row 0 is ``(D, 0, ..., 0)``
+    and row i + 1 holds ``D`` times (constant, coefficients) of output i as an affine function of the
+    parameters. Then ``lifted_weights * P`` is the pre-activations' map at scale ``s D``; no fraction
+    ever appears, and the sign of a form is the sign of its integer row.
+    """
+    s = math.lcm(*(v.denominator for row in layer.weights for v in row), *(v.denominator for v in layer.bias))
+    rows = [[s] + [0] * layer.in_dim] + [[int(b * s), *(int(w * s) for w in row)]
+                                         for row, b in zip(layer.weights, layer.bias)]
+    return flint.fmpz_mat(layer.pre_dim + 1, layer.in_dim + 1, [v for row in rows for v in row])
 
 
-def _as_matrices(layer: Layer):
-    rows, cols = layer.pre_dim, layer.in_dim
-    W = flint.fmpq_mat(rows, cols, [_fmpq(v) for row in layer.weights for v in row])
-    b = flint.fmpq_mat(rows, 1, [_fmpq(v) for v in layer.bias])
-    return W, b
+def _as_map(P: flint.fmpz_mat, dim: int):
+    """``(matrix, offset)`` in rationals from a homogeneous integer map."""
+    rows = P.tolist()
+    scale = int(rows[0][0])
+    return (tuple(tuple(Fraction(int(v), scale) for v in row[1:]) for row in rows[1:]),
+            tuple(Fraction(int(row[0]), scale) for row in rows[1:]))
 
 
-def _as_map(A, c, dim: int):
-    def frac(q):
-        return Fraction(int(q.p), int(q.q))
-    return (tuple(tuple(frac(A[i, j]) for j in range(dim)) for i in range(A.nrows())),
-            tuple(frac(c[i, 0]) for i in range(c.nrows())))
-
-
-def _split_layer(layer: Layer, matrices, forms, point, A, c, dim: int, exact: bool):
+def _split_layer(layer: Layer, lifted, region, P, dim: int, split):
     """The full-dimensional pieces of one region under one layer, each with its new affine map.
 
     Every unit is first tested against the whole region: a unit with one piece there keeps that
     state in every child, so only the units that cut the region are tested again on the pieces."""
-    W, b = matrices
-    Z, z0 = W * A, W * c + b
-    rows = [(z0[i, 0], [Z[i, j] for j in range(dim)]) for i in range(Z.nrows())]
+    pre = lifted * P
+    scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
+    scale = scale[0]
     groups = unit_groups(layer)
     fixed: dict[int, int] = {}
     cutting = []
     for u, group in enumerate(groups):
-        candidates = _unit_pieces(layer, [rows[i] for i in group])
+        candidates = _unit_pieces(layer, [rows[i] for i in group], scale)
         if len(candidates) > 1:
             candidate_forms = [[g for _, g in tagged] for _, tagged in candidates]
-            met = meeting_pieces(forms, point, candidate_forms, dim, exact=exact)
+            met = split(region, candidate_forms)
             if len(met) > 1:
                 cutting.append((u, candidates, candidate_forms, met))
                 continue
             candidates = [candidates[met[0][0]]]
+            region = met[0][1]
         fixed[u] = candidates[0][0]
-    pieces = [({}, list(forms), point)]
+    pieces = [({}, region)]
     for position, (u, candidates, candidate_forms, met_on_region) in enumerate(cutting):
         refined = []
-        for states, piece_forms, p in pieces:
-            met = met_on_region if position == 0 else meeting_pieces(piece_forms, p, candidate_forms, dim, exact=exact)
-            if len(met) == 1:
-                index, witness = met[0]
-                refined.append(({**states, u: candidates[index][0]}, piece_forms, witness))
-                continue
-            for index, witness in met:
-                state, tagged = candidates[index]
-                refined.append(({**states, u: state}, [*piece_forms, *(g for _, g in tagged)], witness))
+        for states, piece in pieces:
+            met = met_on_region if position == 0 else split(piece, candidate_forms)
+            refined.extend(({**states, u: candidates[index][0]}, child) for index, child in met)
         pieces = refined
     out = []
-    for states, piece_forms, p in pieces:
+    for states, piece in pieces:
         ordered = tuple(states[u] if u in states else fixed[u] for u in range(len(groups)))
-        out.append((ordered, piece_forms, p, *_next_map(layer, groups, ordered, Z, z0)))
+        out.append((ordered, piece, _next_map(layer, groups, ordered, pre)))
     return out
 
 
-def _form(constant: flint.fmpq, coefficients: list[flint.fmpq]) -> AffineForm:
-    return primitive([Fraction(int(q.p), int(q.q)) for q in (constant, *coefficients)])
+def _primitive(row: list[int]) -> AffineForm:
+    g = math.gcd(*row)
+    return tuple(v // g for v in row) if g > 1 else tuple(row)
 
 
-def _unit_pieces(layer: Layer, rows) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
+def _unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """``(state, [(tag, form), ...])`` for each open piece of one unit: the piece is ``{forms > 0}``.
 
-    Tags name where a form comes from: None for the unit's own pre-activation (ReLU-like units), the
-    threshold -1 or +1 of a hard-tanh unit, or the competitor b of a maxout argmax cell (z_a - z_b)."""
+    ``rows`` are the unit's pre-activations times ``scale > 0`` (constant first). Tags name where a
+    form comes from: None for the unit's own pre-activation (ReLU-like units), the threshold -1 or +1
+    of a hard-tanh unit, or the competitor b of a maxout argmax cell (z_a - z_b)."""
     act = layer.activation
     kind = act.kind
     if kind is Kind.IDENTITY:
         return [(0, [])]
     if kind is Kind.MAXOUT:
         return _maxout_pieces(rows)
-    (constant, coefficients), = rows
-    if not any(coefficients):
-        return [(unit_state(act, [Fraction(int(constant.p), int(constant.q))]), [])]
-    z = _form(constant, coefficients)
+    (row,) = rows
+    if not any(row[1:]):
+        return [(unit_state(act, [Fraction(row[0], scale)]), [])]
     if kind is Kind.HARDTANH:
-        negated = [-q for q in coefficients]
+        negated = [-v for v in row[1:]]
         return [
-            (-1, [(-1, _form(-1 - constant, negated))]),
-            (0, [(-1, _form(constant + 1, coefficients)), (1, _form(1 - constant, negated))]),
-            (1, [(1, _form(constant - 1, coefficients))]),
+            (-1, [(-1, _primitive([-scale - row[0], *negated]))]),
+            (0, [(-1, _primitive([row[0] + scale, *row[1:]])), (1, _primitive([scale - row[0], *negated]))]),
+            (1, [(1, _primitive([row[0] - scale, *row[1:]]))]),
         ]
+    z = _primitive(row)
     return [(1, [(None, z)]), (0, [(None, negate(z))])]
 
 
-def _maxout_pieces(rows) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
+def _maxout_pieces(rows: list[list[int]]) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
     kept = []
     for a, row in enumerate(rows):
-        if all(row[0] != rows[b][0] or row[1] != rows[b][1] for b in kept):
+        if all(row != rows[b] for b in kept):
             kept.append(a)
     pieces = []
     for a in kept:
         forms = []
         for b in kept:
             if b != a:
-                difference = _form(rows[a][0] - rows[b][0], [x - y for x, y in zip(rows[a][1], rows[b][1])])
+                difference = _primitive([x - y for x, y in zip(rows[a], rows[b])])
                 if not is_constant(difference):
                     forms.append((b, difference))
                 elif difference[0] <= 0:
@@ -224,49 +252,56 @@ def _maxout_pieces(rows) -> list[tuple[int, list[tuple[int | None, AffineForm]]]
     return pieces
 
 
-def _next_map(layer: Layer, groups, states, Z, z0):
-    """The layer's outputs as an affine map of the parameters, given every unit's state."""
+def _next_map(layer: Layer, groups, states, pre: flint.fmpz_mat) -> flint.fmpz_mat:
+    """The layer's outputs as a homogeneous integer map, given every unit's state: ``S * pre`` with
+    S selecting (and for leaky ReLU scaling) pre-activation rows; a leaky slope p/q scales all by q."""
     act = layer.activation
-    n_out, n_pre = len(groups), Z.nrows()
-    S = flint.fmpq_mat(n_out, n_pre)
-    e = flint.fmpq_mat(n_out, 1)
-    for u, (group, state) in enumerate(zip(groups, states)):
-        kind = act.kind
+    kind = act.kind
+    q = act.alpha.denominator if kind is Kind.LEAKY_RELU else 1
+    S = flint.fmpz_mat(len(groups) + 1, pre.nrows())
+    S[0, 0] = q
+    for u, (group, state) in enumerate(zip(groups, states), start=1):
         if kind is Kind.MAXOUT:
-            S[u, group[state]] = 1
-        elif kind is Kind.RELU:
-            S[u, group[0]] = 1 if state else 0
-        elif kind is Kind.LEAKY_RELU:
-            S[u, group[0]] = 1 if state else _fmpq(act.alpha)
-        elif kind is Kind.ABS:
-            S[u, group[0]] = 1 if state else -1
+            S[u, group[state] + 1] = 1
         elif kind is Kind.HARDTANH:
             if state:
-                e[u, 0] = state
+                S[u, 0] = state
             else:
-                S[u, group[0]] = 1
+                S[u, group[0] + 1] = 1
+        elif kind is Kind.RELU:
+            if state:
+                S[u, group[0] + 1] = 1
+        elif kind is Kind.LEAKY_RELU:
+            S[u, group[0] + 1] = q if state else act.alpha.numerator
+        elif kind is Kind.ABS:
+            S[u, group[0] + 1] = 1 if state else -1
         else:
-            S[u, group[0]] = 1
-    return S * Z, S * z0 + e
+            S[u, group[0] + 1] = 1
+    return S * pre
 
 
 def pattern_constraints(network: Network, domain: Domain, pattern) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
     """The forms that define a pattern's region, each with its source ``(layer, unit, tag)`` (1-based
     layer, 0-based unit, tag as in :func:`_unit_pieces`): the region is where all are >= 0, within the
     domain. Raises ValueError when a unit constant under the pattern has another state."""
-    dim = domain.dim
-    A, c = _embedding(domain)
+    P = _embedding(domain)
     constraints = []
-    for depth, (layer, matrices) in enumerate(zip(network.layers, (_as_matrices(l) for l in network.layers))):
-        W, b = matrices
-        Z, z0 = W * A, W * c + b
-        rows = [(z0[i, 0], [Z[i, j] for j in range(dim)]) for i in range(Z.nrows())]
+    for depth, layer in enumerate(network.layers):
+        pre = _lifted_weights(layer) * P
+        scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
         groups = unit_groups(layer)
         states = pattern[depth] if layer.activation.splits else tuple(0 for _ in groups)
         for u, (group, state) in enumerate(zip(groups, states)):
-            tagged = dict(_unit_pieces(layer, [rows[i] for i in group])).get(state)
+            unit_rows = [rows[i] for i in group]
+            tagged = dict(_unit_pieces(layer, unit_rows, scale[0])).get(state)
             if tagged is None:
                 raise ShapeError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
+            if layer.activation.kind is Kind.MAXOUT:  # competitors identical to a listed one: same form
+                by_competitor = dict(tagged)
+                for b, row in enumerate(unit_rows):
+                    twin = next((t for t in by_competitor if unit_rows[t] == row), None)
+                    if b != state and b not in by_competitor and twin is not None:
+                        tagged.append((b, by_competitor[twin]))
             constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
-        A, c = _next_map(layer, groups, states, Z, z0)
+        P = _next_map(layer, groups, states, pre)
     return constraints

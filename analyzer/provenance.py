@@ -1,0 +1,70 @@
+"""Provenance of a count: what was counted, where, by which version, how, when.
+
+A number that goes into a paper should say where it came from. :func:`provenance` returns a flat,
+JSON-ready dict of strings and numbers:
+
+* ``network_sha256``: SHA-256 of the network's exact JSON form (:func:`analyzer.loaders.to_json_dict`,
+  serialised with ``json.dumps(..., sort_keys=True)``). Weights are exact rationals written as "p/q",
+  so the hash names the exact network: the same weights given as 0.5, "1/2" or Fraction(1, 2) hash
+  alike, and changing any weight, bias or activation changes it.
+* ``architecture``: ``n0-n1-...-nL``.
+* ``domain`` (its description, e.g. ``box:-1:1,-1:1``), ``domain_kind`` and ``domain_sha256`` (of the
+  domain's exact forms and embedding: descriptions such as ``polytope:5 rows`` do not say everything).
+* ``tool`` and ``version`` (``importlib.metadata.version("regionscope")``; ``"unknown"`` when the
+  package is not installed).
+* ``lp``: ``"exact"`` (every LP in rational arithmetic) or ``"certified-float"`` (float LPs whose
+  answers were proved by exact certificates). Both give exact counts; this records the path taken.
+* ``seconds`` (wall time of the count, as measured by the caller) and ``date`` (UTC, ISO 8601).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+from analyzer.domain import Domain
+from analyzer.loaders import to_json_dict
+from analyzer.network import Network
+
+
+def network_sha256(net: Network) -> str:
+    """Hex SHA-256 of the network's exact JSON form (sorted keys)."""
+    return hashlib.sha256(json.dumps(to_json_dict(net), sort_keys=True).encode()).hexdigest()
+
+
+def domain_sha256(domain: Domain) -> str:
+    """Hex SHA-256 of the domain's exact description: kind, input dimension, forms, origin and basis."""
+    data = {
+        "kind": domain.kind.value,
+        "input_dim": domain.input_dim,
+        "dim": domain.dim,
+        "forms": [[str(v) for v in f] for f in domain.region.forms],
+        "origin": None if domain.origin is None else [str(v) for v in domain.origin],
+        "basis": None if domain.basis is None else [[str(v) for v in b] for b in domain.basis],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def tool_version() -> str:
+    """The installed regionscope version, or "unknown" when the distribution is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("regionscope")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def provenance(network: Network, domain: Domain, exact: bool, seconds: float) -> dict:
+    """Where a count came from (see the module docstring for each field)."""
+    return {
+        "tool": "regionscope",
+        "version": tool_version(),
+        "network_sha256": network_sha256(network),
+        "architecture": "-".join(str(n) for n in network.architecture),
+        "domain": domain.description,
+        "domain_kind": domain.kind.value,
+        "domain_sha256": domain_sha256(domain),
+        "lp": "exact" if exact else "certified-float",
+        "seconds": round(float(seconds), 6),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }

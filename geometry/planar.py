@@ -1,0 +1,116 @@
+"""Exact convex polygons and their splitting: the 2-D fast path.
+
+A :class:`Polygon` is a bounded full-dimensional convex polygon given by its vertices in
+counter-clockwise order, in homogeneous integer coordinates ``(d, X, Y)`` with ``d > 0`` (the point
+``(X/d, Y/d)``), and by its edges: ``edges[i]`` is the primitive integer form ``(b, a, c)``
+(value ``b + a x + c y``, nonnegative on the polygon) of the line through ``vertices[i]`` and
+``vertices[i+1]``. Every new vertex is the cross product of two such lines, so coordinates never
+grow with the number of cuts (no rationals, no gcd chains), and every predicate is an exact integer
+sign. The edges are exactly the polygon's facets: the H-representation is irredundant for free.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geometry.errors import DimensionMismatchError, UnboundedError
+from geometry.exact import AffineForm, HomogeneousPoint, affine_form
+from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
+
+Vertex = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Polygon:
+    vertices: tuple[Vertex, ...]
+    edges: tuple[AffineForm, ...]
+
+
+def meet(line: AffineForm, other: AffineForm) -> Vertex:
+    """The intersection of two non-parallel lines: their cross product, scaled so that d > 0."""
+    b1, a1, c1 = line
+    b2, a2, c2 = other
+    d, x, y = a1 * c2 - c1 * a2, c1 * b2 - b1 * c2, b1 * a2 - a1 * b2
+    g = math.gcd(d, x, y)
+    if d < 0:
+        g = -g
+    return d // g, x // g, y // g
+
+
+def _value(form: AffineForm, v: Vertex) -> int:
+    return form[0] * v[0] + form[1] * v[1] + form[2] * v[2]
+
+
+def polygon(P: HPolyhedron) -> Polygon:
+    """The polygon of a bounded full-dimensional polyhedron in R^2: its bounding box (from the exact
+    vertices of ``cdd.gmp``) clipped by each of its forms."""
+    if P.dim != 2:
+        raise DimensionMismatchError(f"a polygon lives in R^2, not R^{P.dim}")
+    require_full_dimensional(P, "polygon")
+    gens = generators(P)
+    if gens.rays or gens.lines:
+        raise UnboundedError("the planar path needs a bounded polygon")
+    (x0, x1), (y0, y1) = [(min(v[k] for v in gens.vertices), max(v[k] for v in gens.vertices)) for k in (0, 1)]
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    sides = [affine_form(-y0, (0, 1)), affine_form(x1, (-1, 0)), affine_form(y1, (0, -1)), affine_form(-x0, (1, 0))]
+    result: Polygon | None = Polygon(tuple(_homogeneous(c) for c in corners), tuple(sides))
+    for f in P.forms:
+        result = clip(result, f)
+    return result
+
+
+def _homogeneous(v) -> Vertex:
+    d = math.lcm(v[0].denominator, v[1].denominator)
+    return d, int(v[0] * d), int(v[1] * d)
+
+
+def clip(poly: Polygon, form: AffineForm) -> Polygon | None:
+    """``poly ∩ {form >= 0}``, or None when that part has no interior."""
+    values = [_value(form, v) for v in poly.vertices]
+    if all(h >= 0 for h in values):
+        return poly
+    if all(h <= 0 for h in values):
+        return None
+    k = len(values)
+    vertices, edges = [], []
+    for i in range(k):
+        j = (i + 1) % k
+        hi, hj, edge = values[i], values[j], poly.edges[i]
+        if hi > 0:
+            vertices.append(poly.vertices[i])
+            edges.append(edge)
+            if hj < 0:
+                vertices.append(meet(edge, form))
+                edges.append(form)
+        elif hi == 0:
+            vertices.append(poly.vertices[i])
+            edges.append(form if hj < 0 else edge)
+        elif hj > 0:
+            vertices.append(meet(edge, form))
+            edges.append(edge)
+    return Polygon(tuple(vertices), tuple(edges))
+
+
+def split(poly: Polygon, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple[int, Polygon]]:
+    """The candidate pieces (each ``{forms >= 0}``) that meet the polygon in an open set, clipped."""
+    found = []
+    for index, forms in enumerate(pieces):
+        part: Polygon | None = poly
+        for f in forms:
+            part = clip(part, f)
+            if part is None:
+                break
+        if part is not None:
+            found.append((index, part))
+    return found
+
+
+def interior_point(poly: Polygon) -> HomogeneousPoint:
+    """The average of the vertices, strictly inside (homogeneous integer coordinates)."""
+    common = math.lcm(*(v[0] for v in poly.vertices))
+    k = len(poly.vertices)
+    X = sum(v[1] * (common // v[0]) for v in poly.vertices)
+    Y = sum(v[2] * (common // v[0]) for v in poly.vertices)
+    g = math.gcd(common * k, X, Y)
+    return common * k // g, X // g, Y // g
