@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import time
-from functools import partial
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,7 +25,7 @@ from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
 from geometry.exact import AffineForm, cartesian, is_constant, negate
 from geometry.partition import meeting_pieces
-from geometry.planar import interior_point, polygon, split as planar_split
+from geometry.planar import interior_point, polygon, sides as planar_sides, split as planar_split
 from geometry.polyhedron import require_full_dimensional
 
 
@@ -99,7 +98,7 @@ def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -
     start = require_full_dimensional(domain.region)
     planar = dim == 2 and domain.bounded and not exact
     geometry = (polygon(domain.region) if planar else (list(domain.region.forms), start))
-    split = _planar_split if planar else partial(_lp_split, dim=dim, exact=exact)
+    split = _PlanarSplitter() if planar else _LPSplitter(dim, exact)
     weights = [_lifted_weights(layer) for layer in network.layers]
     stack = [(0, (), geometry, _embedding(domain))]
     while stack:
@@ -112,23 +111,44 @@ def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -
             yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim)
             continue
         layer = network.layers[depth]
+        if not layer.activation.splits:  # an affine layer: same region, composed map
+            per_layer[depth] += 1
+            stack.append((depth + 1, (*pattern, ()), geometry, weights[depth] * P))
+            continue
         children = _split_layer(layer, weights[depth], geometry, P, dim, split)
         per_layer[depth] += len(children)
         for states, child, P2 in reversed(children):
             stack.append((depth + 1, (*pattern, states if layer.activation.splits else ()), child, P2))
 
 
-def _lp_split(region, candidate_forms, *, dim: int, exact: bool):
-    """Pieces of ``(forms, point)`` by certified LPs; a piece that is the whole region keeps its forms."""
-    forms, point = region
-    met = meeting_pieces(forms, point, candidate_forms, dim, exact=exact)
-    if len(met) == 1:
-        return [(met[0][0], (forms, met[0][1]))]
-    return [(index, ([*forms, *candidate_forms[index]], witness)) for index, witness in met]
+class _LPSplitter:
+    """Regions as ``(forms, interior point)``, split by certified LPs."""
+
+    def __init__(self, dim: int, exact: bool):
+        self.dim, self.exact = dim, exact
+
+    def __call__(self, region, candidate_forms):
+        """Pieces that meet the region; a piece that is the whole region keeps its forms."""
+        forms, point = region
+        met = meeting_pieces(forms, point, candidate_forms, self.dim, exact=self.exact)
+        if len(met) == 1:
+            return [(met[0][0], (forms, met[0][1]))]
+        return [(index, ([*forms, *candidate_forms[index]], witness)) for index, witness in met]
+
+    @staticmethod
+    def sides(region, forms):
+        return [0] * len(forms)  # unknown here: each unit is decided by its own LPs
 
 
-def _planar_split(poly, candidate_forms):
-    return planar_split(poly, candidate_forms)
+class _PlanarSplitter:
+    """Regions as exact polygons, split by clipping; signs on all vertices decided in one filtered pass."""
+
+    def __call__(self, poly, candidate_forms):
+        return planar_split(poly, candidate_forms)
+
+    @staticmethod
+    def sides(poly, forms):
+        return planar_sides(poly, forms)
 
 
 def _embedding(domain: Domain) -> flint.fmpz_mat:
@@ -175,7 +195,15 @@ def _split_layer(layer: Layer, lifted, region, P, dim: int, split):
     groups = unit_groups(layer)
     fixed: dict[int, int] = {}
     cutting = []
+    if layer.activation.kind in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
+        # one certified pass over all units' hyperplanes: on where z >= 0 on the region, off where z <= 0
+        moving = [u for u in range(len(groups)) if any(rows[u][1:])]
+        for u, side in zip(moving, split.sides(region, [rows[u] for u in moving])):
+            if side:
+                fixed[u] = 1 if side > 0 else 0
     for u, group in enumerate(groups):
+        if u in fixed:
+            continue
         candidates = _unit_pieces(layer, [rows[i] for i in group], scale)
         if len(candidates) > 1:
             candidate_forms = [[g for _, g in tagged] for _, tagged in candidates]

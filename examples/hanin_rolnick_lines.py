@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-hanin-rolnick-"))
+    out.mkdir(parents=True, exist_ok=True)
 
     if args.fast:
         total, depths, sweep, nets, n_segments = 12, [1, 2, 3], [6, 12], 2, 2

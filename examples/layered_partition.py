@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2)
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-layered-"))
+    out.mkdir(parents=True, exist_ok=True)
 
     widths = [3, 3] if args.fast else [4, 4, 4]
     net = he_network(np.random.default_rng(args.seed), [2, *widths, 1], bias_std=0.5)

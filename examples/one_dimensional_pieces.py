@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="folder for the figure (default: a new temporary folder)")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-1d-"))
+    out.mkdir(parents=True, exist_ok=True)
 
     architectures = [[3, 3]] if args.fast else [[4, 4], [8, 8], [4, 4, 4], [6, 6, 6], [4, 4, 4, 4]]
     seeds = range(3 if args.fast else 10)

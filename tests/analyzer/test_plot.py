@@ -1,0 +1,331 @@
+"""analyzer/plot.py, analyzer/provenance.py and the CSV/LaTeX tables of analyzer/report.py.
+
+Figures are checked by what they hold, not by pixels: one polygon per region, one colour per
+linear region, breakpoints where the exact function bends, new boundaries where a layer adds them.
+Tables are checked by parsing them back (csv) or by their structure (LaTeX: no TeX here).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import subprocess
+import sys
+from datetime import datetime
+from fractions import Fraction as F
+
+import pytest
+
+from analyzer import plot
+from analyzer.bounds import architecture_bounds, check
+from analyzer.constructions import sawtooth
+from analyzer.domain import all_space, box, plane_slice, segment
+from analyzer.enumerate import enumerate_regions
+from analyzer.errors import AnalyzerError, ShapeError
+from analyzer.network import layer, network
+from analyzer.provenance import network_sha256, provenance
+from analyzer.report import checks_csv, counts_csv, counts_latex, counts_table_csv, counts_table_latex
+
+SQUARE = box([-1, -1], [1, 1])
+
+
+def random_net(seed: int, widths=(4, 4), n0: int = 2):
+    """Small exact rational weights (p/4), so that every count is reproducible."""
+    rng = random.Random(seed)
+    sizes = [n0, *widths, 1]
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        W = [[F(rng.randint(-8, 8), 4) for _ in range(a)] for _ in range(b)]
+        bias = [F(rng.randint(-4, 4), 4) for _ in range(b)]
+        layers.append(layer(W, bias, "relu" if i < len(sizes) - 2 else "identity", index=i + 1))
+    return network(layers)
+
+
+def half_dead_net():
+    """relu(x), relu(y), output relu(x): 4 activation regions (quadrants), 2 linear regions (x < 0
+    where the output is 0, x > 0 where it is x)."""
+    return network([layer([[1, 0], [0, 1]], [0, 0], "relu"), layer([[1, 0]], [0], "identity")])
+
+
+def face_colors(ax):
+    (collection,) = plot.region_polygons(ax)
+    return collection, {tuple(c) for c in collection.get_facecolors()}
+
+
+# --- partitions -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("domain", [SQUARE, all_space(2), plane_slice([0, 0, 1], [1, 0, 0], [0, 1, 0])],
+                         ids=["box", "plane", "slice"])
+def test_one_polygon_and_one_colour_per_region(domain):
+    net = random_net(1) if domain.input_dim == 2 else random_net(1, n0=3)
+    regions = enumerate_regions(net, domain)
+    ax = plot.plot_partition(regions, domain)
+    collection, colours = face_colors(ax)
+    assert len(collection.get_paths()) == regions.activation_regions > 4
+    assert len(colours) == regions.activation_regions
+
+
+def test_linear_colouring_has_one_colour_per_linear_region():
+    for net, domain in ((half_dead_net(), SQUARE), (half_dead_net(), all_space(2)), (random_net(2), SQUARE)):
+        regions = enumerate_regions(net, domain)
+        ax = plot.plot_partition(regions, domain, color_by="linear")
+        collection, colours = face_colors(ax)
+        assert len(collection.get_paths()) == regions.activation_regions
+        assert len(colours) == regions.linear_regions
+    regions = enumerate_regions(half_dead_net(), SQUARE)
+    assert (regions.activation_regions, regions.linear_regions) == (4, 2)
+
+
+def test_unbounded_window_meets_every_region_and_holds_every_vertex():
+    regions = enumerate_regions(random_net(3), all_space(2))
+    assert regions.bounded_regions < regions.activation_regions  # some regions are cut by the window
+    (x0, x1), (y0, y1) = plot.window_of([regions], all_space(2))
+    for r in regions:
+        for x, y in (r.point, *r.vertices()):
+            assert x0 < x < x1 and y0 < y < y1
+        vertices, edges = plot.clipped_polygon(r, ((x0, x1), (y0, y1)))
+        assert len(vertices) == len(edges) >= 3
+        if r.is_bounded():
+            assert set(vertices) == set(r.vertices())  # drawn whole, exactly
+
+
+def test_clipped_polygon_is_exact_and_in_boundary_order():
+    r = enumerate_regions(half_dead_net(), SQUARE).regions[0]
+    vertices, edges = plot.clipped_polygon(r, None)
+    assert all(isinstance(c, F) for v in vertices for c in v)
+    assert sorted(vertices) == sorted([(F(-1), F(-1)), (F(0), F(-1)), (F(0), F(0)), (F(-1), F(0))])
+    consecutive = {frozenset((vertices[i], vertices[i - 1])) for i in range(len(vertices))}
+    assert consecutive == {frozenset(e) for e in edges}
+
+
+def test_partition_rejects_other_dimensions_and_options():
+    net = network([layer([[1]], [0], "relu"), layer([[1]], [0], "identity")])
+    regions = enumerate_regions(net, box([0], [1]))
+    with pytest.raises(ShapeError):
+        plot.plot_partition(regions, box([0], [1]))
+    with pytest.raises(AnalyzerError):
+        plot.plot_partition(enumerate_regions(half_dead_net(), SQUARE), SQUARE, color_by="volume")
+
+
+# --- layered picture ------------------------------------------------------------------------------
+
+def test_layers_panels_match_the_truncated_networks(tmp_path):
+    net = random_net(4, widths=(3, 3, 3))
+    path = tmp_path / "layers.png"
+    fig = plot.plot_layers(net, SQUARE, path)
+    assert path.exists() and path.stat().st_size > 0
+    assert len(fig.axes) == 3
+    for ax, (l, rs) in zip(fig.axes, plot.layer_partitions(net, SQUARE)):
+        (collection,) = plot.region_polygons(ax)
+        assert len(collection.get_paths()) == rs.activation_regions
+        assert rs.activation_regions == enumerate_regions(net, SQUARE).per_layer[l - 1]
+
+
+def test_new_boundaries_are_exactly_the_ones_a_layer_adds():
+    # layer 1 cuts along x = 0 and y = 0; layer 2's unit relu(u1 - 1/2) cuts along x = 1/2, where
+    # u1 = relu(x) is not constant, and nowhere else; its unit relu(u2) repeats y = 0 and adds nothing
+    net = network([layer([[1, 0], [0, 1]], [0, 0], "relu"),
+                   layer([[1, 0], [0, 1]], [F(-1, 2), 0], "relu"),
+                   layer([[1, 1]], [0], "identity")])
+    (_, first), (_, second) = plot.layer_partitions(net, SQUARE)
+    new1, old1 = plot.new_edges(first, None, SQUARE, None)
+    assert old1 == [] and {frozenset(e) for e in new1} == {
+        frozenset({(F(0), F(-1)), (F(0), F(0))}), frozenset({(F(0), F(0)), (F(0), F(1))}),
+        frozenset({(F(-1), F(0)), (F(0), F(0))}), frozenset({(F(0), F(0)), (F(1), F(0))})}
+    new2, old2 = plot.new_edges(second, first, SQUARE, None)
+    assert new2 and all(a[0] == b[0] == F(1, 2) for a, b in new2)
+    assert old2 and all(a[0] == b[0] == 0 or a[1] == b[1] == 0 for a, b in old2)
+
+
+def test_layers_on_the_whole_plane_share_one_window(tmp_path):
+    fig = plot.plot_layers(random_net(5), all_space(2), tmp_path / "plane.svg")
+    limits = {(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes}
+    assert len(limits) == 1
+    assert (tmp_path / "plane.svg").stat().st_size > 0
+
+
+def test_layers_draw_into_given_axes():
+    fig = plot.new_figure()
+    axes = fig.subplots(1, 2)
+    assert plot.plot_layers(random_net(5), SQUARE, axes) is fig
+    assert all(len(plot.region_polygons(ax)) == 1 for ax in axes)
+    with pytest.raises(ShapeError, match="2 axes"):
+        plot.plot_layers(random_net(5), SQUARE, axes[:1])
+
+
+# --- 1-D functions and count plots ----------------------------------------------------------------
+
+def test_function_1d_marks_every_bend_of_the_sawtooth():
+    made = sawtooth(3)
+    ax = plot.plot_function_1d(made.network, made.domain)
+    assert len(ax.lines) == 8  # one segment per piece
+    marked = sum(len(c.get_offsets()) for c in ax.collections)
+    assert marked == 7
+    xs = sorted(float(c.get_offsets()[0][0]) for c in ax.collections)
+    assert xs == [k / 8 for k in range(1, 8)]
+
+
+def test_function_1d_along_a_segment_and_with_a_window():
+    net = random_net(6, n0=3)
+    dom = segment([-2, 1, 0], [2, -1, 1])
+    regions = enumerate_regions(net, dom)
+    ax = plot.plot_function_1d(net, dom, regions=regions)
+    assert len(ax.lines) == regions.activation_regions
+    assert ax.get_xlim() == (0.0, 1.0)
+    line = network([layer([[1]], [0], "relu"), layer([[1]], [0], "identity")])
+    ax = plot.plot_function_1d(line, all_space(1), window=("-1/2", 2))
+    assert ax.get_xlim() == (-0.5, 2.0)
+    with pytest.raises(ShapeError):
+        plot.plot_function_1d(net, box([0, 0, 0], [1, 1, 1]))
+
+
+def test_counts_vs_depth_on_a_log_scale():
+    ax = plot.plot_counts_vs([1, 2, 3], [7, 28, 112], {"upper": [77, 847, 9317], "lower": [7, None, 112],
+                                                     "huge": [10 ** 400, 2, 3]}, "depth")
+    assert ax.get_yscale() == "log" and len(ax.lines) == 4
+    assert len(ax.lines[1].get_xdata()) == 2 and len(ax.lines[2].get_xdata()) == 2
+    with pytest.raises(ShapeError):
+        plot.plot_counts_vs([1, 2], [1], {}, "depth")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".pdf", ".svg"])
+def test_save_by_extension(tmp_path, suffix):
+    ax = plot.plot_partition(enumerate_regions(half_dead_net(), SQUARE), SQUARE)
+    path = plot.save(ax.figure, tmp_path / "sub" / f"figure{suffix}")
+    data = path.read_bytes()
+    assert len(data) > 0
+    assert data.startswith({".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<?xml"}[suffix])
+
+
+def test_save_rejects_unknown_extensions(tmp_path):
+    with pytest.raises(AnalyzerError, match="png"):
+        plot.save(plot.new_figure(), tmp_path / "figure.jpg")
+
+
+def test_distinct_colours_are_distinct():
+    for n in (1, 2, 7, 64, 1000):
+        assert len(set(plot.distinct_colors(n))) == n
+
+
+def test_library_imports_without_matplotlib():
+    code = ("import sys; import analyzer.plot, analyzer.provenance, analyzer.report; "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported at import time'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- provenance -----------------------------------------------------------------------------------
+
+def test_provenance_hash_follows_the_exact_weights():
+    base = network([layer([[1, "1/2"], [0, -1]], [0, "1/3"], "relu"), layer([[1, 1]], [0], "identity")])
+    same = network([layer([[1.0, 0.5], [F(0), -1]], [0, F(1, 3)], "relu"), layer([[1, 1]], ["0"], "identity")])
+    nudged = network([layer([[1, "1/2"], [0, -1]], [0, "1/3"], "relu"), layer([[1, "1000001/1000000"]], [0],
+                                                                               "identity")])
+    other_act = network([layer([[1, "1/2"], [0, -1]], [0, "1/3"], "abs"), layer([[1, 1]], [0], "identity")])
+    assert network_sha256(base) == network_sha256(same)
+    assert len({network_sha256(n) for n in (base, nudged, other_act)}) == 3
+    p = provenance(base, SQUARE, exact=False, seconds=0.25)
+    q = provenance(same, SQUARE, exact=True, seconds=1)
+    assert p["network_sha256"] == q["network_sha256"] and re.fullmatch("[0-9a-f]{64}", p["network_sha256"])
+    assert provenance(nudged, SQUARE, False, 0)["network_sha256"] != p["network_sha256"]
+    assert (p["lp"], q["lp"]) == ("certified-float", "exact")
+    assert p["domain"] == SQUARE.description and p["architecture"] == "2-2-1" and p["seconds"] == 0.25
+    assert p["version"] and p["tool"] == "regionscope"
+    assert datetime.fromisoformat(p["date"]).utcoffset().total_seconds() == 0
+    assert provenance(base, box([-1, -1], [1, 2]), False, 0)["domain_sha256"] != p["domain_sha256"]
+
+
+# --- CSV and LaTeX --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def counted():
+    net = random_net(7)
+    regions = enumerate_regions(net, SQUARE)
+    return net, regions, provenance(net, SQUARE, exact=False, seconds=0.5)
+
+
+def test_counts_csv_round_trips_the_integers(counted):
+    net, regions, prov = counted
+    (row,) = list(csv.DictReader(io.StringIO(counts_csv(regions.to_json(), prov))))
+    assert int(row["activation_regions"]) == regions.activation_regions
+    assert int(row["linear_regions"]) == regions.linear_regions
+    assert int(row["bounded_regions"]) == regions.bounded_regions
+    assert [int(row[f"per_layer_{i + 1}"]) for i in range(len(regions.per_layer))] == list(regions.per_layer)
+    assert row["status"] == "complete" and row["network_sha256"] == prov["network_sha256"]
+    assert row["domain"] == "box:-1:1,-1:1"  # the comma inside is quoted
+    huge = {"activation_regions": 3 ** 200, "per_layer": [2 ** 70, 3 ** 200], "complete": False}
+    (row,) = list(csv.DictReader(io.StringIO(counts_csv(huge, prov))))
+    assert int(row["activation_regions"]) == 3 ** 200 and int(row["per_layer_1"]) == 2 ** 70
+    assert row["status"] == "partial"
+
+
+def test_counts_table_csv_takes_the_union_of_columns(counted):
+    _, regions, prov = counted
+    shallow = {"activation_regions": 5, "per_layer": [5]}
+    rows = list(csv.DictReader(io.StringIO(counts_table_csv([(shallow, prov), (regions.to_json(), prov)]))))
+    assert [int(r["activation_regions"]) for r in rows] == [5, regions.activation_regions]
+    assert rows[0]["per_layer_2"] == "" and int(rows[1]["per_layer_2"]) == regions.per_layer[1]
+
+
+def test_checks_csv_round_trips_values_and_exact_ratios(counted):
+    net, regions, prov = counted
+    checks = check(architecture_bounds(net.architecture), regions.activation_regions, regions.per_layer)
+    rows = list(csv.DictReader(io.StringIO(checks_csv(checks, prov))))
+    assert len(rows) == len(checks)
+    for row, c in zip(rows, checks):
+        assert row["name"] == c.bound.name
+        assert (int(row["value"]) if row["value"] else None) == c.bound.value
+        assert (F(row["ratio"]) if row["ratio"] else None) == c.ratio
+        assert row["holds"] == {True: "true", False: "false", None: ""}[c.holds]
+        assert row["lp"] == "certified-float"
+
+
+def assert_compile_ready(tex: str) -> None:
+    """Environments balanced and nested, booktabs rules in order, no unescaped specials outside
+    comments and commands, one row per line with as many cells as the column spec says."""
+    stack = []
+    for kind, name in re.findall(r"\\(begin|end)\{(\w+)\}", tex):
+        if kind == "begin":
+            stack.append(name)
+        else:
+            assert stack and stack.pop() == name, f"\\end{{{name}}} closes nothing"
+    assert not stack, f"unclosed {stack}"
+    lines = [ln for ln in tex.splitlines() if not ln.startswith("%")]
+    rules = [ln for ln in lines if ln in (r"\toprule", r"\midrule", r"\bottomrule")]
+    assert rules == [r"\toprule", r"\midrule", r"\bottomrule"]
+    columns = len(re.search(r"\\begin\{tabular\}\{(\w+)\}", tex).group(1))
+    body = lines[lines.index(r"\toprule") + 1: lines.index(r"\bottomrule")]
+    for ln in body:
+        if ln == r"\midrule":
+            continue
+        assert ln.endswith(r"\\")
+        assert len(re.findall(r"(?<!\\)&", ln)) == columns - 1
+    caption = next(ln for ln in lines if ln.startswith(r"\caption{"))
+    inner = caption[len(r"\caption{"):-1]
+    assert not re.search(r"(?<!\\)[%&$#_^~]", inner.replace(r"\textasciicircum{}", "").replace(
+        r"\textasciitilde{}", "")), caption
+
+
+def test_counts_latex_is_compile_ready_and_escaped(counted):
+    _, regions, prov = counted
+    tex = counts_latex(regions.to_json(), prov, caption="Regions of net_1: 50% & more, cost $5 #1 ~x^2")
+    assert_compile_ready(tex)
+    assert r"net\_1: 50\% \& more, cost \$5 \#1 \textasciitilde{}x\textasciicircum{}2" in tex
+    assert f"% network_sha256: {prov['network_sha256']}" in tex
+    assert f"Activation regions & {regions.activation_regions} \\\\" in tex
+    assert "PARTIAL" not in tex
+    partial = counts_latex({"activation_regions": 9, "status": "stopped at the time limit"}, prov)
+    assert_compile_ready(partial)
+    assert "PARTIAL" in partial
+    plane = counts_latex({"activation_regions": 9}, {**prov, "domain": "all"})
+    assert r"all of R\textasciicircum{}2" in plane
+
+
+def test_counts_table_latex_is_compile_ready(counted):
+    _, regions, prov = counted
+    odd = {**prov, "architecture": "2-4_4-1", "domain": "polytope:3 rows & more"}
+    tex = counts_table_latex([(regions.to_json(), prov), ({"activation_regions": 3, "complete": False}, odd)],
+                             "Counts, 100% exact")
+    assert_compile_ready(tex)
+    assert r"2-4\_4-1" in tex and r"3* & -- & --" in tex and "Partial count" in tex
+    assert sum(ln.startswith("% tool: regionscope") for ln in tex.splitlines()) == 2
