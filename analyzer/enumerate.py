@@ -25,7 +25,7 @@ from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
 from geometry.exact import AffineForm, cartesian, is_constant, negate
 from geometry.partition import meeting_pieces
-from geometry.planar import interior_point, polygon, sides as planar_sides, split as planar_split
+from geometry import interval as interval_geometry, planar as planar_geometry
 from geometry.polyhedron import require_full_dimensional
 
 
@@ -92,20 +92,24 @@ def _checked_domain(network: Network, domain: Domain | None) -> Domain:
 
 
 def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -> Iterator[Region]:
-    """Depth-first refinement. A region's geometry is a polygon on bounded 2-D domains (exact integer
-    clipping, :mod:`geometry.planar`) and ``(forms, interior point)`` otherwise (certified LPs)."""
+    """Depth-first refinement. A region's geometry is an exact interval or polygon on bounded 1-D and
+    2-D domains (integer clipping: :mod:`geometry.interval`, :mod:`geometry.planar`) and
+    ``(forms, interior point)`` otherwise (certified LPs)."""
     dim = domain.dim
     start = require_full_dimensional(domain.region)
-    planar = dim == 2 and domain.bounded and not exact
-    geometry = (polygon(domain.region) if planar else (list(domain.region.forms), start))
-    split = _PlanarSplitter() if planar else _LPSplitter(dim, exact)
+    shaped = dim in (1, 2) and domain.bounded and not exact  # exact intervals / polygons, no LPs
+    if shaped:
+        split = _ShapeSplitter(interval_geometry if dim == 1 else planar_geometry)
+        geometry = split.module.interval(domain.region) if dim == 1 else split.module.polygon(domain.region)
+    else:
+        split, geometry = _LPSplitter(dim, exact), (list(domain.region.forms), start)
     weights = [_lifted_weights(layer) for layer in network.layers]
     stack = [(0, (), geometry, _embedding(domain))]
     while stack:
         depth, pattern, geometry, P = stack.pop()
         if depth == len(network.layers):
-            if planar:
-                forms, point = geometry.edges, interior_point(geometry)
+            if shaped:
+                forms, point = geometry.edges, split.module.interior_point(geometry)
             else:
                 forms, point = geometry
             yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim)
@@ -140,15 +144,17 @@ class _LPSplitter:
         return [0] * len(forms)  # unknown here: each unit is decided by its own LPs
 
 
-class _PlanarSplitter:
-    """Regions as exact polygons, split by clipping; signs on all vertices decided in one filtered pass."""
+class _ShapeSplitter:
+    """Regions as exact intervals (1-D) or polygons (2-D), split by clipping (see those modules)."""
 
-    def __call__(self, poly, candidate_forms):
-        return planar_split(poly, candidate_forms)
+    def __init__(self, module):
+        self.module = module
 
-    @staticmethod
-    def sides(poly, forms):
-        return planar_sides(poly, forms)
+    def __call__(self, shape, candidate_forms):
+        return self.module.split(shape, candidate_forms)
+
+    def sides(self, shape, forms):
+        return self.module.sides(shape, forms)
 
 
 def _embedding(domain: Domain) -> flint.fmpz_mat:

@@ -228,8 +228,8 @@ def _torch_module(m, shape: tuple[int, ...], ops: list) -> tuple[int, ...]:
         ops.append(_affine(M, bias))
         return out
     elif isinstance(m, nn.AvgPool2d):
-        if _pair(m.padding) != (0, 0) or m.ceil_mode:
-            raise UnsupportedLayerError("AvgPool2d with padding or ceil_mode is not supported")
+        if _pair(m.padding) != (0, 0) or m.ceil_mode or m.divisor_override is not None:
+            raise UnsupportedLayerError("AvgPool2d with padding, ceil_mode or divisor_override is not supported")
         if len(shape) != 3:
             raise ShapeError(f"AvgPool2d needs a (C, H, W) input, got shape {shape}")
         kernel = _pair(m.kernel_size)
@@ -237,6 +237,8 @@ def _torch_module(m, shape: tuple[int, ...], ops: list) -> tuple[int, ...]:
         ops.append(_affine(M))
         return out
     elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+        if m.running_mean is None or m.running_var is None:
+            raise UnsupportedLayerError(f"{type(m).__name__} without running statistics is not an affine map")
         gamma = _np(m.weight) if m.weight is not None else np.ones(m.num_features)
         beta = _np(m.bias) if m.bias is not None else np.zeros(m.num_features)
         ops.append(batchnorm_affine(shape, gamma, beta, _np(m.running_mean), _np(m.running_var), m.eps))
@@ -272,6 +274,8 @@ def load_onnx(path: str | Path) -> Network:
         model = onnx.load(str(path))
     except Exception as exc:
         raise ModelFileError(f"cannot read ONNX file {str(path)!r}: {exc}") from None
+    if not model.graph.node and not model.graph.input:
+        raise ModelFileError(f"{str(path)!r} holds no ONNX graph")
     return onnx_to_network(model)
 
 
@@ -300,6 +304,13 @@ def onnx_to_network(model) -> Network:
     return _fold(ops, int(np.prod(dims)))
 
 
+def _no_auto_pad(op: str, attrs: dict) -> None:
+    mode = attrs.get("auto_pad", b"NOTSET")
+    mode = mode.decode() if isinstance(mode, bytes) else str(mode)
+    if mode not in ("NOTSET", ""):
+        raise UnsupportedLayerError(f"{op} with auto_pad={mode}: give explicit pads")
+
+
 def _attribute(a):
     from onnx import helper
     return helper.get_attribute_value(a)
@@ -312,15 +323,24 @@ def _onnx_node(node, attrs, constants, current, shape, ops):
     if op in ("Relu",):
         ops.append("relu")
     elif op == "LeakyRelu":
-        ops.append(f"leaky_relu:{Fraction(float(attrs.get('alpha', 0.01)))}")
+        ops.append(f"leaky_relu:{Fraction(float(attrs.get('alpha', np.float32(0.01))))}")  # schema default
     elif op == "Clip":
         low = attrs.get("min", others[0] if len(others) > 0 else None)
         high = attrs.get("max", others[1] if len(others) > 1 else None)
         if low is None or high is None or (float(low), float(high)) != (-1.0, 1.0):
             raise UnsupportedLayerError(f"Clip({low}, {high}): only Clip(-1, 1) (hard-tanh) is supported")
         ops.append("hardtanh")
-    elif op in ("Flatten", "Reshape", "Identity", "Dropout"):
-        return (n,) if op in ("Flatten", "Reshape") else shape
+    elif op == "Flatten":
+        if attrs.get("axis", 1) != 1:
+            raise UnsupportedLayerError(f"Flatten with axis {attrs['axis']}: only axis 1 (keep the batch) is supported")
+        return (n,)
+    elif op == "Reshape":
+        target = [int(v) for v in np.asarray(others[0]).reshape(-1)]
+        if len(target) != 2 or target[1] not in (-1, n):
+            raise UnsupportedLayerError(f"Reshape to {target}: only flattening to (batch, {n}) is supported")
+        return (n,)
+    elif op in ("Identity", "Dropout"):
+        return shape
     elif op == "Gemm":
         if attrs.get("transA", 0):
             raise UnsupportedLayerError("Gemm with transA=1 is not supported")
@@ -328,7 +348,8 @@ def _onnx_node(node, attrs, constants, current, shape, ops):
         M = (B if attrs.get("transB", 0) else B.T).astype(np.float64)
         alpha, beta = Fraction(float(attrs.get("alpha", 1.0))), Fraction(float(attrs.get("beta", 1.0)))
         matrix = np.array([[alpha * Fraction(float(x)) for x in row] for row in M], dtype=object)
-        bias = None if len(others) < 2 else [beta * Fraction(float(x)) for x in np.broadcast_to(others[1], (M.shape[0],))]
+        bias = None if len(others) < 2 else [beta * Fraction(float(x)) for x in
+                                             np.broadcast_to(np.asarray(others[1]).reshape(-1), (M.shape[0],))]
         ops.append(_affine(matrix, bias))
         return (M.shape[0],)
     elif op == "MatMul":
@@ -338,12 +359,17 @@ def _onnx_node(node, attrs, constants, current, shape, ops):
         ops.append(_affine(M))
         return (M.shape[0],)
     elif op in ("Add", "Sub"):
-        c = np.broadcast_to(np.asarray(others[0], dtype=np.float64).reshape(-1) if others[0].size != n else others[0].reshape(-1), (n,))
+        constant = np.asarray(others[0], dtype=np.float64)
+        try:
+            c = np.broadcast_to(constant, (1, *shape)).reshape(-1)
+        except ValueError:
+            raise ShapeError(f"{op} of a constant of shape {constant.shape} to a tensor of shape {shape}") from None
         if op == "Sub" and node.input[0] != current:
             raise UnsupportedLayerError("Sub with the data as subtrahend is not supported")
         sign = -1 if op == "Sub" else 1
         ops.append(_affine(np.eye(n, dtype=np.float64), sign * c))
     elif op == "Conv":
+        _no_auto_pad(op, attrs)
         if len(shape) != 3:
             raise ShapeError(f"Conv needs a (C, H, W) input, got shape {shape}")
         pads = tuple(attrs.get("pads", (0, 0, 0, 0)))
@@ -354,15 +380,16 @@ def _onnx_node(node, attrs, constants, current, shape, ops):
         ops.append(_affine(M, bias))
         return out
     elif op == "AveragePool":
-        if any(attrs.get("pads", (0,)) ) or attrs.get("ceil_mode", 0):
+        _no_auto_pad(op, attrs)
+        if any(attrs.get("pads", (0,))) or attrs.get("ceil_mode", 0):
             raise UnsupportedLayerError("AveragePool with padding or ceil_mode is not supported")
         kernel = tuple(attrs["kernel_shape"])
-        M, out = avgpool2d_matrix(shape, kernel, tuple(attrs.get("strides", kernel)))
+        M, out = avgpool2d_matrix(shape, kernel, tuple(attrs.get("strides", (1, 1))))  # ONNX default stride 1
         ops.append(_affine(M))
         return out
     elif op == "BatchNormalization":
         gamma, beta, mean, var = others[:4]
-        ops.append(batchnorm_affine(shape, gamma, beta, mean, var, float(attrs.get("epsilon", 1e-5))))
+        ops.append(batchnorm_affine(shape, gamma, beta, mean, var, float(attrs.get("epsilon", np.float32(1e-5)))))
     else:
         raise UnsupportedLayerError(f"ONNX operator {op} is not supported")
     return shape

@@ -1,0 +1,99 @@
+"""Exact intervals and their splitting: the 1-D fast path (segments, 1-D boxes).
+
+An :class:`Interval` is a bounded nonempty open interval (lo, hi) of the line, its ends in
+homogeneous integer coordinates ``(d, X)`` (``d > 0``, the point ``X/d``), each with the primitive
+integer form ``(b, a)`` (value ``b + a x``) that vanishes there and is positive inside. A form's
+sign on the interval is read from its values at the two ends, in integers: no LP, no rounding.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geometry.errors import DimensionMismatchError, UnboundedError
+from geometry.exact import AffineForm, HomogeneousPoint
+from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
+
+End = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: End
+    hi: End
+    lo_form: AffineForm
+    hi_form: AffineForm
+
+    @property
+    def edges(self) -> tuple[AffineForm, AffineForm]:
+        """The two forms bounding the interval (its irredundant H-representation)."""
+        return self.lo_form, self.hi_form
+
+
+def _value(form: AffineForm, end: End) -> int:
+    return form[0] * end[0] + form[1] * end[1]
+
+
+def _root(form: AffineForm) -> End:
+    b, a = form
+    return (a, -b) if a > 0 else (-a, b)
+
+
+def interval(P: HPolyhedron) -> Interval:
+    """The interval of a bounded full-dimensional polyhedron in R^1."""
+    if P.dim != 1:
+        raise DimensionMismatchError(f"an interval lives in R^1, not R^{P.dim}")
+    require_full_dimensional(P, "interval")
+    gens = generators(P)
+    if gens.rays or gens.lines:
+        raise UnboundedError("the 1-D path needs a bounded interval")
+    lo, hi = min(v[0] for v in gens.vertices), max(v[0] for v in gens.vertices)
+    lo_form = (-lo.numerator, lo.denominator)
+    hi_form = (hi.numerator, -hi.denominator)
+    return Interval(_root(lo_form), _root(hi_form), lo_form, hi_form)
+
+
+def clip(piece: Interval, form: AffineForm) -> Interval | None:
+    """``piece ∩ {form >= 0}``, or None when that part has no interior."""
+    at_lo, at_hi = _value(form, piece.lo), _value(form, piece.hi)
+    if at_lo >= 0 and at_hi >= 0:
+        return piece
+    if at_lo <= 0 and at_hi <= 0:
+        return None
+    root = _root(form)
+    if at_lo > 0:
+        return Interval(piece.lo, root, piece.lo_form, form)
+    return Interval(root, piece.hi, form, piece.hi_form)
+
+
+def split(piece: Interval, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple[int, Interval]]:
+    """The candidate pieces (each ``{forms >= 0}``) that meet the interval in an open set, clipped."""
+    found = []
+    for index, forms in enumerate(pieces):
+        part: Interval | None = piece
+        for f in forms:
+            part = clip(part, f)
+            if part is None:
+                break
+        if part is not None:
+            found.append((index, part))
+    return found
+
+
+def sides(piece: Interval, forms: Sequence[AffineForm]) -> list[int]:
+    """For each form: +1 when >= 0 on the interval, -1 when <= 0, 0 when it takes both signs."""
+    out = []
+    for form in forms:
+        at_lo, at_hi = _value(form, piece.lo), _value(form, piece.hi)
+        positive, negative = at_lo > 0 or at_hi > 0, at_lo < 0 or at_hi < 0
+        out.append(0 if positive and negative else (1 if positive else -1))
+    return out
+
+
+def interior_point(piece: Interval) -> HomogeneousPoint:
+    """The midpoint, in homogeneous integer coordinates."""
+    (d0, x0), (d1, x1) = piece.lo, piece.hi
+    d, x = 2 * d0 * d1, x0 * d1 + x1 * d0
+    g = math.gcd(d, x)
+    return d // g, x // g
