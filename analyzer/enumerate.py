@@ -176,10 +176,12 @@ def _lifted_weights(layer: Layer) -> flint.fmpz_mat:
     parameters. Then ``lifted_weights * P`` is the pre-activations' map at scale ``s D``; no fraction
     ever appears, and the sign of a form is the sign of its integer row.
     """
-    s = math.lcm(*(v.denominator for row in layer.weights for v in row), *(v.denominator for v in layer.bias))
-    rows = [[s] + [0] * layer.in_dim] + [[int(b * s), *(int(w * s) for w in row)]
-                                         for row, b in zip(layer.weights, layer.bias)]
-    return flint.fmpz_mat(layer.pre_dim + 1, layer.in_dim + 1, [v for row in rows for v in row])
+    s = math.lcm(*{v.denominator for row in layer.weights for v in row}, *{v.denominator for v in layer.bias})
+    entries = [s] + [0] * layer.in_dim
+    for row, b in zip(layer.weights, layer.bias):
+        entries.append(b.numerator * (s // b.denominator))
+        entries.extend(w.numerator * (s // w.denominator) for w in row)
+    return flint.fmpz_mat(layer.pre_dim + 1, layer.in_dim + 1, entries)
 
 
 def _as_map(P: flint.fmpz_mat, dim: int):

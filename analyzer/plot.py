@@ -170,8 +170,10 @@ def clipped_polygon(region: Region, window: Window | None) -> tuple[list[Point2]
 
 def _clipped_or_none(region: Region, window: Window | None) -> list[Point2] | None:
     """The clipped polygon's vertices, or None when the region misses the window's interior."""
-    if window is not None and not is_full_dimensional(intersect(region.polyhedron, _window_forms(window))):
-        return None
+    if window is not None:
+        inside = all(lo < x < hi for x, (lo, hi) in zip(region.point, window))
+        if not inside and not is_full_dimensional(intersect(region.polyhedron, _window_forms(window))):
+            return None
     return clipped_polygon(region, window)[0]
 
 

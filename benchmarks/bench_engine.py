@@ -1,19 +1,23 @@
-"""The engine on seeded He-initialised ReLU nets: regions, seconds, regions/s.
+"""The engine on seeded He-initialised ReLU nets: regions, seconds, regions/s, peak memory.
 
-Run: .venv/bin/python benchmarks/bench_engine.py
-Cases (issue 3): [2,32,32,1] over R^2 and [3,8,8,8,1] over R^3, filtered path; the exact path on
-the smaller case for comparison (both must give the same patterns).
+Run: .venv/bin/python benchmarks/bench_engine.py [--quick]
+Each case prints regions, seconds, regions/s and the peak RSS of the process so far. Where two paths
+exist for the same case (the general LP engine with exact LPs, and the default path) both run and
+must return the same patterns; the ratio is printed. --quick runs the small cases only.
 """
+import resource
+import sys
 import time
 
 import numpy as np
 
+from analyzer.domain import box, segment
 from analyzer.enumerate import enumerate_regions
 from analyzer.network import layer, network
 
 
 def he_network(arch: list[int], seed: int):
-    """He initialisation: W ~ N(0, 2/fan_in), b ~ N(0, 0.01); ReLU hidden layers, affine output."""
+    """He initialisation: W ~ N(0, 2/fan_in), b ~ N(0, 0.1^2); ReLU hidden layers, affine output."""
     rng = np.random.default_rng(seed)
     layers = []
     for i in range(len(arch) - 1):
@@ -23,20 +27,37 @@ def he_network(arch: list[int], seed: int):
     return network(layers)
 
 
-def run(arch, exact=False, seed=0):
-    net = he_network(arch, seed)
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(label, net, domain=None, exact=False):
     start = time.perf_counter()
-    regions = enumerate_regions(net, exact=exact)
+    regions = enumerate_regions(net, domain, exact=exact)
     seconds = time.perf_counter() - start
-    label = "exact" if exact else "filtered"
-    print(f"{str(arch):16s} R^{arch[0]}  {label:8s} {len(regions):7d} regions  {seconds:8.3f} s  "
-          f"{len(regions) / seconds:8.0f} regions/s  per layer {list(regions.per_layer)}")
+    print(f"{label:34s} {'exact LPs' if exact else 'default':9s} {len(regions):7d} regions {seconds:8.3f} s "
+          f"{len(regions) / seconds:9.0f} regions/s  peak {peak_mb():6.0f} MB  per layer {list(regions.per_layer)}")
     return regions, seconds
 
 
+def compare(label, net, domain=None):
+    fast, t_fast = run(label, net, domain)
+    slow, t_slow = run(label, net, domain, exact=True)
+    assert [r.pattern for r in fast] == [r.pattern for r in slow], f"{label}: paths disagree"
+    print(f"{'':34s} same regions on both paths; default is {t_slow / t_fast:.1f}x faster")
+
+
 if __name__ == "__main__":
-    run([2, 32, 32, 1])
-    filtered, t_filtered = run([3, 8, 8, 8, 1])
-    exact, t_exact = run([3, 8, 8, 8, 1], exact=True)
-    assert [r.pattern for r in filtered] == [r.pattern for r in exact], "exact and filtered paths disagree"
-    print(f"[3,8,8,8,1]: same regions on both paths; filtered is {t_exact / t_filtered:.1f}x faster than exact")
+    quick = "--quick" in sys.argv
+    square = box([-1, -1], [1, 1])
+    compare("[2,32,32,1] on [-1,1]^2", he_network([2, 32, 32, 1], 0), square)
+    run("[2,32,32,1] over R^2", he_network([2, 32, 32, 1], 0))
+    if quick:
+        sys.exit(0)
+    compare("[3,8,8,8,1] over R^3", he_network([3, 8, 8, 8, 1], 0))
+    run("[4,10,10,1] over R^4", he_network([4, 10, 10, 1], 0))
+    run("[2,64,64,64,1] on [-1,1]^2", he_network([2, 64, 64, 64, 1], 0), square)
+    mnist = he_network([784, 256, 256, 10], 0)
+    rng = np.random.default_rng(1)
+    ends = rng.normal(size=(2, 784))
+    run("[784,256,256,10] along a segment", mnist, segment(ends[0], ends[1]))

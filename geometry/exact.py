@@ -24,6 +24,8 @@ import numbers
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
+import numpy as np
+
 from geometry.errors import NonFiniteError, NotANumberError
 
 AffineForm = tuple[int, ...]
@@ -151,3 +153,39 @@ def side(form: AffineForm, point: HomogeneousPoint) -> int:
 def is_strictly_inside(forms: Iterable[AffineForm], point: HomogeneousPoint) -> bool:
     """True when every form is strictly positive at the point."""
     return all(value_times_denominator(f, point) > 0 for f in forms)
+
+
+_UNIT_ROUNDOFF = 2.0 ** -53
+
+
+def sides_on_hull(forms: Sequence[AffineForm], points: Sequence[HomogeneousPoint]) -> list[int]:
+    """For each form, its sign on the convex hull of full-dimensional homogeneous points: +1 when
+    >= 0 at every point, -1 when <= 0 at every point, 0 when it takes both signs.
+
+    Filter: all forms at all points in one float64 product; a value's sign is trusted when its
+    magnitude exceeds ``8 u sum_l |f_l| |p_l|`` (u = 2^-53), which bounds the error of rounding the
+    integers to floats and of the products and sums, for up to four terms in any summation order
+    (dimension <= 3). Forms with an untrusted value are evaluated exactly in integers.
+    """
+    if not forms:
+        return []
+    try:
+        P = np.array(points, dtype=float)
+        F = np.array(forms, dtype=float)
+    except OverflowError:
+        return [_exact_side(f, points) for f in forms]
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = F @ P.T
+        bound = (np.abs(F) @ np.abs(P).T) * (8 * _UNIT_ROUNDOFF)
+        trusted = np.abs(values) > bound
+    positive, negative = (values > 0).any(axis=1), (values < 0).any(axis=1)
+    out = np.where(positive & negative, 0, np.where(positive, 1, -1)).tolist()
+    for i in np.flatnonzero(~trusted.all(axis=1)).tolist():
+        out[i] = _exact_side(forms[i], points)
+    return out
+
+
+def _exact_side(form: AffineForm, points: Sequence[HomogeneousPoint]) -> int:
+    values = [value_times_denominator(form, p) for p in points]
+    positive, negative = any(v > 0 for v in values), any(v < 0 for v in values)
+    return 0 if positive and negative else (1 if positive else -1)

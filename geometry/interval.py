@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from geometry.errors import DimensionMismatchError, UnboundedError
-from geometry.exact import AffineForm, HomogeneousPoint
+from geometry.exact import AffineForm, HomogeneousPoint, sides_on_hull
 from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
 
 End = tuple[int, int]
@@ -83,12 +83,7 @@ def split(piece: Interval, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple
 
 def sides(piece: Interval, forms: Sequence[AffineForm]) -> list[int]:
     """For each form: +1 when >= 0 on the interval, -1 when <= 0, 0 when it takes both signs."""
-    out = []
-    for form in forms:
-        at_lo, at_hi = _value(form, piece.lo), _value(form, piece.hi)
-        positive, negative = at_lo > 0 or at_hi > 0, at_lo < 0 or at_hi < 0
-        out.append(0 if positive and negative else (1 if positive else -1))
-    return out
+    return sides_on_hull(forms, (piece.lo, piece.hi))
 
 
 def interior_point(piece: Interval) -> HomogeneousPoint:

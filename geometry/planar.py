@@ -14,10 +14,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 
 from geometry.errors import DimensionMismatchError, UnboundedError
-from geometry.exact import AffineForm, HomogeneousPoint, affine_form
+from geometry.exact import AffineForm, HomogeneousPoint, affine_form, sides_on_hull
 from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
 
 Vertex = tuple[int, int, int]
@@ -118,37 +117,6 @@ def interior_point(poly: Polygon) -> HomogeneousPoint:
     return common * k // g, X // g, Y // g
 
 
-_UNIT_ROUNDOFF = 2.0 ** -53
-
-
 def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
-    """For each form: +1 when it is >= 0 on the polygon, -1 when <= 0, 0 when it takes both signs
-    (a nonconstant form cannot vanish on a full-dimensional polygon).
-
-    Filter: every form is evaluated at every vertex in float64 in one product; a sign is trusted when
-    the value exceeds ``8 u sum |f_l| |v_l|`` (u = 2^-53), which bounds the error of rounding the
-    integers to floats and of the three products and two sums, for any summation order. Forms with
-    an untrusted sign are evaluated exactly in integers.
-    """
-    if not forms:
-        return []
-    try:
-        V = np.array(poly.vertices, dtype=float)
-        F = np.array(forms, dtype=float)
-    except OverflowError:
-        return [_exact_side(poly, f) for f in forms]
-    with np.errstate(over="ignore", invalid="ignore"):
-        values = F @ V.T
-        bound = (np.abs(F) @ np.abs(V).T) * (8 * _UNIT_ROUNDOFF)
-        trusted = np.abs(values) > bound
-    positive, negative = (values > 0).any(axis=1), (values < 0).any(axis=1)
-    side = np.where(positive & negative, 0, np.where(positive, 1, -1)).tolist()
-    for i in np.flatnonzero(~trusted.all(axis=1)).tolist():
-        side[i] = _exact_side(poly, forms[i])
-    return side
-
-
-def _exact_side(poly: Polygon, form: AffineForm) -> int:
-    values = [_value(form, v) for v in poly.vertices]
-    positive, negative = any(h > 0 for h in values), any(h < 0 for h in values)
-    return 0 if positive and negative else (1 if positive else -1)
+    """For each form: +1 when it is >= 0 on the polygon, -1 when <= 0, 0 when it takes both signs."""
+    return sides_on_hull(forms, poly.vertices)

@@ -90,6 +90,14 @@ def test_unbounded_window_meets_every_region_and_holds_every_vertex():
             assert set(vertices) == set(r.vertices())  # drawn whole, exactly
 
 
+def test_a_smaller_window_leaves_out_the_regions_that_miss_it():
+    regions = enumerate_regions(half_dead_net(), all_space(2))
+    ax = plot.plot_partition(regions, all_space(2), window=((F(1), F(2)), (F(-1), F(2))))
+    collection, _ = face_colors(ax)
+    assert len(collection.get_paths()) == 2  # the quadrants with x > 0
+    assert ax.get_xlim() == (1.0, 2.0)
+
+
 def test_clipped_polygon_is_exact_and_in_boundary_order():
     r = enumerate_regions(half_dead_net(), SQUARE).regions[0]
     vertices, edges = plot.clipped_polygon(r, None)
