@@ -169,19 +169,15 @@ def _embedding(domain: Domain) -> flint.fmpz_mat:
 
 
 def _lifted_weights(layer: Layer) -> flint.fmpz_mat:
-    """``[[s, 0], [s b, s W]]`` with s the lcm of all denominators: an integer matrix.
+    """``[[s, 0], [s b, s W]]`` with s the lcm of all denominators: an integer matrix (computed once
+    per layer, see :attr:`analyzer.network.Layer.lifted`).
 
     Maps are homogeneous integer matrices ``P`` of shape (n + 1) x (k + 1): row 0 is ``(D, 0, ..., 0)``
     and row i + 1 holds ``D`` times (constant, coefficients) of output i as an affine function of the
     parameters. Then ``lifted_weights * P`` is the pre-activations' map at scale ``s D``; no fraction
     ever appears, and the sign of a form is the sign of its integer row.
     """
-    s = math.lcm(*{v.denominator for row in layer.weights for v in row}, *{v.denominator for v in layer.bias})
-    entries = [s] + [0] * layer.in_dim
-    for row, b in zip(layer.weights, layer.bias):
-        entries.append(b.numerator * (s // b.denominator))
-        entries.extend(w.numerator * (s // w.denominator) for w in row)
-    return flint.fmpz_mat(layer.pre_dim + 1, layer.in_dim + 1, entries)
+    return layer.lifted
 
 
 def _as_map(P: flint.fmpz_mat, dim: int):

@@ -16,10 +16,14 @@ on a region; elsewhere ties have measure zero. Weights are exact (see :mod:`geom
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
+from functools import cached_property
+
+import flint
 
 from analyzer.errors import ShapeError, UnsupportedLayerError
 from geometry.exact import rational
@@ -102,6 +106,17 @@ class Layer:
     @property
     def out_dim(self) -> int:
         return self.pre_dim // self.activation.k if self.activation.kind is Kind.MAXOUT else self.pre_dim
+
+    @cached_property
+    def lifted(self) -> flint.fmpz_mat:
+        """The integer matrix ``[[s, 0], [s b, s W]]``, s the lcm of all denominators: the layer acting
+        on homogeneous coordinates ``(1, y)`` at scale s (computed once)."""
+        s = math.lcm(*{v.denominator for row in self.weights for v in row}, *{v.denominator for v in self.bias})
+        entries = [s] + [0] * self.in_dim
+        for row, b in zip(self.weights, self.bias):
+            entries.append(b.numerator * (s // b.denominator))
+            entries.extend(w.numerator * (s // w.denominator) for w in row)
+        return flint.fmpz_mat(self.pre_dim + 1, self.in_dim + 1, entries)
 
 
 def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str | Activation = "relu",
