@@ -13,7 +13,9 @@ from analyzer.enumerate import Budget, enumerate_regions
 from analyzer import constructions
 from analyzer.certificate import write_certificate
 from analyzer.loaders import load, save_json, save_npz
-from analyzer.report import bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text
+from analyzer.provenance import provenance
+from analyzer.report import (bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text, counts_csv,
+                             counts_latex)
 
 DOMAIN_HELP = """domain to count in (default: all):
   all                        all of R^n
@@ -43,8 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
     count.add_argument("--max-regions", type=int, help="stop after this many regions (counts are then partial)")
     count.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long (counts are then partial)")
+    count.add_argument("--csv", action="store_true", help="print the counts as CSV, with provenance")
+    count.add_argument("--latex", action="store_true", help="print the counts as a booktabs table, with provenance")
     count.add_argument("--certificate", metavar="OUT.json",
                        help="also write a certificate that 'regionscope verify' checks independently")
+    plot = sub.add_parser("plot", help="draw the partition (2-D domains) or the function (1-D domains)",
+                          formatter_class=argparse.RawDescriptionHelpFormatter,
+                          description="Draw a network's regions: the partition of a 2-D domain (inputs in R^2, or a "
+                                      "slice), or the piecewise-linear function along a 1-D domain.\n\n" + DOMAIN_HELP)
+    plot.add_argument("model", help="network file: .npz, .json, .pt/.pth or .onnx")
+    plot.add_argument("--domain", default="all", help="where to draw (see above)")
+    plot.add_argument("-o", "--output", required=True, help="figure file: .png, .pdf or .svg")
+    plot.add_argument("--color", choices=["pattern", "linear"], default="pattern",
+                      help="one colour per activation region, or per linear region")
+    plot.add_argument("--layers", action="store_true", help="one panel per layer, new boundaries highlighted")
+    plot.add_argument("--arch", help="for a torch state_dict: the layer list")
+    plot.add_argument("--input-shape", help="for torch conv models: C,H,W")
     verify = sub.add_parser("verify", help="check a certificate written by 'count --certificate'",
                             description="Check a certificate with an independent exact checker; prints VERIFIED "
                                         "and exits 0, or names the first failure and exits 1.")
@@ -78,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify}[args.command](args)
+        commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot}
+        return commands[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -120,8 +137,14 @@ def _count(args) -> int:
         print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
     code = 3 if broken else (0 if regions.complete else 4)
-    if args.json:
-        print(json.dumps(result))
+    if args.json or args.csv or args.latex:
+        origin = provenance(net, domain, args.exact, seconds)
+        if args.json:
+            print(json.dumps({**result, "provenance": origin}))
+        elif args.csv:
+            print(counts_csv(result, origin), end="")
+        else:
+            print(counts_latex(result, origin))
         return code
     print(f"model          {args.model}  ({'-'.join(map(str, net.architecture))})")
     print(f"domain         {domain.description}")
@@ -153,6 +176,26 @@ def _progress_display():
         task = bar.add_task("starting", total=None)
         yield lambda n: bar.update(task, completed=n,
                                    description=f"{n / max(time.perf_counter() - started, 1e-9):.0f} regions/s")
+
+
+def _plot(args) -> int:
+    from analyzer import plot
+    net = load(args.model, arch=args.arch, input_shape=args.input_shape)
+    domain = parse_domain(args.domain, net.input_dim)
+    if args.layers:
+        plot.plot_layers(net, domain, args.output)
+    elif domain.dim == 1:
+        ax = plot.plot_function_1d(net, domain)
+        plot.save(ax.figure, args.output)
+    elif domain.dim == 2:
+        regions = enumerate_regions(net, domain)
+        ax = plot.plot_partition(regions, domain, color_by=args.color)
+        plot.save(ax.figure, args.output)
+    else:
+        raise ValueError(f"plot draws 1-D and 2-D domains; this one is {domain.dim}-D: use a slice:P0;P1;P2 "
+                         "or segment:A;B domain")
+    print(f"wrote {args.output}")
+    return 0
 
 
 def _verify(args) -> int:
