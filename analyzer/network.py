@@ -177,6 +177,20 @@ def network(layers: Sequence[Layer]) -> Network:
     return Network(tuple(layers))
 
 
+def he_initialised(arch: Sequence[int], rng, bias_std: float = 0.1) -> Network:
+    """A random ReLU network ``arch = (n0, n_1, ..., n_L, n_out)`` with He initialisation:
+    ``W ~ N(0, 2 / fan_in)``, ``b ~ N(0, bias_std^2)``, affine output layer. ``rng`` is a numpy
+    Generator or a seed; the float weights drawn are then taken exactly."""
+    import numpy as np
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(arch[:-1], arch[1:])):
+        W = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
+        b = rng.normal(0.0, bias_std, fan_out)
+        layers.append(layer(W, b, "relu" if i < len(arch) - 2 else "identity", index=i + 1))
+    return network(layers)
+
+
 def unit_state(act: Activation, z: Sequence[Fraction]) -> int:
     """The state of one unit whose pre-activation(s) take the values ``z`` (one value, or k for maxout)."""
     kind = act.kind

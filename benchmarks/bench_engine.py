@@ -13,18 +13,7 @@ import numpy as np
 
 from analyzer.domain import box, segment
 from analyzer.enumerate import enumerate_regions
-from analyzer.network import layer, network
-
-
-def he_network(arch: list[int], seed: int):
-    """He initialisation: W ~ N(0, 2/fan_in), b ~ N(0, 0.1^2); ReLU hidden layers, affine output."""
-    rng = np.random.default_rng(seed)
-    layers = []
-    for i in range(len(arch) - 1):
-        W = rng.normal(0.0, np.sqrt(2.0 / arch[i]), size=(arch[i + 1], arch[i]))
-        b = rng.normal(0.0, 0.1, size=arch[i + 1])
-        layers.append(layer(W, b, "relu" if i < len(arch) - 2 else "identity", index=i + 1))
-    return network(layers)
+from analyzer.network import he_initialised
 
 
 def peak_mb() -> float:
@@ -50,14 +39,14 @@ def compare(label, net, domain=None):
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     square = box([-1, -1], [1, 1])
-    compare("[2,32,32,1] on [-1,1]^2", he_network([2, 32, 32, 1], 0), square)
-    run("[2,32,32,1] over R^2", he_network([2, 32, 32, 1], 0))
+    compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
+    run("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
     if quick:
         sys.exit(0)
-    compare("[3,8,8,8,1] over R^3", he_network([3, 8, 8, 8, 1], 0))
-    run("[4,10,10,1] over R^4", he_network([4, 10, 10, 1], 0))
-    run("[2,64,64,64,1] on [-1,1]^2", he_network([2, 64, 64, 64, 1], 0), square)
-    mnist = he_network([784, 256, 256, 10], 0)
+    compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
+    run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
+    run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square)
+    mnist = he_initialised([784, 256, 256, 10], 0)
     rng = np.random.default_rng(1)
     ends = rng.normal(size=(2, 784))
     run("[784,256,256,10] along a segment", mnist, segment(ends[0], ends[1]))

@@ -12,10 +12,9 @@ Run:  .venv/bin/python examples/before_after_training.py [--fast] [--out DIR] [-
 """
 from __future__ import annotations
 
-import argparse
-import tempfile
 import time
-from pathlib import Path
+
+from _example_args import example_arguments
 
 from analyzer.domain import box
 from analyzer.enumerate import enumerate_regions
@@ -27,12 +26,11 @@ RADIUS = 0.6
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fast", action="store_true", help="tiny sizes (for the test suite)")
-    parser.add_argument("--out", default=None, help="folder for the figure and table (default: a new temporary folder)")
-    parser.add_argument("--steps", type=int, default=None, help="training steps (default 400, 40 with --fast)")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+    def extra(parser):
+        parser.add_argument("--steps", type=int, default=None, help="training steps (default 400, 40 with --fast)")
+        parser.add_argument("--seed", type=int, default=0)
+
+    args, out = example_arguments(__doc__, "training", argv, extra)
     try:
         import torch
     except ImportError:
@@ -40,8 +38,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from analyzer.framework_loaders import torch_to_network
 
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-training-"))
-    out.mkdir(parents=True, exist_ok=True)
     width = 6 if args.fast else 16
     steps = args.steps if args.steps is not None else (40 if args.fast else 400)
 

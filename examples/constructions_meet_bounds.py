@@ -21,11 +21,10 @@ Run:  .venv/bin/python examples/constructions_meet_bounds.py [--fast] [--out DIR
 """
 from __future__ import annotations
 
-import argparse
 import re
-import tempfile
 import time
-from pathlib import Path
+
+from _example_args import example_arguments
 
 from analyzer.bounds import architecture_bounds, check, violations
 from analyzer.constructions import arora, montufar
@@ -43,12 +42,7 @@ def bound_values(arch, names):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fast", action="store_true", help="tiny sizes (for the test suite)")
-    parser.add_argument("--out", default=None, help="folder for tables and figure (default: a new temporary folder)")
-    args = parser.parse_args(argv)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-constructions-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = example_arguments(__doc__, "constructions", argv)
 
     folds = range(1, 3) if args.fast else range(1, 4)
     depths = range(2, 4) if args.fast else range(2, 6)

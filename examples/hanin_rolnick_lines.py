@@ -19,29 +19,19 @@ Run:  .venv/bin/python examples/hanin_rolnick_lines.py [--fast] [--out DIR]
 """
 from __future__ import annotations
 
-import argparse
-import tempfile
 from math import prod
-from pathlib import Path
 
 import numpy as np
+
+from _example_args import example_arguments
 
 from analyzer.bounds import architecture_bounds
 from analyzer.domain import segment
 from analyzer.enumerate import count_regions
-from analyzer.network import layer, network
+from analyzer.network import he_initialised
 from analyzer.plot import plot_counts_vs, save
 
 INPUT_DIM = 16
-
-
-def he_network(rng: np.random.Generator, sizes: list[int], bias_std: float = 0.1):
-    layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
-        b = rng.normal(0.0, bias_std, fan_out)
-        layers.append(layer(W, b, "relu" if i < len(sizes) - 2 else "identity", index=i + 1))
-    return network(layers)
 
 
 def mean_pieces(widths: list[int], segments, nets: int, seed: int) -> float:
@@ -49,7 +39,7 @@ def mean_pieces(widths: list[int], segments, nets: int, seed: int) -> float:
     rng = np.random.default_rng(seed)
     counts = []
     for _ in range(nets):
-        net = he_network(rng, [INPUT_DIM, *widths, 1])
+        net = he_initialised([INPUT_DIM, *widths, 1], rng)
         counts.extend(count_regions(net, dom)[0] for dom in segments)
     return float(np.mean(counts))
 
@@ -61,13 +51,10 @@ def one_d_maximum(widths: list[int]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fast", action="store_true", help="tiny sizes (for the test suite)")
-    parser.add_argument("--out", default=None, help="folder for the figure (default: a new temporary folder)")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-hanin-rolnick-"))
-    out.mkdir(parents=True, exist_ok=True)
+    def extra(parser):
+        parser.add_argument("--seed", type=int, default=0)
+
+    args, out = example_arguments(__doc__, "hanin-rolnick", argv, extra)
 
     if args.fast:
         total, depths, sweep, nets, n_segments = 12, [1, 2, 3], [6, 12], 2, 2

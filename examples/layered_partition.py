@@ -11,40 +11,25 @@ Run:  .venv/bin/python examples/layered_partition.py [--fast] [--out DIR] [--see
 """
 from __future__ import annotations
 
-import argparse
-import tempfile
 import time
-from pathlib import Path
 
-import numpy as np
+
+from _example_args import example_arguments
 
 from analyzer.domain import box
 from analyzer.enumerate import enumerate_regions
-from analyzer.network import layer, network
+from analyzer.network import he_initialised
 from analyzer.plot import plot_layers, plot_partition, save
 
 
-def he_network(rng: np.random.Generator, sizes: list[int], bias_std: float):
-    """ReLU hidden layers and an affine output; the float weights are taken exactly."""
-    layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
-        b = rng.normal(0.0, bias_std, fan_out)
-        layers.append(layer(W, b, "relu" if i < len(sizes) - 2 else "identity", index=i + 1))
-    return network(layers)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fast", action="store_true", help="tiny sizes (for the test suite)")
-    parser.add_argument("--out", default=None, help="folder for the figures (default: a new temporary folder)")
-    parser.add_argument("--seed", type=int, default=2)
-    args = parser.parse_args(argv)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-layered-"))
-    out.mkdir(parents=True, exist_ok=True)
+    def extra(parser):
+        parser.add_argument("--seed", type=int, default=2)
+
+    args, out = example_arguments(__doc__, "layered", argv, extra)
 
     widths = [3, 3] if args.fast else [4, 4, 4]
-    net = he_network(np.random.default_rng(args.seed), [2, *widths, 1], bias_std=0.5)
+    net = he_initialised([2, *widths, 1], args.seed, bias_std=0.5)
     domain = box([-1, -1], [1, 1])
     arch = "-".join(map(str, net.architecture))
 

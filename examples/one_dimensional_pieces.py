@@ -12,36 +12,21 @@ Run:  .venv/bin/python examples/one_dimensional_pieces.py [--fast] [--out DIR]
 """
 from __future__ import annotations
 
-import argparse
-import tempfile
 from math import prod
-from pathlib import Path
 
 import numpy as np
+
+from _example_args import example_arguments
 
 from analyzer.constructions import serra_1d
 from analyzer.domain import all_space
 from analyzer.enumerate import enumerate_regions
-from analyzer.network import layer, network
+from analyzer.network import he_initialised
 from analyzer.plot import new_figure, plot_function_1d, save
 
 
-def he_network(rng: np.random.Generator, sizes: list[int], bias_std: float = 0.1):
-    layers = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W = rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_out, fan_in))
-        b = rng.normal(0.0, bias_std, fan_out)
-        layers.append(layer(W, b, "relu" if i < len(sizes) - 2 else "identity", index=i + 1))
-    return network(layers)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fast", action="store_true", help="tiny sizes (for the test suite)")
-    parser.add_argument("--out", default=None, help="folder for the figure (default: a new temporary folder)")
-    args = parser.parse_args(argv)
-    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="regionscope-1d-"))
-    out.mkdir(parents=True, exist_ok=True)
+    args, out = example_arguments(__doc__, "1d", argv)
 
     architectures = [[3, 3]] if args.fast else [[4, 4], [8, 8], [4, 4, 4], [6, 6, 6], [4, 4, 4, 4]]
     seeds = range(3 if args.fast else 10)
@@ -49,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"activation regions over R; random: mean (min-max) over {len(seeds)} He-initialised nets")
     print(f"{'widths':14s} {'neurons':>7s} {'random':>16s} {'max prod(n+1)':>14s} {'serra_1d':>9s}")
     for widths in architectures:
-        counts = [enumerate_regions(he_network(np.random.default_rng(s), [1, *widths, 1]), line).activation_regions
+        counts = [enumerate_regions(he_initialised([1, *widths, 1], s), line).activation_regions
                   for s in seeds]
         made = serra_1d(widths)
         attained = enumerate_regions(made.network, made.domain).activation_regions
@@ -63,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     widths = architectures[0]
     fig = new_figure(11.0, 3.6)
     left, right = fig.subplots(1, 2)
-    random_net = he_network(np.random.default_rng(0), [1, *widths, 1])
+    random_net = he_initialised([1, *widths, 1], 0)
     plot_function_1d(random_net, line, ax=left)
     left.set_title(f"random, widths {widths}\n{left.get_title()} on R", fontsize="medium")
     made = serra_1d(widths)

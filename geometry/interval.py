@@ -11,9 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geometry.errors import DimensionMismatchError, UnboundedError
 from geometry.exact import AffineForm, HomogeneousPoint, sides_on_hull
-from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
+from geometry.partition import clipped_pieces
+from geometry.polyhedron import HPolyhedron, bounded_vertices
 
 End = tuple[int, int]
 
@@ -42,13 +42,8 @@ def _root(form: AffineForm) -> End:
 
 def interval(P: HPolyhedron) -> Interval:
     """The interval of a bounded full-dimensional polyhedron in R^1."""
-    if P.dim != 1:
-        raise DimensionMismatchError(f"an interval lives in R^1, not R^{P.dim}")
-    require_full_dimensional(P, "interval")
-    gens = generators(P)
-    if gens.rays or gens.lines:
-        raise UnboundedError("the 1-D path needs a bounded interval")
-    lo, hi = min(v[0] for v in gens.vertices), max(v[0] for v in gens.vertices)
+    vertices = bounded_vertices(P, 1, "an interval")
+    lo, hi = min(v[0] for v in vertices), max(v[0] for v in vertices)
     lo_form = (-lo.numerator, lo.denominator)
     hi_form = (hi.numerator, -hi.denominator)
     return Interval(_root(lo_form), _root(hi_form), lo_form, hi_form)
@@ -69,17 +64,7 @@ def clip(piece: Interval, form: AffineForm) -> Interval | None:
 
 def split(piece: Interval, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple[int, Interval]]:
     """The candidate pieces (each ``{forms >= 0}``) that meet the interval in an open set, clipped."""
-    found = []
-    for index, forms in enumerate(pieces):
-        part: Interval | None = piece
-        for f in forms:
-            part = clip(part, f)
-            if part is None:
-                break
-        if part is not None:
-            found.append((index, part))
-    return found
-
+    return clipped_pieces(piece, pieces, clip)
 
 def sides(piece: Interval, forms: Sequence[AffineForm]) -> list[int]:
     """For each form: +1 when >= 0 on the interval, -1 when <= 0, 0 when it takes both signs."""

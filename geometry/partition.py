@@ -37,3 +37,19 @@ def meeting_pieces(
         if witness is not None:
             found.append((index, witness))
     return found
+
+
+def clipped_pieces(shape, pieces: Sequence[Sequence[AffineForm]], clip) -> list[tuple[int, object]]:
+    """For an exact shape (interval, polygon) and ``clip(shape, form)`` returning the part where the
+    form is >= 0 or None when that part has no interior: ``(index, part)`` for each candidate piece
+    ``{forms >= 0}`` that meets the shape in an open set."""
+    found = []
+    for index, forms in enumerate(pieces):
+        part = shape
+        for f in forms:
+            part = clip(part, f)
+            if part is None:
+                break
+        if part is not None:
+            found.append((index, part))
+    return found

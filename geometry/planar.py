@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-from geometry.errors import DimensionMismatchError, UnboundedError
 from geometry.exact import AffineForm, HomogeneousPoint, affine_form, sides_on_hull
-from geometry.polyhedron import HPolyhedron, generators, require_full_dimensional
+from geometry.partition import clipped_pieces
+from geometry.polyhedron import HPolyhedron, bounded_vertices
 
 Vertex = tuple[int, int, int]
 
@@ -46,13 +46,8 @@ def _value(form: AffineForm, v: Vertex) -> int:
 def polygon(P: HPolyhedron) -> Polygon:
     """The polygon of a bounded full-dimensional polyhedron in R^2: its bounding box (from the exact
     vertices of ``cdd.gmp``) clipped by each of its forms."""
-    if P.dim != 2:
-        raise DimensionMismatchError(f"a polygon lives in R^2, not R^{P.dim}")
-    require_full_dimensional(P, "polygon")
-    gens = generators(P)
-    if gens.rays or gens.lines:
-        raise UnboundedError("the planar path needs a bounded polygon")
-    (x0, x1), (y0, y1) = [(min(v[k] for v in gens.vertices), max(v[k] for v in gens.vertices)) for k in (0, 1)]
+    vertices = bounded_vertices(P, 2, "a polygon")
+    (x0, x1), (y0, y1) = [(min(v[k] for v in vertices), max(v[k] for v in vertices)) for k in (0, 1)]
     corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
     sides = [affine_form(-y0, (0, 1)), affine_form(x1, (-1, 0)), affine_form(y1, (0, -1)), affine_form(-x0, (1, 0))]
     result: Polygon | None = Polygon(tuple(_homogeneous(c) for c in corners), tuple(sides))
@@ -95,17 +90,7 @@ def clip(poly: Polygon, form: AffineForm) -> Polygon | None:
 
 def split(poly: Polygon, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple[int, Polygon]]:
     """The candidate pieces (each ``{forms >= 0}``) that meet the polygon in an open set, clipped."""
-    found = []
-    for index, forms in enumerate(pieces):
-        part: Polygon | None = poly
-        for f in forms:
-            part = clip(part, f)
-            if part is None:
-                break
-        if part is not None:
-            found.append((index, part))
-    return found
-
+    return clipped_pieces(poly, pieces, clip)
 
 def interior_point(poly: Polygon) -> HomogeneousPoint:
     """The average of the vertices, strictly inside (homogeneous integer coordinates)."""

@@ -221,6 +221,17 @@ def _primitive_direction(values) -> tuple[int, ...]:
     return primitive([Fraction(v) for v in values])
 
 
+def bounded_vertices(P: HPolyhedron, dim: int, what: str) -> tuple[tuple[Fraction, ...], ...]:
+    """The exact vertices of P, which must be a bounded full-dimensional polyhedron in R^dim."""
+    if P.dim != dim:
+        raise DimensionMismatchError(f"{what} lives in R^{dim}, not R^{P.dim}")
+    require_full_dimensional(P, what)
+    gens = generators(P)
+    if gens.rays or gens.lines:
+        raise UnboundedError(f"{what} must be bounded")
+    return gens.vertices
+
+
 def recession_cone(P: HPolyhedron) -> HPolyhedron:
     """``{d : a . d >= 0 for every form (b, a) of P}``: the directions along which P is unbounded."""
     return from_forms([(0, *f[1:]) for f in P.forms], P.dim)

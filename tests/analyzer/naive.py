@@ -30,6 +30,8 @@ from functools import lru_cache
 import cdd
 import cdd.gmp
 
+from reference import rank  # one exact rank for every slow reference
+
 F = Fraction
 
 
@@ -487,23 +489,6 @@ def gp(n: int, d: int) -> int:
 
 
 # --- exact linear algebra --------------------------------------------------------------------------
-
-def rank(rows) -> int:
-    m = [[fr(v) for v in r] for r in rows]
-    r = 0
-    cols = len(m[0]) if m else 0
-    for c in range(cols):
-        pivot = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
-        if pivot is None:
-            continue
-        m[r], m[pivot] = m[pivot], m[r]
-        for i in range(len(m)):
-            if i != r and m[i][c] != 0:
-                factor = m[i][c] / m[r][c]
-                m[i] = [x - factor * y for x, y in zip(m[i], m[r])]
-        r += 1
-    return r
-
 
 def in_general_position(rows, d: int) -> bool:
     """Rows (b, a): every k <= d normals independent and no d + 1 hyperplanes through one point."""
