@@ -24,7 +24,10 @@ from analyzer.enumerate import pattern_constraints
 from analyzer.loaders import to_json_dict
 from analyzer.network import Network
 from analyzer.regions import RegionSet
+from geometry import interval, planar
 from geometry.exact import AffineForm, negate
+from geometry.interval import Interval
+from geometry.planar import Polygon
 from geometry.lp import implication_certificate
 from geometry.polyhedron import box, facet_witness, from_forms, generators, is_facet, volume
 
@@ -55,7 +58,8 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             source_of.setdefault(f, {"domain": k})
         for (layer, unit, tag), f in constraints:
             source_of.setdefault(f, {"layer": layer, "unit": unit, "tag": tag})
-        facets = [f for f in region.forms if is_facet(region.forms, f, dim)]
+        facets = list(region.facets()) if region.shape is not None else \
+            [f for f in region.forms if is_facet(region.forms, f, dim)]
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
         implied = []
         others = [({"domain": k}, f) for k, f in enumerate(domain_forms)]
@@ -63,18 +67,18 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         for source, g in others:
             if g in facets:
                 continue
-            multipliers = implication_certificate(facets, g, dim)
-            implied.append({"source": source, "constant": str(multipliers[0]), "multipliers": _strs(multipliers[1])})
+            constant, multipliers = _implication(region, facets, g, dim)
+            implied.append({"source": source, "constant": str(constant), "multipliers": _strs(multipliers)})
         neighbours = []
         for k, f in enumerate(facets):
             if "domain" in source_of[f]:
                 continue
             for j in holders.get(negate(f), ()):
-                point = facet_witness(region.forms, regions.regions[j].forms, f, dim)
+                point = _facet_witness(region, regions.regions[j], f, dim)
                 if point is not None:
                     neighbours.append({"facet": k, "region": j, "point": _strs(point)})
                     break
-        polytope = from_forms([*region.forms, *box_forms], dim)
+        size = region.volume() if region.shape is not None else volume(from_forms([*region.forms, *box_forms], dim))
         matrix, offset = region.output_map
         entries.append({
             "pattern": [list(states) for states in region.pattern],
@@ -82,7 +86,7 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             "rows": rows,
             "implied": implied,
             "output_map": {"matrix": [_strs(row) for row in matrix], "offset": _strs(offset)},
-            "volume": str(volume(polytope)),
+            "volume": str(size),
             "neighbours": neighbours,
         })
     total = volume(from_forms([*domain_forms, *box_forms], dim))
@@ -102,6 +106,29 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         "counts": {"activation_regions": regions.activation_regions, "per_layer": list(regions.per_layer)},
         "regions": entries,
     }
+
+
+def _facet_witness(region, other, form: AffineForm, dim: int):
+    """A point in the relative interior of the face the two regions share on ``{form = 0}``: read off
+    the exact intervals or polygons when the fast path made them, else found by an LP."""
+    if isinstance(region.shape, Polygon) and isinstance(other.shape, Polygon):
+        return planar.shared_edge_point(region.shape, other.shape, form)
+    if isinstance(region.shape, Interval) and isinstance(other.shape, Interval):
+        return interval.shared_end_point(region.shape, other.shape, form)
+    return facet_witness(region.forms, other.forms, form, dim)
+
+
+def _implication(region, facets: list[AffineForm], form: AffineForm, dim: int):
+    """Multipliers (constant, one per facet) proving ``form >= 0`` on the region: from the exact
+    interval or polygon at its optimal vertex when the fast path made one, else from an LP."""
+    if region.shape is not None:
+        module = interval if isinstance(region.shape, Interval) else planar
+        constant, by_edge = module.implication(region.shape, form)
+        multipliers = [Fraction(0)] * len(facets)
+        for k, value in by_edge.items():
+            multipliers[facets.index(region.shape.edges[k])] += value
+        return constant, multipliers
+    return implication_certificate(facets, form, dim)
 
 
 def _enclosing_box(regions: RegionSet, dim: int) -> tuple[AffineForm, ...]:

@@ -112,7 +112,8 @@ def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -
                 forms, point = geometry.edges, split.module.interior_point(geometry)
             else:
                 forms, point = geometry
-            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim)
+            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim,
+                         geometry if shaped else None)
             continue
         layer = network.layers[depth]
         if not layer.activation.splits:  # an affine layer: same region, composed map

@@ -16,8 +16,11 @@ from functools import cached_property
 
 import networkx as nx
 
+from geometry import interval, planar
 from geometry.errors import UnboundedError
 from geometry.exact import AffineForm, negate
+from geometry.interval import Interval
+from geometry.planar import Polygon
 from geometry.polyhedron import (
     HPolyhedron,
     common_facet,
@@ -47,13 +50,15 @@ class Region:
 
     ``forms`` define it as ``{f >= 0}`` (possibly with redundant forms; :meth:`facets` gives the
     irredundant ones); ``point`` is an exact interior point; ``output_map`` is ``(M, c)`` with network
-    output ``M u + c`` on the region."""
+    output ``M u + c`` on the region. ``shape`` is the exact interval or polygon of the 1-D/2-D fast
+    path (:mod:`geometry.interval`, :mod:`geometry.planar`), whose edges are exactly its facets."""
 
     pattern: tuple[tuple[int, ...], ...]
     forms: tuple[AffineForm, ...]
     point: tuple[Fraction, ...]
     output_map: AffineMap
     dim: int
+    shape: Interval | Polygon | None = None
 
     @cached_property
     def polyhedron(self) -> HPolyhedron:
@@ -61,7 +66,7 @@ class Region:
 
     def facets(self) -> tuple[AffineForm, ...]:
         """The irredundant forms (one per facet)."""
-        return facets(self.polyhedron)
+        return self.forms if self.shape is not None else facets(self.polyhedron)
 
     def is_bounded(self) -> bool:
         return is_bounded(self.polyhedron)
@@ -71,6 +76,10 @@ class Region:
 
     def volume(self) -> Fraction:
         """Exact volume (the region must be bounded)."""
+        if isinstance(self.shape, Polygon):
+            return planar.area(self.shape)
+        if isinstance(self.shape, Interval):
+            return interval.length(self.shape)
         return volume(self.polyhedron)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 from itertools import combinations
-from math import factorial
+from math import factorial, gcd
 
 
 class Rejected(Exception):
@@ -40,13 +40,22 @@ def _value(form, point) -> Fraction:
     return form[0] + sum(a * x for a, x in zip(form[1:], point))
 
 
+def _direction(form) -> tuple[int, ...]:
+    """The primitive integer vector on the ray of a nonzero rational vector: two vectors are
+    positive multiples of each other exactly when their directions are equal."""
+    scale = 1
+    for v in form:
+        scale = scale * v.denominator // gcd(scale, v.denominator)
+    integers = [int(v * scale) for v in form]
+    common = 0
+    for v in integers:
+        common = gcd(common, v)
+    return tuple(v // common for v in integers) if common else tuple(integers)
+
+
 def _is_positive_multiple(row, form) -> bool:
     """row = t * form for some t > 0."""
-    pivot = next((k for k, v in enumerate(form) if v != 0), None)
-    if pivot is None or row[pivot] == 0 or (row[pivot] > 0) != (form[pivot] > 0):
-        return False
-    t = row[pivot] / form[pivot]
-    return all(r == t * f for r, f in zip(row, form))
+    return any(v != 0 for v in form) and _direction(row) == _direction(form)
 
 
 def _activation(spec: str):
@@ -109,17 +118,24 @@ def _unit_constraints(kind, state, zs, where):
                                     "abs": [-v for v in z]}[kind]
 
 
-def _pull_back(network, origin, basis, pattern, where):
-    """Constraints {(layer, unit, tag): form} of a pattern, in parameter coordinates, and the output map."""
+def _pull_back(network, origin, basis, pattern, where, memo):
+    """Constraints {(layer, unit, tag): form} of a pattern, in parameter coordinates, and the output map.
+
+    Layer l's pre-activation forms depend only on the states of the layers before it, so ``memo``
+    keeps them per pattern prefix (regions share prefixes)."""
     dim = len(basis)
+    if len(pattern) != len(network):
+        raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
     # current[i] = affine form (constant first) of output i in the parameters
     current = [[origin[i]] + [basis[j][i] for j in range(dim)] for i in range(len(origin))]
     constraints = {}
-    if len(pattern) != len(network):
-        raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
     for l, (W, b, (kind, parameter)) in enumerate(network, start=1):
-        pre = [[b[k] + sum(w * f[0] for w, f in zip(W[k], current))] +
-               [sum(w * f[j] for w, f in zip(W[k], current)) for j in range(1, dim + 1)] for k in range(len(W))]
+        key = json.dumps(pattern[:l - 1])
+        if key not in memo:
+            memo[key] = [[b[k] + sum(w * f[0] for w, f in zip(W[k], current))] +
+                         [sum(w * f[j] for w, f in zip(W[k], current)) for j in range(1, dim + 1)]
+                         for k in range(len(W))]
+        pre = memo[key]
         size = parameter if kind == "maxout" else 1
         groups = [pre[k:k + size] for k in range(0, len(pre), size)]
         states = pattern[l - 1] if kind != "identity" else [0] * len(groups)
@@ -272,7 +288,7 @@ def _verify(certificate: dict) -> dict:
     if dom["bounded"] == bool(box_rows):
         raise Rejected("a bounded domain needs no volume box, an unbounded one needs one")
     regions = certificate["regions"]
-    patterns, total = set(), Fraction(0)
+    patterns, total, memo = set(), Fraction(0), {}
     for i, region in enumerate(regions):
         where = f"region {i}"
         pattern = [list(states) for states in region["pattern"]]
@@ -285,7 +301,7 @@ def _verify(certificate: dict) -> dict:
         if _forward_pattern(network, x) != [list(s) if k != "identity" else [] for s, (_, _, (k, _)) in
                                             zip(pattern, network)]:
             raise Rejected(f"{where}: the forward pass at its point does not give its pattern")
-        constraints, output = _pull_back(network, origin, basis, pattern, where)
+        constraints, output = _pull_back(network, origin, basis, pattern, where, memo)
         for source, form in [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]:
             if _value(form, point) <= 0:
                 raise Rejected(f"{where}: its point is not strictly inside constraint {source}")
@@ -297,10 +313,11 @@ def _verify(certificate: dict) -> dict:
             if expected is None or not _is_positive_multiple(row, expected):
                 raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
             rows.append(row)
+        row_directions = {_direction(row) for row in rows}
         implied = {json.dumps(e["source"], sort_keys=True): e for e in region["implied"]}
         for source, form in [*(({"layer": l, "unit": u, "tag": t}, f) for (l, u, t), f in constraints.items()),
                              *(({"domain": k}, r) for k, r in enumerate(domain_rows))]:
-            if any(_is_positive_multiple(row, form) for row in rows):
+            if _direction(form) in row_directions:
                 continue
             entry = implied.get(json.dumps(source, sort_keys=True))
             if entry is None:

@@ -11,6 +11,7 @@ sign. The edges are exactly the polygon's facets: the H-representation is irredu
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,3 +106,53 @@ def interior_point(poly: Polygon) -> HomogeneousPoint:
 def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
     """For each form: +1 when it is >= 0 on the polygon, -1 when <= 0, 0 when it takes both signs."""
     return sides_on_hull(forms, poly.vertices)
+
+
+def area(poly: Polygon) -> Fraction:
+    """The exact area (shoelace formula over the counter-clockwise vertices)."""
+    points = [(Fraction(x, d), Fraction(y, d)) for d, x, y in poly.vertices]
+    twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]))
+    return twice / 2
+
+
+def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fraction]] | None:
+    """``(l0, {edge index: l})`` with ``form = l0 + sum l_i edges_i`` identically and every l >= 0,
+    proving ``form >= 0`` on the polygon; None when the form is negative somewhere on it.
+
+    The minimum of the form is at a vertex v; there the form's normal lies in the cone of the two
+    edges' normals (first-order optimality), so two nonnegative multipliers exist and ``l0 = f(v)``."""
+    values = [Fraction(_value(form, v), v[0]) for v in poly.vertices]
+    i = min(range(len(values)), key=values.__getitem__)
+    if values[i] < 0:
+        return None
+    before, after = (i - 1) % len(poly.edges), i
+    (_, a1, c1), (_, a2, c2) = poly.edges[before], poly.edges[after]
+    det = a1 * c2 - a2 * c1
+    l1 = Fraction(form[1] * c2 - a2 * form[2], det)
+    l2 = Fraction(a1 * form[2] - form[1] * c1, det)
+    return values[i], {before: l1, after: l2}
+
+
+def shared_edge_point(poly: Polygon, other: Polygon, form: AffineForm) -> tuple[Fraction, Fraction] | None:
+    """The midpoint of the common part of ``poly``'s edge on ``form`` and ``other``'s edge on its
+    negation, when that part has positive length (then the point is strictly inside both polygons'
+    other edges); else None."""
+    opposite = tuple(-v for v in form)
+    if form not in poly.edges or opposite not in other.edges:
+        return None
+    axis = 1 if form[2] != 0 else 2  # parametrise the line by x, or by y for a vertical line
+
+    def ends(shape: Polygon, line: AffineForm) -> tuple[Fraction, Fraction]:
+        k = shape.edges.index(line)
+        a, b = shape.vertices[k], shape.vertices[(k + 1) % len(shape.vertices)]
+        s, t = Fraction(a[axis], a[0]), Fraction(b[axis], b[0])
+        return min(s, t), max(s, t)
+
+    (lo_a, hi_a), (lo_b, hi_b) = ends(poly, form), ends(other, opposite)
+    lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
+    if not lo < hi:
+        return None
+    t = (lo + hi) / 2
+    if axis == 1:
+        return t, -(form[0] + form[1] * t) / form[2]
+    return -(form[0] + form[2] * t) / form[1], t
