@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import flint
 
-from analyzer.domain import Domain, all_space
+from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import ShapeError
 from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
@@ -76,6 +76,19 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     per_layer = [0] * len(network.layers)
     total = sum(1 for _ in _walk(network, domain, per_layer, exact))
     return total, _reported_layers(network, per_layer)
+
+
+def count_along_polyline(network: Network, points, *, exact: bool = False) -> int:
+    """Pieces of the trajectory through ``points`` (a polyline): maximal sub-intervals with one
+    activation pattern. Each segment is counted exactly; where the last piece of one segment and the
+    first of the next have the same pattern they are one piece (the path runs on inside a region)."""
+    total, previous_last = 0, None
+    for seg in polyline(points):
+        regions = enumerate_regions(network, seg, exact=exact).regions
+        ordered = sorted(regions, key=lambda r: r.point[0])
+        total += len(ordered) - (ordered[0].pattern == previous_last)
+        previous_last = ordered[-1].pattern
+    return total
 
 
 def _reported_layers(network: Network, per_layer: list[int]) -> tuple[int, ...]:

@@ -52,3 +52,14 @@ def test_latex_table_is_balanced_and_carries_the_counts(capsys):
     assert text.count(r"\begin{") == text.count(r"\end{")
     assert r"\toprule" in text and r"\midrule" in text and r"\bottomrule" in text
     assert f"Activation regions & {expected['activation_regions']}" in text
+
+
+def test_polyline_pieces_match_a_hand_count():
+    """One ReLU unit relu(x): the path (-1,0) -> (1,0) -> (1,1) -> (-1,1) crosses x = 0 twice, so it
+    has 3 pieces (x<0, then x>0 along two segments joined at a corner, then x<0 again); a path that
+    turns back at (1,0) without crossing again, (-1,0) -> (1,0) -> (2,0), has 2."""
+    from analyzer.enumerate import count_along_polyline
+    from analyzer.network import layer, network
+    net = network([layer([[1, 0]], [0], "relu"), layer([[1]], [0], "identity")])
+    assert count_along_polyline(net, [(-1, 0), (1, 0), (1, 1), (-1, 1)]) == 3
+    assert count_along_polyline(net, [(-1, 0), (1, 0), (2, 0)]) == 2
