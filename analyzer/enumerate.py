@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -38,17 +39,21 @@ class Budget:
 
 
 def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
-                      budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> RegionSet:
+                      budget: Budget | None = None, progress: Callable[[int], None] | None = None,
+                      workers: int = 1) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
     ``exact=True`` decides every LP in rational arithmetic instead of certifying float solutions;
     the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
     are returned with a status saying the counts are partial. ``progress`` is called with the number
-    of regions found, every 256 regions.
+    of regions found, every 256 regions. ``workers > 1`` refines independent subtrees in that many
+    processes; the result is the same.
     """
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
-    found, status = _collect(_walk(network, domain, per_layer, exact), budget or Budget(), progress)
+    walk = _walk(network, domain, per_layer, exact, workers)
+    found, status = _collect(walk, budget or Budget(), progress)
+    walk.close()
     regions = sorted(found, key=lambda r: r.pattern)
     return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, status)
 
@@ -104,39 +109,109 @@ def _checked_domain(network: Network, domain: Domain | None) -> Domain:
     return domain
 
 
-def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool) -> Iterator[Region]:
-    """Depth-first refinement. A region's geometry is an exact interval or polygon on bounded 1-D and
-    2-D domains (integer clipping: :mod:`geometry.interval`, :mod:`geometry.planar`) and
-    ``(forms, interior point)`` otherwise (certified LPs)."""
-    dim = domain.dim
-    start = require_full_dimensional(domain.region)
-    shaped = dim in (1, 2) and domain.bounded and not exact  # exact intervals / polygons, no LPs
-    if shaped:
-        split = _ShapeSplitter(interval_geometry if dim == 1 else planar_geometry)
-        geometry = split.module.interval(domain.region) if dim == 1 else split.module.polygon(domain.region)
-    else:
-        split, geometry = _LPSplitter(dim, exact), (list(domain.region.forms), start)
-    weights = [_lifted_weights(layer) for layer in network.layers]
-    stack = [(0, (), geometry, _embedding(domain))]
-    while stack:
-        depth, pattern, geometry, P = stack.pop()
-        if depth == len(network.layers):
-            if shaped:
-                forms, point = geometry.edges, split.module.interior_point(geometry)
-            else:
-                forms, point = geometry
-            yield Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, dim), dim,
-                         geometry if shaped else None)
-            continue
-        layer = network.layers[depth]
+class _Refinement:
+    """How one network's regions in one domain are refined. A node is ``(depth, pattern, geometry,
+    map)``: a region of layers 1..depth with its geometry (an exact interval or polygon on bounded
+    1-D and 2-D domains, :mod:`geometry.interval` and :mod:`geometry.planar`; ``(forms, interior
+    point)`` otherwise, split by certified LPs) and its homogeneous integer map."""
+
+    def __init__(self, network: Network, domain: Domain, exact: bool):
+        self.network, self.domain, self.dim = network, domain, domain.dim
+        start = require_full_dimensional(domain.region)
+        self.shaped = self.dim in (1, 2) and domain.bounded and not exact  # exact intervals / polygons, no LPs
+        if self.shaped:
+            self.split = _ShapeSplitter(interval_geometry if self.dim == 1 else planar_geometry)
+            module = self.split.module
+            self.start = module.interval(domain.region) if self.dim == 1 else module.polygon(domain.region)
+        else:
+            self.split, self.start = _LPSplitter(self.dim, exact), (list(domain.region.forms), start)
+        self.weights = [_lifted_weights(layer) for layer in network.layers]
+
+    def root(self):
+        return 0, (), self.start, _embedding(self.domain)
+
+    def is_leaf(self, node) -> bool:
+        return node[0] == len(self.network.layers)
+
+    def children(self, node, per_layer: list[int]) -> list:
+        """The node's pieces under its next layer (counted in ``per_layer``)."""
+        depth, pattern, geometry, P = node
+        layer = self.network.layers[depth]
         if not layer.activation.splits:  # an affine layer: same region, composed map
             per_layer[depth] += 1
-            stack.append((depth + 1, (*pattern, ()), geometry, weights[depth] * P))
-            continue
-        children = _split_layer(layer, weights[depth], geometry, P, dim, split)
-        per_layer[depth] += len(children)
-        for states, child, P2 in reversed(children):
-            stack.append((depth + 1, (*pattern, states if layer.activation.splits else ()), child, P2))
+            return [(depth + 1, (*pattern, ()), geometry, self.weights[depth] * P)]
+        pieces = _split_layer(layer, self.weights[depth], geometry, P, self.dim, self.split)
+        per_layer[depth] += len(pieces)
+        return [(depth + 1, (*pattern, states), child, P2) for states, child, P2 in pieces]
+
+    def region(self, node) -> Region:
+        _, pattern, geometry, P = node
+        if self.shaped:
+            forms, point = geometry.edges, self.split.module.interior_point(geometry)
+        else:
+            forms, point = geometry
+        return Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, self.dim), self.dim,
+                      geometry if self.shaped else None)
+
+    def descend(self, stack: list, per_layer: list[int]) -> Iterator[Region]:
+        """Depth first from the nodes on ``stack``: one path of the refinement tree held at a time."""
+        while stack:
+            node = stack.pop()
+            if self.is_leaf(node):
+                yield self.region(node)
+            else:
+                stack.extend(reversed(self.children(node, per_layer)))
+
+
+def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool, workers: int = 1) -> Iterator[Region]:
+    refinement = _Refinement(network, domain, exact)
+    if workers <= 1:
+        yield from refinement.descend([refinement.root()], per_layer)
+    else:
+        yield from _parallel(refinement, per_layer, exact, workers)
+
+
+def _parallel(refinement: _Refinement, per_layer: list[int], exact: bool, workers: int) -> Iterator[Region]:
+    """Regions of one layer refine independently: expand the tree breadth first until there are many
+    subtrees, then let a process pool refine them (interleaved into chunks, for balance)."""
+    frontier = [refinement.root()]
+    while frontier and not refinement.is_leaf(frontier[0]) and len(frontier) < 16 * workers:
+        frontier = [child for node in frontier for child in refinement.children(node, per_layer)]
+    if not frontier or refinement.is_leaf(frontier[0]):
+        yield from (refinement.region(node) for node in frontier)
+        return
+    chunks = [frontier[i::4 * workers] for i in range(min(4 * workers, len(frontier)))]
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker,
+                               initargs=(refinement.network, refinement.domain, exact))
+    try:
+        jobs = [pool.submit(_refine_in_worker, [_portable(node) for node in chunk]) for chunk in chunks]
+        for job in jobs:
+            regions, counts = job.result()
+            for depth, count in enumerate(counts):
+                per_layer[depth] += count
+            yield from regions
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: _Refinement | None = None
+
+
+def _start_worker(network: Network, domain: Domain, exact: bool) -> None:
+    global _WORKER
+    _WORKER = _Refinement(network, domain, exact)
+
+
+def _portable(node):
+    """A node with its map as plain ints (flint matrices do not pickle)."""
+    depth, pattern, geometry, P = node
+    return depth, pattern, geometry, (P.nrows(), P.ncols(), [int(v) for v in P.entries()])
+
+
+def _refine_in_worker(nodes) -> tuple[list[Region], list[int]]:
+    per_layer = [0] * len(_WORKER.network.layers)
+    stack = [(d, pattern, geometry, flint.fmpz_mat(*P)) for d, pattern, geometry, P in nodes]
+    return list(_WORKER.descend(list(reversed(stack)), per_layer)), per_layer
 
 
 class _LPSplitter:

@@ -107,6 +107,10 @@ class Layer:
     def out_dim(self) -> int:
         return self.pre_dim // self.activation.k if self.activation.kind is Kind.MAXOUT else self.pre_dim
 
+    def __getstate__(self) -> dict:
+        """Pickle without the cached integer matrix (flint matrices do not pickle)."""
+        return {k: v for k, v in self.__dict__.items() if k != "lifted"}
+
     @cached_property
     def lifted(self) -> flint.fmpz_mat:
         """The integer matrix ``[[s, 0], [s b, s W]]``, s the lcm of all denominators: the layer acting

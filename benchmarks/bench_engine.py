@@ -20,11 +20,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(label, net, domain=None, exact=False):
+def run(label, net, domain=None, exact=False, workers=1):
     start = time.perf_counter()
-    regions = enumerate_regions(net, domain, exact=exact)
+    regions = enumerate_regions(net, domain, exact=exact, workers=workers)
     seconds = time.perf_counter() - start
-    print(f"{label:34s} {'exact LPs' if exact else 'default':9s} {len(regions):7d} regions {seconds:8.3f} s "
+    path = "exact LPs" if exact else ("default" if workers == 1 else f"{workers} workers")
+    print(f"{label:34s} {path:9s} {len(regions):7d} regions {seconds:8.3f} s "
           f"{len(regions) / seconds:9.0f} regions/s  peak {peak_mb():6.0f} MB  per layer {list(regions.per_layer)}")
     return regions, seconds
 
@@ -45,7 +46,14 @@ if __name__ == "__main__":
         sys.exit(0)
     compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
     run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
-    run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square)
+    one, t_one = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=1)
+    two, t_two = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=2)
+    assert [r.pattern for r in one] == [r.pattern for r in two]
+    print(f"{'':34s} same regions; 2 workers are {t_one / t_two:.2f}x one")
+    three_one, t3_one = run("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), workers=1)
+    three_two, t3_two = run("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), workers=2)
+    assert [r.pattern for r in three_one] == [r.pattern for r in three_two]
+    print(f"{'':34s} same regions; 2 workers are {t3_one / t3_two:.2f}x one")
     mnist = he_initialised([784, 256, 256, 10], 0)
     rng = np.random.default_rng(1)
     ends = rng.normal(size=(2, 784))
