@@ -36,6 +36,14 @@ def _q(text) -> Fraction:
     return Fraction(text)
 
 
+def _homogeneous(point) -> list[int]:
+    """``(d, X_1, ..., X_n)`` with ``point = X / d``, d > 0: a form's sign there is an integer's."""
+    d = 1
+    for v in point:
+        d = d * v.denominator // gcd(d, v.denominator)
+    return [d, *(int(v * d) for v in point)]
+
+
 def _value(form, point) -> Fraction:
     return form[0] + sum(a * x for a, x in zip(form[1:], point))
 
@@ -65,10 +73,20 @@ def _activation(spec: str):
     return name, (Fraction(parameter) if name == "leaky_relu" else int(parameter) if name == "maxout" else None)
 
 
-def _unit_constraints(kind, state, zs, where):
+def _integer_layer(weights, bias):
+    """A layer as integers: ``(W, b, s)`` with ``z = (W y + b) / s`` (s the lcm of the denominators)."""
+    s = 1
+    for v in [*bias, *(w for row in weights for w in row)]:
+        s = s * v.denominator // gcd(s, v.denominator)
+    return [[int(w * s) for w in row] for row in weights], [int(v * s) for v in bias], s
+
+
+def _unit_constraints(kind, state, zs, scale, where):
     """Constraint forms (tag -> form, all >= 0 on the region) and the output form of one unit.
 
-    ``zs``: the unit's pre-activation forms (one, or k for maxout), as lists (constant first)."""
+    ``zs``: the unit's pre-activation forms (one, or k for maxout) as integer lists (constant first)
+    that are ``scale`` times the true forms; constraints are returned at that scale (only their
+    direction matters), the output too (None for a leaky unit that is off: the caller scales it)."""
     def constant(f):
         return not any(f[1:])
 
@@ -91,85 +109,95 @@ def _unit_constraints(kind, state, zs, where):
             found[b] = d
         return found, zs[state]
     (z,) = zs
-    one = [Fraction(1)] + [Fraction(0)] * (len(z) - 1)
+    one = [scale] + [0] * (len(z) - 1)
     if kind == "identity":
         return {}, z
     if kind == "hardtanh":
         if constant(z):
-            expected = -1 if z[0] <= -1 else (1 if z[0] >= 1 else 0)
+            expected = -1 if z[0] <= -scale else (1 if z[0] >= scale else 0)
             if state != expected:
-                raise Rejected(f"{where}: constant hard-tanh input {z[0]} means state {expected}, not {state}")
-            return {}, (z if state == 0 else [Fraction(state)] + [Fraction(0)] * (len(z) - 1))
+                raise Rejected(f"{where}: constant hard-tanh input {Fraction(z[0], scale)} means state {expected}, "
+                               f"not {state}")
+            return {}, (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
         pieces = {-1: {-1: minus([-v for v in z], one)},
-                  0: {-1: [z[0] + 1, *z[1:]], 1: minus(one, z)},
+                  0: {-1: [z[0] + scale, *z[1:]], 1: minus(one, z)},
                   1: {1: minus(z, one)}}
         if state not in pieces:
             raise Rejected(f"{where}: hard-tanh state {state} is not -1, 0 or 1")
-        return pieces[state], (z if state == 0 else [Fraction(state)] + [Fraction(0)] * (len(z) - 1))
+        return pieces[state], (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
     if state not in (0, 1):
         raise Rejected(f"{where}: state {state} is not 0 or 1")
     if constant(z):
         if state != (1 if z[0] > 0 else 0):
-            raise Rejected(f"{where}: constant pre-activation {z[0]} means state {int(z[0] > 0)}, not {state}")
+            raise Rejected(f"{where}: constant pre-activation {Fraction(z[0], scale)} means state {int(z[0] > 0)}, "
+                           f"not {state}")
         found = {}
     else:
         found = {None: z if state else [-v for v in z]}
-    return found, z if state else {"relu": [Fraction(0)] * len(z), "leaky_relu": None,
-                                    "abs": [-v for v in z]}[kind]
+    return found, z if state else {"relu": [0] * len(z), "leaky_relu": None, "abs": [-v for v in z]}[kind]
 
 
-def _pull_back(network, origin, basis, pattern, where, memo):
-    """Constraints {(layer, unit, tag): form} of a pattern, in parameter coordinates, and the output map.
+def _pull_back(network, start, pattern, where, memo):
+    """Constraints {(layer, unit, tag): integer form} of a pattern, in parameter coordinates (each a
+    positive multiple of the true form), and the output map as ``(integer rows, scale)``.
 
-    Layer l's pre-activation forms depend only on the states of the layers before it, so ``memo``
-    keeps them per pattern prefix (regions share prefixes)."""
-    dim = len(basis)
+    ``start`` is the input as integer rows over a common scale. Layer l's pre-activation forms depend
+    only on the states of the layers before it, so ``memo`` keeps them per pattern prefix."""
     if len(pattern) != len(network):
         raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
-    # current[i] = affine form (constant first) of output i in the parameters
-    current = [[origin[i]] + [basis[j][i] for j in range(dim)] for i in range(len(origin))]
+    current, scale = start
     constraints = {}
-    for l, (W, b, (kind, parameter)) in enumerate(network, start=1):
+    for l, (W, b, s, (kind, parameter)) in enumerate(network, start=1):
         key = json.dumps(pattern[:l - 1])
         if key not in memo:
-            memo[key] = [[b[k] + sum(w * f[0] for w, f in zip(W[k], current))] +
-                         [sum(w * f[j] for w, f in zip(W[k], current)) for j in range(1, dim + 1)]
-                         for k in range(len(W))]
-        pre = memo[key]
+            width = len(current[0])
+            memo[key] = ([[bk * scale + sum(w * f[0] for w, f in zip(row, current))] +
+                          [sum(w * f[j] for w, f in zip(row, current)) for j in range(1, width)]
+                          for row, bk in zip(W, b)], s * scale)
+        pre, pre_scale = memo[key]
         size = parameter if kind == "maxout" else 1
         groups = [pre[k:k + size] for k in range(0, len(pre), size)]
         states = pattern[l - 1] if kind != "identity" else [0] * len(groups)
         if len(states) != len(groups):
             raise Rejected(f"{where}: layer {l} has {len(groups)} units, the pattern {len(states)} states")
         outputs = []
+        slope = parameter if kind == "leaky_relu" else Fraction(1)
         for u, (zs, state) in enumerate(zip(groups, states)):
-            found, output = _unit_constraints(kind, state, zs, f"{where}, layer {l} unit {u}")
-            if output is None:  # leaky ReLU off
-                output = [parameter * v for v in zs[0]]
+            found, output = _unit_constraints(kind, state, zs, pre_scale, f"{where}, layer {l} unit {u}")
             for tag, form in found.items():
                 constraints[(l, u, tag)] = form
-            outputs.append(output)
-        current = outputs
-    return constraints, current
+            # a leaky layer's outputs are kept at scale pre_scale * q (slope p/q): on q z, off p z
+            outputs.append([slope.numerator * v for v in zs[0]] if output is None
+                           else [slope.denominator * v for v in output])
+        current, scale = outputs, pre_scale * slope.denominator
+    return constraints, (current, scale)
 
 
 def _forward_pattern(network, x):
+    """The pattern of an exact forward pass at x, in integers: values are kept as integers over
+    a common scale."""
+    scale = 1
+    for v in x:
+        scale = scale * v.denominator // gcd(scale, v.denominator)
+    values = [int(v * scale) for v in x]
     pattern = []
-    for W, b, (kind, parameter) in network:
-        z = [bk + sum(w * v for w, v in zip(row, x)) for row, bk in zip(W, b)]
+    for W, b, s, (kind, parameter) in network:
+        z = [bk * scale + sum(w * v for w, v in zip(row, values)) for row, bk in zip(W, b)]
+        scale *= s
         if kind == "maxout":
             groups = [z[k:k + parameter] for k in range(0, len(z), parameter)]
             states = [g.index(max(g)) for g in groups]
-            x = [max(g) for g in groups]
+            values = [max(g) for g in groups]
         elif kind == "hardtanh":
-            states = [-1 if v <= -1 else (1 if v >= 1 else 0) for v in z]
-            x = [min(max(v, -1), 1) for v in z]
+            states = [-1 if v <= -scale else (1 if v >= scale else 0) for v in z]
+            values = [min(max(v, -scale), scale) for v in z]
         elif kind == "identity":
-            states, x = [], z
+            states, values = [], z
         else:
             states = [int(v > 0) for v in z]
-            slope = {"relu": 0, "leaky_relu": parameter, "abs": -1}[kind]
-            x = [v if v > 0 else slope * v for v in z]
+            slope = {"relu": Fraction(0), "leaky_relu": parameter, "abs": Fraction(-1)}[kind]
+            values = [v * slope.denominator if v > 0 else v * slope.numerator for v in z]
+            scale *= slope.denominator
         pattern.append(states)
     return pattern
 
@@ -210,6 +238,7 @@ def polytope_volume(rows, dim) -> Fraction:
     """Volume of the bounded polytope {row >= 0}: its vertices are the feasible unique solutions of
     dim tight rows; a pulling triangulation (cone from one vertex over the faces not containing it)
     splits it into simplices of volume |det| / dim!."""
+    rows = [[Fraction(v) for v in r] for r in rows]
     vertices = []
     for chosen in combinations(rows, dim):
         point = _solve([r[1:] for r in chosen], [-r[0] for r in chosen])
@@ -275,8 +304,8 @@ def _verify(certificate: dict) -> dict:
         raise Rejected(f"unknown certificate format {certificate.get('format')!r}")
     network = []
     for spec in certificate["network"]["layers"]:
-        network.append(([[_q(v) for v in row] for row in spec["weights"]], [_q(v) for v in spec["bias"]],
-                        _activation(spec["activation"])))
+        W, b, s = _integer_layer([[_q(v) for v in row] for row in spec["weights"]], [_q(v) for v in spec["bias"]])
+        network.append((W, b, s, _activation(spec["activation"])))
     dom = certificate["domain"]
     dim = dom["dim"]
     n_in = len(network[0][0][0])
@@ -287,6 +316,11 @@ def _verify(certificate: dict) -> dict:
     box_rows = [[_q(v) for v in r] for r in dom["volume_box"]]
     if dom["bounded"] == bool(box_rows):
         raise Rejected("a bounded domain needs no volume box, an unbounded one needs one")
+    start_scale = 1
+    for v in [*origin, *(c for b in basis for c in b)]:
+        start_scale = start_scale * v.denominator // gcd(start_scale, v.denominator)
+    start = ([[int(origin[i] * start_scale)] + [int(b[i] * start_scale) for b in basis] for i in range(n_in)],
+             start_scale)
     regions = certificate["regions"]
     patterns, total, memo = set(), Fraction(0), {}
     for i, region in enumerate(regions):
@@ -298,16 +332,20 @@ def _verify(certificate: dict) -> dict:
         patterns.add(key)
         point = [_q(v) for v in region["point"]]
         x = [o + sum(p * b[k] for p, b in zip(point, basis)) for k, o in enumerate(origin)]
-        if _forward_pattern(network, x) != [list(s) if k != "identity" else [] for s, (_, _, (k, _)) in
+        if _forward_pattern(network, x) != [list(s) if k != "identity" else [] for s, (_, _, _, (k, _)) in
                                             zip(pattern, network)]:
             raise Rejected(f"{where}: the forward pass at its point does not give its pattern")
-        constraints, output = _pull_back(network, origin, basis, pattern, where, memo)
+        constraints, (output, output_scale) = _pull_back(network, start, pattern, where, memo)
+        inside = _homogeneous(point)
         for source, form in [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]:
-            if _value(form, point) <= 0:
+            if sum(f * v for f, v in zip(form, inside)) <= 0:
                 raise Rejected(f"{where}: its point is not strictly inside constraint {source}")
         rows = []
         for entry in region["rows"]:
             row, source = [_q(v) for v in entry["row"]], entry["source"]
+            if any(v.denominator != 1 for v in row):
+                raise Rejected(f"{where}: row {entry['row']} is not a vector of integers")
+            row = [int(v) for v in row]
             expected = domain_rows[source["domain"]] if "domain" in source else \
                 constraints.get((source["layer"], source["unit"], source["tag"]))
             if expected is None or not _is_positive_multiple(row, expected):
@@ -323,15 +361,23 @@ def _verify(certificate: dict) -> dict:
             if entry is None:
                 raise Rejected(f"{where}: constraint {source} is neither a row nor shown to follow from the rows")
             constant, multipliers = _q(entry["constant"]), [_q(v) for v in entry["multipliers"]]
-            combined = [constant] + [Fraction(0)] * dim
+            if constant < 0 or any(m < 0 for m in multipliers) or len(multipliers) != len(rows):
+                raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
+            # constant + sum m_k row_k, times the common denominator L of the multipliers
+            common = 1
+            for v in (constant, *multipliers):
+                common = common * v.denominator // gcd(common, v.denominator)
+            combined = [int(constant * common)] + [0] * dim
             for m, row in zip(multipliers, rows):
-                combined = [c + m * r for c, r in zip(combined, row)]
-            if constant < 0 or any(m < 0 for m in multipliers) or len(multipliers) != len(rows) \
-                    or not _is_positive_multiple(combined, form):
+                if m:
+                    factor = int(m * common)
+                    combined = [c + factor * r for c, r in zip(combined, row)]
+            if not _is_positive_multiple(combined, form):
                 raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
         matrix = [[_q(v) for v in row] for row in region["output_map"]["matrix"]]
         offset = [_q(v) for v in region["output_map"]["offset"]]
-        if [[f[0]] for f in output] != [[c] for c in offset] or [f[1:] for f in output] != matrix:
+        if [Fraction(f[0], output_scale) for f in output] != offset or \
+                [[Fraction(v, output_scale) for v in f[1:]] for f in output] != matrix:
             raise Rejected(f"{where}: the output map is not the network's map on the region")
         vol = polytope_volume(rows + box_rows, dim)
         if vol != _q(region["volume"]):
