@@ -15,6 +15,7 @@ is missing (within the box, for unbounded domains). See the verifier for the che
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -35,7 +36,8 @@ FORMAT = "regionscope-certificate/1"
 
 
 def _strs(values) -> list[str]:
-    return [str(Fraction(v)) for v in values]
+    """Exact numbers as strings: "p/q", or "p" for integers."""
+    return [str(v) for v in values]
 
 
 def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
@@ -50,9 +52,10 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         for f in region.forms:
             holders[f].append(i)
     domain_forms = list(domain.region.forms)
-    entries = []
+    entries, memo = [], {}
+    spans = _edge_spans(regions)
     for i, region in enumerate(regions.regions):
-        constraints = pattern_constraints(net, domain, region.pattern)
+        constraints = pattern_constraints(net, domain, region.pattern, memo)
         source_of: dict[AffineForm, dict] = {}
         for k, f in enumerate(domain_forms):
             source_of.setdefault(f, {"domain": k})
@@ -73,7 +76,9 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         for k, f in enumerate(facets):
             if "domain" in source_of[f]:
                 continue
-            for j in holders.get(negate(f), ()):
+            found = _polygon_neighbour(region, f, spans) if isinstance(region.shape, Polygon) else None
+            candidates = [*([found] if found is not None else []), *holders.get(negate(f), ())]
+            for j in candidates:
                 point = _facet_witness(region, regions.regions[j], f, dim)
                 if point is not None:
                     neighbours.append({"facet": k, "region": j, "point": _strs(point)})
@@ -108,6 +113,27 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
     }
 
 
+def _edge_spans(regions: RegionSet) -> dict[AffineForm, tuple[list[Fraction], list[int]]]:
+    """For polygons: per line, the edges on it as (upper ends, region indices), sorted. Regions on one
+    side of a line have disjoint edges there, so the edge overlapping a given span is found by bisection."""
+    by_line: dict[AffineForm, list[tuple[Fraction, Fraction, int]]] = defaultdict(list)
+    for j, region in enumerate(regions.regions):
+        if isinstance(region.shape, Polygon):
+            for line in region.shape.edges:
+                lo, hi = planar.edge_span(region.shape, line)
+                by_line[line].append((hi, lo, j))
+    return {line: ([hi for hi, _, _ in sorted(items)], [j for _, _, j in sorted(items)])
+            for line, items in by_line.items()}
+
+
+def _polygon_neighbour(region, form: AffineForm, spans) -> int | None:
+    """The region whose edge on the other side of ``form`` overlaps the region's edge, if any."""
+    lo, hi = planar.edge_span(region.shape, form)
+    ends, owners = spans.get(negate(form), ([], []))
+    k = bisect_right(ends, lo)  # the first edge on the other side ending beyond our start
+    return owners[k] if k < len(ends) else None
+
+
 def _facet_witness(region, other, form: AffineForm, dim: int):
     """A point in the relative interior of the face the two regions share on ``{form = 0}``: read off
     the exact intervals or polygons when the fast path made them, else found by an LP."""
@@ -124,7 +150,7 @@ def _implication(region, facets: list[AffineForm], form: AffineForm, dim: int):
     if region.shape is not None:
         module = interval if isinstance(region.shape, Interval) else planar
         constant, by_edge = module.implication(region.shape, form)
-        multipliers = [Fraction(0)] * len(facets)
+        multipliers: list[Fraction | int] = [0] * len(facets)
         for k, value in by_edge.items():
             multipliers[facets.index(region.shape.edges[k])] += value
         return constant, multipliers

@@ -401,20 +401,29 @@ def _next_map(layer: Layer, groups, states, pre: flint.fmpz_mat) -> flint.fmpz_m
     return S * pre
 
 
-def pattern_constraints(network: Network, domain: Domain, pattern) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
+def pattern_constraints(network: Network, domain: Domain, pattern,
+                        memo: dict | None = None) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
     """The forms that define a pattern's region, each with its source ``(layer, unit, tag)`` (1-based
     layer, 0-based unit, tag as in :func:`_unit_pieces`): the region is where all are >= 0, within the
-    domain. Raises ValueError when a unit constant under the pattern has another state."""
+    domain. Raises ValueError when a unit constant under the pattern has another state. ``memo``
+    (a dict kept across calls) reuses each layer's pre-activations per pattern prefix."""
+    memo = {} if memo is None else memo
     P = _embedding(domain)
     constraints = []
     for depth, layer in enumerate(network.layers):
-        pre = _lifted_weights(layer) * P
-        scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
         groups = unit_groups(layer)
+        prefix = tuple(pattern[:depth])
+        if prefix not in memo:
+            pre = _lifted_weights(layer) * P
+            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
+            pieces = [dict(_unit_pieces(layer, [rows[i] for i in group], scale[0])) for group in groups]
+            memo[prefix] = pre, rows, pieces
+        pre, rows, pieces = memo[prefix]
         states = pattern[depth] if layer.activation.splits else tuple(0 for _ in groups)
         for u, (group, state) in enumerate(zip(groups, states)):
             unit_rows = [rows[i] for i in group]
-            tagged = dict(_unit_pieces(layer, unit_rows, scale[0])).get(state)
+            tagged = pieces[u].get(state)
+            tagged = None if tagged is None else list(tagged)
             if tagged is None:
                 raise ShapeError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
             if layer.activation.kind is Kind.MAXOUT:  # competitors identical to a listed one: same form

@@ -121,8 +121,11 @@ def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fr
 
     The minimum of the form is at a vertex v; there the form's normal lies in the cone of the two
     edges' normals (first-order optimality), so two nonnegative multipliers exist and ``l0 = f(v)``."""
-    values = [Fraction(_value(form, v), v[0]) for v in poly.vertices]
-    i = min(range(len(values)), key=values.__getitem__)
+    values = [_value(form, v) for v in poly.vertices]  # f(v) * d, compared by cross-multiplication
+    i = 0
+    for k in range(1, len(values)):
+        if values[k] * poly.vertices[i][0] < values[i] * poly.vertices[k][0]:
+            i = k
     if values[i] < 0:
         return None
     before, after = (i - 1) % len(poly.edges), i
@@ -130,29 +133,34 @@ def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fr
     det = a1 * c2 - a2 * c1
     l1 = Fraction(form[1] * c2 - a2 * form[2], det)
     l2 = Fraction(a1 * form[2] - form[1] * c1, det)
-    return values[i], {before: l1, after: l2}
+    return Fraction(values[i], poly.vertices[i][0]), {before: l1, after: l2}
+
+
+def edge_span(poly: Polygon, line: AffineForm) -> tuple[Fraction, Fraction] | None:
+    """The polygon's edge on ``line`` as an interval of the line's parameter (x, or y for a vertical
+    line), or None when no edge lies on it."""
+    if line not in poly.edges:
+        return None
+    axis = 1 if line[2] != 0 else 2
+    k = poly.edges.index(line)
+    a, b = poly.vertices[k], poly.vertices[(k + 1) % len(poly.vertices)]
+    s, t = Fraction(a[axis], a[0]), Fraction(b[axis], b[0])
+    return min(s, t), max(s, t)
+
+
+def point_on_line(line: AffineForm, t: Fraction) -> tuple[Fraction, Fraction]:
+    """The point of ``line`` with parameter t (see :func:`edge_span`)."""
+    if line[2] != 0:
+        return t, -(line[0] + line[1] * t) / line[2]
+    return -(line[0] + line[2] * t) / line[1], t
 
 
 def shared_edge_point(poly: Polygon, other: Polygon, form: AffineForm) -> tuple[Fraction, Fraction] | None:
     """The midpoint of the common part of ``poly``'s edge on ``form`` and ``other``'s edge on its
     negation, when that part has positive length (then the point is strictly inside both polygons'
     other edges); else None."""
-    opposite = tuple(-v for v in form)
-    if form not in poly.edges or opposite not in other.edges:
+    mine, theirs = edge_span(poly, form), edge_span(other, tuple(-v for v in form))
+    if mine is None or theirs is None:
         return None
-    axis = 1 if form[2] != 0 else 2  # parametrise the line by x, or by y for a vertical line
-
-    def ends(shape: Polygon, line: AffineForm) -> tuple[Fraction, Fraction]:
-        k = shape.edges.index(line)
-        a, b = shape.vertices[k], shape.vertices[(k + 1) % len(shape.vertices)]
-        s, t = Fraction(a[axis], a[0]), Fraction(b[axis], b[0])
-        return min(s, t), max(s, t)
-
-    (lo_a, hi_a), (lo_b, hi_b) = ends(poly, form), ends(other, opposite)
-    lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
-    if not lo < hi:
-        return None
-    t = (lo + hi) / 2
-    if axis == 1:
-        return t, -(form[0] + form[1] * t) / form[2]
-    return -(form[0] + form[2] * t) / form[1], t
+    lo, hi = max(mine[0], theirs[0]), min(mine[1], theirs[1])
+    return point_on_line(form, (lo + hi) / 2) if lo < hi else None
