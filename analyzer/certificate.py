@@ -4,7 +4,7 @@ A certificate (JSON, rationals as "p/q" strings) holds the network with exact we
 for each activation region: its pattern, an exact interior point, its irredundant H-representation
 (each row tagged with the unit or domain facet it comes from), the exact affine output map, an
 *implication* for every other constraint of its pattern (nonnegative multipliers over the facet rows,
-proving that constraint holds on the region), its exact volume (inside the domain, or inside a box
+stored sparsely as {row index: value}, proving that constraint holds on the region), its exact volume (inside the domain, or inside a box
 that contains every region's vertices when the domain is unbounded) and, for each facet from a unit,
 a region across it with a point in the relative interior of their common face.
 
@@ -71,7 +71,8 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             if g in facets:
                 continue
             constant, multipliers = _implication(region, facets, g, dim)
-            implied.append({"source": source, "constant": str(constant), "multipliers": _strs(multipliers)})
+            implied.append({"source": source, "constant": str(constant),
+                            "multipliers": {str(k): str(m) for k, m in enumerate(multipliers) if m}})
         neighbours = []
         for k, f in enumerate(facets):
             if "domain" in source_of[f]:

@@ -360,8 +360,13 @@ def _verify(certificate: dict) -> dict:
             entry = implied.get(json.dumps(source, sort_keys=True))
             if entry is None:
                 raise Rejected(f"{where}: constraint {source} is neither a row nor shown to follow from the rows")
-            constant, multipliers = _q(entry["constant"]), [_q(v) for v in entry["multipliers"]]
-            if constant < 0 or any(m < 0 for m in multipliers) or len(multipliers) != len(rows):
+            constant = _q(entry["constant"])
+            multipliers = [Fraction(0)] * len(rows)  # stored sparsely: {row index: value}
+            for k, v in entry["multipliers"].items():
+                if not 0 <= int(k) < len(rows):
+                    raise Rejected(f"{where}: the multipliers for constraint {source} name row {k}, which is not there")
+                multipliers[int(k)] = _q(v)
+            if constant < 0 or any(m < 0 for m in multipliers):
                 raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
             # constant + sum m_k row_k, times the common denominator L of the multipliers
             common = 1

@@ -277,7 +277,7 @@ def test_implication_multiplier_changed(base_certs, kind):
     cert = copy.deepcopy(base_certs[kind])
     i = region_with(cert, OFF)
     entry = next(e for e in cert["regions"][i]["implied"] if e["source"].get("unit") == 2)
-    k = next(k for k, m in enumerate(entry["multipliers"]) if F(m) > 0)
+    k = next(k for k, m in entry["multipliers"].items() if F(m) > 0)  # stored sparsely: {row index: value}
     entry["multipliers"][k] = str(F(entry["multipliers"][k]) * 3)
     rejected(cert, f"region {i}: the multipliers for constraint {{'layer': 1, 'unit': 2, 'tag': None}} do not prove it")
 
@@ -297,7 +297,7 @@ def test_negative_multiplier_is_rejected_even_when_the_sum_is_right(base_certs):
         combined = [c + m * F(v) for c, v in zip(combined, entry["row"])]
     assert combined == [1, -1, -1]                   # the arithmetic is right
     entry = next(e for e in region["implied"] if e["source"].get("unit") == 2)
-    entry["constant"], entry["multipliers"] = "3", [str(m) for m in multipliers]
+    entry["constant"], entry["multipliers"] = "3", {str(k): str(m) for k, m in enumerate(multipliers) if m}
     rejected(cert, "the multipliers for constraint {'layer': 1, 'unit': 2, 'tag': None} do not prove it")
 
 
@@ -414,3 +414,12 @@ def test_verifier_runs_without_site_packages(tmp_path):
     assert done.returncode == 0, done.stderr
     expected = len(naive.brute_force_patterns(NETS["maxout3"], naive.box_forms([-2, -2], [2, 2]))[0])
     assert done.stdout.split() == [str(expected), "[]"]
+
+
+@pytest.mark.parametrize("kind", ["box", "all"])
+def test_implication_naming_a_row_that_is_not_there(base_certs, kind):
+    cert = copy.deepcopy(base_certs[kind])
+    i = region_with(cert, OFF)
+    entry = next(e for e in cert["regions"][i]["implied"] if e["source"].get("unit") == 2)
+    entry["multipliers"][str(len(cert["regions"][i]["rows"]))] = "1"
+    rejected(cert, f"region {i}: the multipliers for constraint {{'layer': 1, 'unit': 2, 'tag': None}} name row")
