@@ -26,6 +26,7 @@ from analyzer.loaders import to_json_dict
 from analyzer.network import Network
 from analyzer.regions import RegionSet
 from geometry import interval, planar
+from geometry.errors import CertificateError
 from geometry.exact import AffineForm, negate
 from geometry.interval import Interval
 from geometry.planar import Polygon
@@ -150,12 +151,18 @@ def _implication(region, facets: list[AffineForm], form: AffineForm, dim: int):
     interval or polygon at its optimal vertex when the fast path made one, else from an LP."""
     if region.shape is not None:
         module = interval if isinstance(region.shape, Interval) else planar
-        constant, by_edge = module.implication(region.shape, form)
+        found = module.implication(region.shape, form)
+        if found is None:
+            raise CertificateError(f"constraint {form} is negative somewhere on region {region.pattern}")
+        constant, by_edge = found
         multipliers: list[Fraction | int] = [0] * len(facets)
         for k, value in by_edge.items():
             multipliers[facets.index(region.shape.edges[k])] += value
         return constant, multipliers
-    return implication_certificate(facets, form, dim)
+    found = implication_certificate(facets, form, dim)
+    if found is None:
+        raise CertificateError(f"constraint {form} is negative somewhere on region {region.pattern}")
+    return found
 
 
 def _enclosing_box(regions: RegionSet, dim: int) -> tuple[AffineForm, ...]:

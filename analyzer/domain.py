@@ -65,7 +65,7 @@ def all_space(n: int) -> Domain:
 
 def box(lower: Sequence[object], upper: Sequence[object]) -> Domain:
     """The box ``prod [lower_i, upper_i]``; every ``lower_i < upper_i``."""
-    lo, hi = rationals(lower), rationals(upper)
+    lo, hi = _vector(lower, "box lower corner"), _vector(upper, "box upper corner")
     if len(lo) != len(hi):
         raise DomainError(f"box bounds have {len(lo)} and {len(hi)} coordinates")
     for i, (a, b) in enumerate(zip(lo, hi)):
@@ -77,7 +77,7 @@ def box(lower: Sequence[object], upper: Sequence[object]) -> Domain:
 
 def ball(center: Sequence[object], radius: object) -> Domain:
     """The L-infinity ball ``{x : |x_i - c_i| <= r}``, r > 0."""
-    c, r = rationals(center), rational(radius)
+    c, r = _vector(center, "ball centre"), rational(radius)
     if r <= 0:
         raise DomainError(f"ball radius must be positive, got {r}")
     dom = box([v - r for v in c], [v + r for v in c])
@@ -168,6 +168,15 @@ def parse_domain(text: str, input_dim: int) -> Domain:
     if dom.input_dim != input_dim:
         raise DomainError(f"domain {text!r} lives in R^{dom.input_dim} but the network takes {input_dim} inputs")
     return dom
+
+
+def _vector(values: object, what: str) -> tuple[Fraction, ...]:
+    """A nonempty sequence of exact numbers, or DomainError."""
+    if isinstance(values, (str, bytes)) or not (hasattr(values, "__len__") and hasattr(values, "__iter__")):
+        raise DomainError(f"the {what} must be a sequence of numbers, got {values!r}")
+    if not values:
+        raise DomainError(f"the {what} has no coordinates")
+    return rationals(values)
 
 
 def _point(text: str) -> list[Fraction]:

@@ -1,7 +1,11 @@
 """The engine: a network's activation regions in a domain, layer by layer, exactly.
 
-Each region of layers 1..l carries its defining forms, an exact interior point and the exact affine
-map from parameter coordinates to layer l's outputs. Layer l+1's pre-activations pulled back through
+Each region of layers 1..l carries its geometry and the exact affine map from parameter coordinates
+to layer l's outputs. Maps are homogeneous integer matrices ``P`` of shape (n + 1) x (k + 1): row 0
+is ``(D, 0, ..., 0)`` and row i + 1 holds ``D`` times (constant, coefficients) of output i as an
+affine function of the parameters; ``layer.lifted * P`` (see :attr:`analyzer.network.Layer.lifted`)
+is the pre-activations' map at a larger scale, so no fraction appears and the sign of a form is
+the sign of its integer row. Layer l+1's pre-activations pulled back through
 that map are affine forms on the region; each unit proposes the open convex pieces of its states
 (ReLU-like: ``z > 0`` and ``z < 0``; hard-tanh: ``z < -1``, ``-1 < z < 1``, ``z > 1``; maxout: the
 open argmax cells ``z_a > z_b``), and :func:`geometry.partition.meeting_pieces` keeps those that meet
@@ -21,10 +25,10 @@ from fractions import Fraction
 import flint
 
 from analyzer.domain import Domain, all_space, polyline
-from analyzer.errors import ShapeError
+from analyzer.errors import PatternError, ShapeError
 from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
-from geometry.exact import AffineForm, cartesian, is_constant, negate
+from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive_ints
 from geometry.partition import meeting_pieces
 from geometry import interval as interval_geometry, planar as planar_geometry
 from geometry.polyhedron import require_full_dimensional
@@ -43,8 +47,9 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
                       workers: int = 1) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
-    ``exact=True`` decides every LP in rational arithmetic instead of certifying float solutions;
-    the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
+    ``exact=True`` uses the general LP engine everywhere and decides every LP in rational arithmetic
+    instead of certifying float solutions (the default uses exact integer intervals and polygons on
+    bounded 1-D and 2-D domains); the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
     are returned with a status saying the counts are partial. ``progress`` is called with the number
     of regions found, every 256 regions. ``workers > 1`` refines independent subtrees in that many
     processes; the result is the same.
@@ -125,7 +130,7 @@ class _Refinement:
             self.start = module.interval(domain.region) if self.dim == 1 else module.polygon(domain.region)
         else:
             self.split, self.start = _LPSplitter(self.dim, exact), (list(domain.region.forms), start)
-        self.weights = [_lifted_weights(layer) for layer in network.layers]
+        self.weights = [layer.lifted for layer in network.layers]
 
     def root(self):
         return 0, (), self.start, _embedding(self.domain)
@@ -140,7 +145,7 @@ class _Refinement:
         if not layer.activation.splits:  # an affine layer: same region, composed map
             per_layer[depth] += 1
             return [(depth + 1, (*pattern, ()), geometry, self.weights[depth] * P)]
-        pieces = _split_layer(layer, self.weights[depth], geometry, P, self.dim, self.split)
+        pieces = _split_layer(layer, self.weights[depth], geometry, P, self.split)
         per_layer[depth] += len(pieces)
         return [(depth + 1, (*pattern, states), child, P2) for states, child, P2 in pieces]
 
@@ -150,7 +155,7 @@ class _Refinement:
             forms, point = geometry.edges, self.split.module.interior_point(geometry)
         else:
             forms, point = geometry
-        return Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P, self.dim), self.dim,
+        return Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P), self.dim,
                       geometry if self.shaped else None)
 
     def descend(self, stack: list, per_layer: list[int]) -> Iterator[Region]:
@@ -257,19 +262,7 @@ def _embedding(domain: Domain) -> flint.fmpz_mat:
     return flint.fmpz_mat(n + 1, k + 1, [int(v * scale) for row in rows for v in row])
 
 
-def _lifted_weights(layer: Layer) -> flint.fmpz_mat:
-    """``[[s, 0], [s b, s W]]`` with s the lcm of all denominators: an integer matrix (computed once
-    per layer, see :attr:`analyzer.network.Layer.lifted`).
-
-    Maps are homogeneous integer matrices ``P`` of shape (n + 1) x (k + 1): row 0 is ``(D, 0, ..., 0)``
-    and row i + 1 holds ``D`` times (constant, coefficients) of output i as an affine function of the
-    parameters. Then ``lifted_weights * P`` is the pre-activations' map at scale ``s D``; no fraction
-    ever appears, and the sign of a form is the sign of its integer row.
-    """
-    return layer.lifted
-
-
-def _as_map(P: flint.fmpz_mat, dim: int):
+def _as_map(P: flint.fmpz_mat):
     """``(matrix, offset)`` in rationals from a homogeneous integer map."""
     rows = P.tolist()
     scale = int(rows[0][0])
@@ -277,7 +270,7 @@ def _as_map(P: flint.fmpz_mat, dim: int):
             tuple(Fraction(int(row[0]), scale) for row in rows[1:]))
 
 
-def _split_layer(layer: Layer, lifted, region, P, dim: int, split):
+def _split_layer(layer: Layer, lifted, region, P, split):
     """The full-dimensional pieces of one region under one layer, each with its new affine map.
 
     Every unit is first tested against the whole region: a unit with one piece there keeps that
@@ -289,7 +282,8 @@ def _split_layer(layer: Layer, lifted, region, P, dim: int, split):
     fixed: dict[int, int] = {}
     cutting = []
     if layer.activation.kind in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
-        # one certified pass over all units' hyperplanes: on where z >= 0 on the region, off where z <= 0
+        # the splitter's batch sign pass (exact shapes: all vertices in one filtered product; the LP
+        # splitter knows nothing yet and leaves every unit to its own LPs): on where z >= 0, off where z <= 0
         moving = [u for u in range(len(groups)) if any(rows[u][1:])]
         for u, side in zip(moving, split.sides(region, [rows[u] for u in moving])):
             if side:
@@ -321,11 +315,6 @@ def _split_layer(layer: Layer, lifted, region, P, dim: int, split):
     return out
 
 
-def _primitive(row: list[int]) -> AffineForm:
-    g = math.gcd(*row)
-    return tuple(v // g for v in row) if g > 1 else tuple(row)
-
-
 def _unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """``(state, [(tag, form), ...])`` for each open piece of one unit: the piece is ``{forms > 0}``.
 
@@ -344,11 +333,11 @@ def _unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[
     if kind is Kind.HARDTANH:
         negated = [-v for v in row[1:]]
         return [
-            (-1, [(-1, _primitive([-scale - row[0], *negated]))]),
-            (0, [(-1, _primitive([row[0] + scale, *row[1:]])), (1, _primitive([scale - row[0], *negated]))]),
-            (1, [(1, _primitive([row[0] - scale, *row[1:]]))]),
+            (-1, [(-1, primitive_ints([-scale - row[0], *negated]))]),
+            (0, [(-1, primitive_ints([row[0] + scale, *row[1:]])), (1, primitive_ints([scale - row[0], *negated]))]),
+            (1, [(1, primitive_ints([row[0] - scale, *row[1:]]))]),
         ]
-    z = _primitive(row)
+    z = primitive_ints(row)
     return [(1, [(None, z)]), (0, [(None, negate(z))])]
 
 
@@ -363,7 +352,7 @@ def _maxout_pieces(rows: list[list[int]]) -> list[tuple[int, list[tuple[int | No
         forms = []
         for b in kept:
             if b != a:
-                difference = _primitive([x - y for x, y in zip(rows[a], rows[b])])
+                difference = primitive_ints([x - y for x, y in zip(rows[a], rows[b])])
                 if not is_constant(difference):
                     forms.append((b, difference))
                 elif difference[0] <= 0:
@@ -408,13 +397,15 @@ def pattern_constraints(network: Network, domain: Domain, pattern,
     domain. Raises ValueError when a unit constant under the pattern has another state. ``memo``
     (a dict kept across calls) reuses each layer's pre-activations per pattern prefix."""
     memo = {} if memo is None else memo
+    if len(pattern) != len(network.layers):
+        raise PatternError(f"a pattern of {len(pattern)} layers for a network of {len(network.layers)}")
     P = _embedding(domain)
     constraints = []
     for depth, layer in enumerate(network.layers):
         groups = unit_groups(layer)
         prefix = tuple(pattern[:depth])
         if prefix not in memo:
-            pre = _lifted_weights(layer) * P
+            pre = layer.lifted * P
             scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
             pieces = [dict(_unit_pieces(layer, [rows[i] for i in group], scale[0])) for group in groups]
             memo[prefix] = pre, rows, pieces
@@ -423,9 +414,9 @@ def pattern_constraints(network: Network, domain: Domain, pattern,
         for u, (group, state) in enumerate(zip(groups, states)):
             unit_rows = [rows[i] for i in group]
             tagged = pieces[u].get(state)
-            tagged = None if tagged is None else list(tagged)
             if tagged is None:
-                raise ShapeError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
+                raise PatternError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
+            tagged = list(tagged)
             if layer.activation.kind is Kind.MAXOUT:  # competitors identical to a listed one: same form
                 by_competitor = dict(tagged)
                 for b, row in enumerate(unit_rows):

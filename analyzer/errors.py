@@ -26,5 +26,5 @@ class DomainError(AnalyzerError):
     """A domain specification is malformed."""
 
 
-class BudgetExceededError(AnalyzerError):
-    """A run stopped at its budget (regions or seconds) before finishing."""
+class PatternError(AnalyzerError):
+    """An activation pattern that the network cannot have on the region it names."""

@@ -127,7 +127,12 @@ def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str 
           *, index: int = 0) -> Layer:
     """A layer from nested sequences (or numpy arrays) of exact numbers, validated."""
     act = activation(act)
-    rows = [list(r) for r in weights]
+    try:
+        rows = [list(r) for r in weights]
+        bias = list(bias)
+    except TypeError:
+        raise ShapeError(f"layer {index}: weights must be a 2-D array (rows of numbers) and the bias a 1-D array, "
+                         f"got {type(weights).__name__} and {type(bias).__name__}") from None
     if not rows:
         raise ShapeError(f"layer {index}: weight matrix has no rows")
     width = len(rows[0])
@@ -136,7 +141,6 @@ def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str 
             raise ShapeError(f"layer {index}: weight rows have lengths {width} and {len(r)}")
     if width == 0:
         raise ShapeError(f"layer {index}: weight matrix has no columns")
-    bias = list(bias)
     if len(bias) != len(rows):
         raise ShapeError(f"layer {index}: weight matrix has {len(rows)} rows but bias has {len(bias)} entries")
     if act.kind is Kind.MAXOUT and len(rows) % act.k:

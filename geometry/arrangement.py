@@ -18,7 +18,6 @@ which every hyperplane is constant).
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,11 +28,12 @@ from geometry.errors import DimensionMismatchError
 from geometry.exact import (
     AffineForm,
     HomogeneousPoint,
-    affine_form,
     cartesian,
+    form_of_row,
     hyperplane_key,
     is_constant,
     negate,
+    primitive_ints,
     value_times_denominator,
 )
 from geometry.partition import meeting_pieces
@@ -63,7 +63,7 @@ class Arrangement:
 
 def arrangement(rows: Iterable[Sequence[object]], dim: int | None = None) -> Arrangement:
     """Read rows ``(b, a_1, ..., a_n)`` of exact numbers as an arrangement in R^n."""
-    forms = [affine_form(r[0], r[1:]) for r in rows]
+    forms = [form_of_row(r) for r in rows]
     if dim is None:
         if not forms:
             raise DimensionMismatchError("the dimension of an arrangement with no rows must be given")
@@ -229,21 +229,16 @@ def _meet(flat, h: AffineForm):
     new_directions = []
     for j, direction in enumerate(directions):
         if j != k:
-            new_directions.append(_primitive([alpha * d - slopes[j] * p for d, p in zip(direction, pivot)]))
-    return _primitive(new_point, positive_first=True), new_directions
+            new_directions.append(primitive_ints([alpha * d - slopes[j] * p for d, p in zip(direction, pivot)]))
+    if new_point[0] < 0:  # keep the homogeneous coordinate d positive
+        new_point = [-v for v in new_point]
+    return primitive_ints(new_point), new_directions
 
 
 def _contains(flat, h: AffineForm) -> bool:
     point, directions = flat
     return value_times_denominator(h, point) == 0 and all(
         sum(a * d for a, d in zip(h[1:], direction)) == 0 for direction in directions)
-
-
-def _primitive(values: list[int], positive_first: bool = False) -> tuple[int, ...]:
-    g = math.gcd(*values)
-    if positive_first and values[0] < 0:
-        g = -g
-    return tuple(v // g for v in values) if g not in (0, 1) else tuple(values)
 
 
 T = sympy.Symbol("t")

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from geometry.errors import NonFiniteError, NotANumberError
+from geometry.errors import DimensionMismatchError, NonFiniteError, NotANumberError
 
 AffineForm = tuple[int, ...]
 HomogeneousPoint = tuple[int, ...]
@@ -86,15 +86,28 @@ def primitive(values: Sequence[Fraction | int]) -> tuple[int, ...]:
     fractions = [v if isinstance(v, Fraction) else Fraction(v) for v in values]
     denominator = math.lcm(*(f.denominator for f in fractions)) if fractions else 1
     integers = [int(f * denominator) for f in fractions]
-    divisor = math.gcd(*integers)
-    if divisor > 1:
-        integers = [v // divisor for v in integers]
-    return tuple(integers)
+    return primitive_ints(integers)
+
+
+def primitive_ints(values: Sequence[int]) -> tuple[int, ...]:
+    """The integer vector divided by the gcd of its entries (a positive factor; zero stays zero)."""
+    divisor = math.gcd(*values)
+    return tuple(v // divisor for v in values) if divisor > 1 else tuple(values)
 
 
 def affine_form(constant: object, normal: Iterable[object]) -> AffineForm:
     """The primitive integer form ``(b, a_1, ..., a_n)`` of ``constant + normal . x`` (positive scaling)."""
     return primitive((rational(constant), *rationals(normal)))
+
+
+def form_of_row(row: object) -> AffineForm:
+    """The primitive form of a row ``(b, a_1, ..., a_n)`` of exact numbers (see :func:`affine_form`)."""
+    if isinstance(row, (str, bytes)) or not isinstance(row, Iterable):
+        raise DimensionMismatchError(f"a row (b, a_1, ..., a_n) must be a sequence of numbers, got {row!r}")
+    entries = list(row)
+    if not entries:
+        raise DimensionMismatchError("a row (b, a_1, ..., a_n) needs at least its constant b")
+    return affine_form(entries[0], entries[1:])
 
 
 def is_constant(form: AffineForm) -> bool:
@@ -160,7 +173,8 @@ _UNIT_ROUNDOFF = 2.0 ** -53
 
 def sides_on_hull(forms: Sequence[AffineForm], points: Sequence[HomogeneousPoint]) -> list[int]:
     """For each form, its sign on the convex hull of full-dimensional homogeneous points: +1 when
-    >= 0 at every point, -1 when <= 0 at every point, 0 when it takes both signs.
+    >= 0 at every point, -1 when <= 0 at every point (and when it is 0 at every point, which a
+    nonconstant form cannot be on a full-dimensional hull), 0 when it takes both signs.
 
     Filter: all forms at all points in one float64 product; a value's sign is trusted when its
     magnitude exceeds ``8 u sum_l |f_l| |p_l|`` (u = 2^-53), which bounds the error of rounding the

@@ -3,7 +3,8 @@
 An :class:`Interval` is a bounded nonempty open interval (lo, hi) of the line, its ends in
 homogeneous integer coordinates ``(d, X)`` (``d > 0``, the point ``X/d``), each with the primitive
 integer form ``(b, a)`` (value ``b + a x``) that vanishes there and is positive inside. A form's
-sign on the interval is read from its values at the two ends, in integers: no LP, no rounding.
+sign on the interval is read from its values at the two ends: no LP; a float filter with a proved
+error bound, and integers where the bound does not decide (:func:`geometry.exact.sides_on_hull`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geometry.exact import AffineForm, HomogeneousPoint, sides_on_hull
+from geometry.exact import AffineForm, HomogeneousPoint, negate, sides_on_hull, value_times_denominator
 from geometry.partition import clipped_pieces
 from geometry.polyhedron import HPolyhedron, bounded_vertices
 
@@ -32,10 +33,6 @@ class Interval:
         return self.lo_form, self.hi_form
 
 
-def _value(form: AffineForm, end: End) -> int:
-    return form[0] * end[0] + form[1] * end[1]
-
-
 def _root(form: AffineForm) -> End:
     b, a = form
     return (a, -b) if a > 0 else (-a, b)
@@ -52,7 +49,7 @@ def interval(P: HPolyhedron) -> Interval:
 
 def clip(piece: Interval, form: AffineForm) -> Interval | None:
     """``piece ∩ {form >= 0}``, or None when that part has no interior."""
-    at_lo, at_hi = _value(form, piece.lo), _value(form, piece.hi)
+    at_lo, at_hi = value_times_denominator(form, piece.lo), value_times_denominator(form, piece.hi)
     if at_lo >= 0 and at_hi >= 0:
         return piece
     if at_lo <= 0 and at_hi <= 0:
@@ -90,7 +87,7 @@ def implication(piece: Interval, form: AffineForm) -> tuple[Fraction, dict[int, 
     (lo_form, hi_form)): the form's minimum is at the end it decreases towards; None when negative."""
     k = 0 if form[1] > 0 else 1
     end, edge = (piece.lo, piece.lo_form) if k == 0 else (piece.hi, piece.hi_form)
-    at_end = Fraction(_value(form, end), end[0])
+    at_end = Fraction(value_times_denominator(form, end), end[0])
     if at_end < 0:
         return None
     return at_end, {k: Fraction(form[1], edge[1])}
@@ -98,8 +95,8 @@ def implication(piece: Interval, form: AffineForm) -> tuple[Fraction, dict[int, 
 
 def shared_end_point(piece: Interval, other: Interval, form: AffineForm) -> tuple[Fraction] | None:
     """The common end of two intervals on either side of ``{form = 0}``, or None."""
-    if form == piece.hi_form and (-form[0], -form[1]) == other.lo_form:
+    if form == piece.hi_form and negate(form) == other.lo_form:
         return (Fraction(piece.hi[1], piece.hi[0]),)
-    if form == piece.lo_form and (-form[0], -form[1]) == other.hi_form:
+    if form == piece.lo_form and negate(form) == other.hi_form:
         return (Fraction(piece.lo[1], piece.lo[0]),)
     return None

@@ -30,7 +30,7 @@ import cdd.gmp
 import flint
 import numpy as np
 
-from geometry.errors import CertificateError
+from geometry.errors import CertificateError, EmptyDomainError
 from geometry.exact import (
     AffineForm,
     HomogeneousPoint,
@@ -38,6 +38,7 @@ from geometry.exact import (
     homogeneous_from_floats,
     is_constant,
     is_strictly_inside,
+    negate,
 )
 
 
@@ -211,11 +212,11 @@ def implication_certificate(forms: Sequence[AffineForm], form: AffineForm, dim: 
     From a Farkas vector y of ``{forms > 0, -form > 0}``: ``sum y_i f_i - y_g g`` is a constant c <= 0,
     so ``g = (sum y_i f_i - c) / y_g``; ``y_g > 0`` because the forms alone are strictly feasible.
     """
-    answer = solve_strict([*forms, tuple(-v for v in form)], dim, exact=exact)
+    answer = solve_strict([*forms, negate(form)], dim, exact=exact)
     if answer.feasible:
         return None
     *y, y_g = answer.farkas
     if y_g == 0:
-        raise CertificateError("the polyhedron given to implication_certificate has no interior point")
+        raise EmptyDomainError("the polyhedron given to implication_certificate has no interior point")
     constant = sum(yi * f[0] for yi, f in zip(y, forms) if yi) - y_g * form[0]
     return Fraction(-constant, y_g), tuple(Fraction(yi, y_g) for yi in y)

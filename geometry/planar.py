@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-from geometry.exact import AffineForm, HomogeneousPoint, affine_form, sides_on_hull
+from geometry.exact import (AffineForm, HomogeneousPoint, affine_form, homogeneous, negate, sides_on_hull,
+                            value_times_denominator)
 from geometry.partition import clipped_pieces
 from geometry.polyhedron import HPolyhedron, bounded_vertices
 
@@ -40,10 +41,6 @@ def meet(line: AffineForm, other: AffineForm) -> Vertex:
     return d // g, x // g, y // g
 
 
-def _value(form: AffineForm, v: Vertex) -> int:
-    return form[0] * v[0] + form[1] * v[1] + form[2] * v[2]
-
-
 def polygon(P: HPolyhedron) -> Polygon:
     """The polygon of a bounded full-dimensional polyhedron in R^2: its bounding box (from the exact
     vertices of ``cdd.gmp``) clipped by each of its forms."""
@@ -51,20 +48,15 @@ def polygon(P: HPolyhedron) -> Polygon:
     (x0, x1), (y0, y1) = [(min(v[k] for v in vertices), max(v[k] for v in vertices)) for k in (0, 1)]
     corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
     sides = [affine_form(-y0, (0, 1)), affine_form(x1, (-1, 0)), affine_form(y1, (0, -1)), affine_form(-x0, (1, 0))]
-    result: Polygon | None = Polygon(tuple(_homogeneous(c) for c in corners), tuple(sides))
+    result: Polygon | None = Polygon(tuple(homogeneous(c) for c in corners), tuple(sides))
     for f in P.forms:
         result = clip(result, f)
     return result
 
 
-def _homogeneous(v) -> Vertex:
-    d = math.lcm(v[0].denominator, v[1].denominator)
-    return d, int(v[0] * d), int(v[1] * d)
-
-
 def clip(poly: Polygon, form: AffineForm) -> Polygon | None:
     """``poly ∩ {form >= 0}``, or None when that part has no interior."""
-    values = [_value(form, v) for v in poly.vertices]
+    values = [value_times_denominator(form, v) for v in poly.vertices]
     if all(h >= 0 for h in values):
         return poly
     if all(h <= 0 for h in values):
@@ -121,7 +113,7 @@ def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fr
 
     The minimum of the form is at a vertex v; there the form's normal lies in the cone of the two
     edges' normals (first-order optimality), so two nonnegative multipliers exist and ``l0 = f(v)``."""
-    values = [_value(form, v) for v in poly.vertices]  # f(v) * d, compared by cross-multiplication
+    values = [value_times_denominator(form, v) for v in poly.vertices]  # f(v) * d, compared by cross-multiplication
     i = 0
     for k in range(1, len(values)):
         if values[k] * poly.vertices[i][0] < values[i] * poly.vertices[k][0]:
@@ -159,7 +151,7 @@ def shared_edge_point(poly: Polygon, other: Polygon, form: AffineForm) -> tuple[
     """The midpoint of the common part of ``poly``'s edge on ``form`` and ``other``'s edge on its
     negation, when that part has positive length (then the point is strictly inside both polygons'
     other edges); else None."""
-    mine, theirs = edge_span(poly, form), edge_span(other, tuple(-v for v in form))
+    mine, theirs = edge_span(poly, form), edge_span(other, negate(form))
     if mine is None or theirs is None:
         return None
     lo, hi = max(mine[0], theirs[0]), min(mine[1], theirs[1])

@@ -26,10 +26,14 @@ from geometry.exact import (
     HomogeneousPoint,
     affine_form,
     cartesian,
+    form_of_row,
     homogeneous,
     homogeneous_from_floats,
     is_constant,
     negate,
+    primitive,
+    primitive_ints,
+    rational,
     value_times_denominator,
 )
 from geometry.lp import solve_strict
@@ -53,7 +57,7 @@ class HPolyhedron:
 
 def polyhedron(rows: Iterable[Sequence[object]], dim: int | None = None) -> HPolyhedron:
     """``{x : b + a . x >= 0 for each row (b, a_1, ..., a_n)}``, rows of exact numbers, canonicalised."""
-    forms = [affine_form(row[0], row[1:]) for row in rows]
+    forms = [form_of_row(row) for row in rows]
     if dim is None:
         if not forms:
             raise DimensionMismatchError("the dimension of a polyhedron with no rows must be given")
@@ -62,11 +66,13 @@ def polyhedron(rows: Iterable[Sequence[object]], dim: int | None = None) -> HPol
 
 
 def from_forms(forms: Iterable[AffineForm], dim: int) -> HPolyhedron:
-    """The polyhedron of already primitive forms, canonicalised (see the module docstring)."""
+    """The polyhedron of integer forms, canonicalised (made primitive, deduplicated, sorted; see
+    the module docstring)."""
     kept = set()
     for f in forms:
         if len(f) != dim + 1:
             raise DimensionMismatchError(f"a form in R^{dim} needs {dim + 1} entries, got {len(f)}")
+        f = primitive_ints(f)
         if is_constant(f):
             if f[0] >= 0:
                 continue
@@ -89,14 +95,9 @@ def box(lower: Sequence[object], upper: Sequence[object]) -> HPolyhedron:
     for i, (lo, hi) in enumerate(zip(lower, upper)):
         unit = [0] * dim
         unit[i] = 1
-        rows.append(affine_form(-_as_fraction(lo), unit))
-        rows.append(affine_form(_as_fraction(hi), [-u for u in unit]))
+        rows.append(affine_form(-rational(lo), unit))
+        rows.append(affine_form(rational(hi), [-u for u in unit]))
     return from_forms(rows, dim)
-
-
-def _as_fraction(value: object) -> Fraction:
-    from geometry.exact import rational
-    return rational(value)
 
 
 def intersect(P: HPolyhedron, forms: Iterable[AffineForm]) -> HPolyhedron:
@@ -217,7 +218,6 @@ def _cdd_generators(P: HPolyhedron):
 
 
 def _primitive_direction(values) -> tuple[int, ...]:
-    from geometry.exact import primitive
     return primitive([Fraction(v) for v in values])
 
 
@@ -346,13 +346,8 @@ def restrict_to_hyperplane(forms: Iterable[AffineForm], hyperplane: AffineForm) 
     for f in forms:
         combined = [scale * (pivot * c - f[j] * h) for c, h in zip(f, hyperplane)]
         del combined[j]
-        restricted.append(_primitive_ints(combined))
+        restricted.append(primitive_ints(combined))
     return restricted
-
-
-def _primitive_ints(values: list[int]) -> AffineForm:
-    g = math.gcd(*values)
-    return tuple(v // g for v in values) if g > 1 else tuple(values)
 
 
 def lift_from_hyperplane(point: Sequence[Fraction], hyperplane: AffineForm) -> tuple[Fraction, ...]:
