@@ -174,7 +174,7 @@ def _vector(values: object, what: str) -> tuple[Fraction, ...]:
     """A nonempty sequence of exact numbers, or DomainError."""
     if isinstance(values, (str, bytes)) or not (hasattr(values, "__len__") and hasattr(values, "__iter__")):
         raise DomainError(f"the {what} must be a sequence of numbers, got {values!r}")
-    if not values:
+    if len(values) == 0:
         raise DomainError(f"the {what} has no coordinates")
     return rationals(values)
 

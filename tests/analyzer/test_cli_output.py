@@ -63,3 +63,15 @@ def test_polyline_pieces_match_a_hand_count():
     net = network([layer([[1, 0]], [0], "relu"), layer([[1]], [0], "identity")])
     assert count_along_polyline(net, [(-1, 0), (1, 0), (1, 1), (-1, 1)]) == 3
     assert count_along_polyline(net, [(-1, 0), (1, 0), (2, 0)]) == 2
+
+
+def test_numpy_corners_are_accepted_and_scalars_rejected():
+    import numpy as np
+
+    from analyzer.domain import ball, box
+    from analyzer.errors import DomainError
+    assert box(np.zeros(2), np.ones(2)).description == "box:0:1,0:1"
+    assert ball(np.zeros(2), 1).description == "ball:0,0;1"
+    for bad in (lambda: box(0, 1), lambda: ball(0, 1), lambda: box([], [])):
+        with pytest.raises(DomainError):
+            bad()
