@@ -185,7 +185,7 @@ def _parallel(refinement: _Refinement, per_layer: list[int], exact: bool, worker
     if not frontier or refinement.is_leaf(frontier[0]):
         yield from (refinement.region(node) for node in frontier)
         return
-    chunks = [frontier[i::4 * workers] for i in range(min(4 * workers, len(frontier)))]
+    chunks = [frontier[i::8 * workers] for i in range(min(8 * workers, len(frontier)))]
     pool = ProcessPoolExecutor(workers, initializer=_start_worker,
                                initargs=(refinement.network, refinement.domain, exact))
     try:
