@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--arch", help="for a torch state_dict: the layer list, e.g. 'linear,relu,linear'")
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
     count.add_argument("--workers", type=int, default=1, help="processes refining independent subtrees (default 1)")
+    count.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="refine subtrees on a Dask distributed cluster instead (needs the dask extra)")
     count.add_argument("--max-regions", type=int, help="stop after this many regions (counts are then partial)")
     count.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long (counts are then partial)")
     count.add_argument("--csv", action="store_true", help="print the counts as CSV, with provenance")
@@ -109,7 +111,7 @@ def _count(args) -> int:
     budget = Budget(args.max_regions, args.time_limit)
     with _progress_display() as progress:
         regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
-                                    workers=args.workers)
+                                    workers=args.workers, scheduler=args.scheduler)
     linear = regions.linear_regions
     seconds = time.perf_counter() - started
     if args.certificate and regions.complete:

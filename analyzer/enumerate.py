@@ -25,7 +25,7 @@ from fractions import Fraction
 import flint
 
 from analyzer.domain import Domain, all_space, polyline
-from analyzer.errors import PatternError, ShapeError
+from analyzer.errors import PatternError, ShapeError, UnsupportedLayerError
 from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
 from analyzer.regions import Region, RegionSet, RunStatus
 from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive_ints
@@ -44,7 +44,7 @@ class Budget:
 
 def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
                       budget: Budget | None = None, progress: Callable[[int], None] | None = None,
-                      workers: int = 1) -> RegionSet:
+                      workers: int = 1, scheduler: str | None = None) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
     ``exact=True`` uses the general LP engine everywhere and decides every LP in rational arithmetic
@@ -52,11 +52,12 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     bounded 1-D and 2-D domains); the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
     are returned with a status saying the counts are partial. ``progress`` is called with the number
     of regions found, every 256 regions. ``workers > 1`` refines independent subtrees in that many
-    processes; the result is the same.
+    local processes, ``scheduler="tcp://HOST:PORT"`` on a Dask distributed cluster; the result is
+    the same.
     """
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
-    walk = _walk(network, domain, per_layer, exact, workers)
+    walk = _walk(network, domain, per_layer, exact, workers, scheduler)
     found, status = _collect(walk, budget or Budget(), progress)
     walk.close()
     regions = sorted(found, key=lambda r: r.pattern)
@@ -168,17 +169,43 @@ class _Refinement:
                 stack.extend(reversed(self.children(node, per_layer)))
 
 
-def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool, workers: int = 1) -> Iterator[Region]:
+def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool, workers: int = 1,
+          scheduler: str | None = None) -> Iterator[Region]:
     refinement = _Refinement(network, domain, exact)
-    if workers <= 1:
+    if scheduler is not None:
+        yield from _on_dask(refinement, per_layer, exact, scheduler)
+    elif workers <= 1:
         yield from refinement.descend([refinement.root()], per_layer)
     else:
-        yield from _parallel(refinement, per_layer, exact, workers)
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker,
+                                   initargs=(refinement.network, refinement.domain, exact))
+        try:
+            yield from _parallel(refinement, per_layer, workers, lambda nodes: pool.submit(_refine_in_worker, nodes))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parallel(refinement: _Refinement, per_layer: list[int], exact: bool, workers: int) -> Iterator[Region]:
+def _on_dask(refinement: _Refinement, per_layer: list[int], exact: bool, scheduler: str) -> Iterator[Region]:
+    """The subtrees on a Dask distributed cluster (``scheduler`` like ``tcp://HOST:PORT``); the
+    network and domain are sent to every worker once."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UnsupportedLayerError("a Dask scheduler needs dask[distributed]: pip install 'regionscope[dask]'") from None
+    client = Client(scheduler)
+    try:
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        problem = client.scatter((refinement.network, refinement.domain, exact), broadcast=True)
+        yield from _parallel(refinement, per_layer, workers,
+                             lambda nodes: client.submit(_refine_on_dask, problem, nodes, pure=False))
+    finally:
+        client.close()
+
+
+def _parallel(refinement: _Refinement, per_layer: list[int], workers: int, submit) -> Iterator[Region]:
     """Regions of one layer refine independently: expand the tree breadth first until there are many
-    subtrees, then let a process pool refine them (interleaved into chunks, for balance)."""
+    subtrees, then hand them, interleaved into chunks for balance, to ``submit`` (which returns a
+    future whose result is ``(regions, per-layer counts)``)."""
     frontier = [refinement.root()]
     while frontier and not refinement.is_leaf(frontier[0]) and len(frontier) < 16 * workers:
         frontier = [child for node in frontier for child in refinement.children(node, per_layer)]
@@ -186,17 +213,12 @@ def _parallel(refinement: _Refinement, per_layer: list[int], exact: bool, worker
         yield from (refinement.region(node) for node in frontier)
         return
     chunks = [frontier[i::8 * workers] for i in range(min(8 * workers, len(frontier)))]
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker,
-                               initargs=(refinement.network, refinement.domain, exact))
-    try:
-        jobs = [pool.submit(_refine_in_worker, [_portable(node) for node in chunk]) for chunk in chunks]
-        for job in jobs:
-            regions, counts = job.result()
-            for depth, count in enumerate(counts):
-                per_layer[depth] += count
-            yield from regions
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    jobs = [submit([_portable(node) for node in chunk]) for chunk in chunks]
+    for job in jobs:
+        regions, counts = job.result()
+        for depth, count in enumerate(counts):
+            per_layer[depth] += count
+        yield from regions
 
 
 _WORKER: _Refinement | None = None
@@ -205,6 +227,14 @@ _WORKER: _Refinement | None = None
 def _start_worker(network: Network, domain: Domain, exact: bool) -> None:
     global _WORKER
     _WORKER = _Refinement(network, domain, exact)
+
+
+def _refine_on_dask(problem, nodes) -> tuple[list[Region], list[int]]:
+    """A Dask task: the worker keeps one refinement per problem it has seen."""
+    network, domain, exact = problem
+    if _WORKER is None or _WORKER.network is not network:
+        _start_worker(network, domain, exact)
+    return _refine_in_worker(nodes)
 
 
 def _portable(node):

@@ -30,3 +30,36 @@ def test_workers_on_a_degenerate_net():
                    layer([[1, 1]], [0], "identity")])
     serial = enumerate_regions(net)
     assert [r.pattern for r in enumerate_regions(net, workers=2)] == [r.pattern for r in serial]
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    import distributed  # the dask extra, which `make test` installs
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+@pytest.mark.parametrize("arch, domain", [([2, 8, 8, 1], None), ([2, 10, 10, 1], box([-1, -1], [1, 1]))])
+def test_dask_cluster_changes_nothing(dask_scheduler, arch, domain):
+    net = he_initialised(arch, 3)
+    serial = enumerate_regions(net, domain)
+    remote = enumerate_regions(net, domain, scheduler=dask_scheduler)
+    assert [r.pattern for r in remote] == [r.pattern for r in serial]
+    assert remote.per_layer == serial.per_layer
+
+
+def test_cli_runs_on_a_dask_cluster(dask_scheduler, capsys, tmp_path):
+    """Over R^2 the first layer of 8 generic units has 37 regions, more than the 16 x 2 the serial
+    part expands to, so the second layer really runs on the cluster."""
+    import json
+
+    from analyzer.cli import main
+    from analyzer.loaders import save_json
+    model = str(tmp_path / "net.json")
+    save_json(he_initialised([2, 8, 8, 1], 3), model)
+    assert main(["count", model, "--json"]) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert main(["count", model, "--json", "--scheduler", dask_scheduler]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert (remote["activation_regions"], remote["per_layer"]) == (serial["activation_regions"], serial["per_layer"])
