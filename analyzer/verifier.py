@@ -44,6 +44,11 @@ def _homogeneous(point) -> list[int]:
     return [d, *(int(v * d) for v in point)]
 
 
+def _dot(form, homogeneous_point) -> Fraction | int:
+    """A form's value at a homogeneous point, times its (positive) denominator: the same sign."""
+    return sum(f * v for f, v in zip(form, homogeneous_point))
+
+
 def _value(form, point) -> Fraction:
     return form[0] + sum(a * x for a, x in zip(form[1:], point))
 
@@ -51,10 +56,13 @@ def _value(form, point) -> Fraction:
 def _direction(form) -> tuple[int, ...]:
     """The primitive integer vector on the ray of a nonzero rational vector: two vectors are
     positive multiples of each other exactly when their directions are equal."""
-    scale = 1
-    for v in form:
-        scale = scale * v.denominator // gcd(scale, v.denominator)
-    integers = [int(v * scale) for v in form]
+    if all(isinstance(v, int) for v in form):
+        integers = list(form)
+    else:
+        scale = 1
+        for v in form:
+            scale = scale * v.denominator // gcd(scale, v.denominator)
+        integers = [int(v * scale) for v in form]
     common = 0
     for v in integers:
         common = gcd(common, v)
@@ -338,7 +346,7 @@ def _verify(certificate: dict) -> dict:
         constraints, (output, output_scale) = _pull_back(network, start, pattern, where, memo)
         inside = _homogeneous(point)
         for source, form in [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]:
-            if sum(f * v for f, v in zip(form, inside)) <= 0:
+            if _dot(form, inside) <= 0:
                 raise Rejected(f"{where}: its point is not strictly inside constraint {source}")
         rows = []
         for entry in region["rows"]:
@@ -389,12 +397,14 @@ def _verify(certificate: dict) -> dict:
             raise Rejected(f"{where}: its volume is {vol}, the certificate says {region['volume']}")
         total += vol
         for entry in region["neighbours"]:
-            j, q, row = entry["region"], [_q(v) for v in entry["point"]], rows[entry["facet"]]
+            j, row = entry["region"], rows[entry["facet"]]
+            q = _homogeneous([_q(v) for v in entry["point"]])
             other = [[_q(v) for v in e["row"]] for e in regions[j]["rows"]]
-            if _value(row, q) != 0 or not any(_is_positive_multiple(r, [-v for v in row]) for r in other):
+            across = _direction([-v for v in row])
+            if _dot(row, q) != 0 or not any(_direction(r) == across for r in other):
                 raise Rejected(f"{where}: neighbour {j} does not lie across facet {entry['facet']}")
-            if any(_value(r, q) <= 0 for r in rows if r is not row) or \
-                    any(_value(r, q) <= 0 for r in other if not _is_positive_multiple(r, [-v for v in row])):
+            if any(_dot(r, q) <= 0 for r in rows if r is not row) or \
+                    any(_dot(r, q) <= 0 for r in other if _direction(r) != across):
                 raise Rejected(f"{where}: the point shared with neighbour {j} is not inside both facets")
         covered = {e["facet"] for e in region["neighbours"]}
         for k, entry in enumerate(region["rows"]):
