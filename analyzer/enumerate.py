@@ -117,21 +117,50 @@ def _checked_domain(network: Network, domain: Domain | None) -> Domain:
 
 class _Refinement:
     """How one network's regions in one domain are refined. A node is ``(depth, pattern, geometry,
-    map)``: a region of layers 1..depth with its geometry (an exact interval or polygon on bounded
-    1-D and 2-D domains, :mod:`geometry.interval` and :mod:`geometry.planar`; ``(forms, interior
-    point)`` otherwise, split by certified LPs) and its homogeneous integer map."""
+    map)``: a region of layers 1..depth with its geometry and its homogeneous integer map.
+
+    Geometry: an exact interval or polygon on bounded 1-D and 2-D domains (:mod:`geometry.interval`,
+    :mod:`geometry.planar`); on unbounded 2-D domains also a polygon, with generators at infinity,
+    when the first layer is ReLU-like with two non-parallel units: the plane is cut into the four
+    pointed quadrants of those two units, which are boundaries of the partition anyway; otherwise
+    ``(forms, interior point)``, split by certified LPs."""
 
     def __init__(self, network: Network, domain: Domain, exact: bool):
         self.network, self.domain, self.dim = network, domain, domain.dim
         start = require_full_dimensional(domain.region)
-        self.shaped = self.dim in (1, 2) and domain.bounded and not exact  # exact intervals / polygons, no LPs
+        self.weights = [layer.lifted for layer in network.layers]
+        self.quadrants = None if exact or self.dim != 2 or domain.bounded else self._quadrants()
+        self.shaped = (self.dim in (1, 2) and domain.bounded and not exact) or self.quadrants is not None
         if self.shaped:
             self.split = _ShapeSplitter(interval_geometry if self.dim == 1 else planar_geometry)
             module = self.split.module
-            self.start = module.interval(domain.region) if self.dim == 1 else module.polygon(domain.region)
+            if self.quadrants is not None:
+                self.start = None
+            else:
+                self.start = module.interval(domain.region) if self.dim == 1 else module.polygon(domain.region)
         else:
             self.split, self.start = _LPSplitter(self.dim, exact), (list(domain.region.forms), start)
-        self.weights = [layer.lifted for layer in network.layers]
+
+    def _quadrants(self) -> list | None:
+        """The four quadrants of two non-parallel first-layer hyperplanes, cut to the domain (None
+        when the first layer is not ReLU-like or has no two non-parallel nonconstant units)."""
+        first = self.network.layers[0]
+        if first.activation.kind not in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
+            return None
+        rows = [[int(v) for v in row] for row in (first.lifted * _embedding(self.domain)).tolist()[1:]]
+        lines = [primitive_ints(row) for row in rows if any(row[1:])]
+        second = next((g for g in lines if lines[0][1] * g[2] != lines[0][2] * g[1]), None) if lines else None
+        if second is None:
+            return None
+        shapes = []
+        for u in (lines[0], negate(lines[0])):
+            for v in (second, negate(second)):
+                shape = planar_geometry.quadrant(u, v)
+                for f in self.domain.region.forms:
+                    shape = None if shape is None else planar_geometry.clip(shape, f)
+                if shape is not None:
+                    shapes.append(shape)
+        return shapes
 
     def root(self):
         return 0, (), self.start, _embedding(self.domain)
@@ -146,18 +175,21 @@ class _Refinement:
         if not layer.activation.splits:  # an affine layer: same region, composed map
             per_layer[depth] += 1
             return [(depth + 1, (*pattern, ()), geometry, self.weights[depth] * P)]
-        pieces = _split_layer(layer, self.weights[depth], geometry, P, self.split)
+        shapes = self.quadrants if geometry is None else [geometry]  # the root of a quadrant-split plane
+        pieces = [piece for shape in shapes for piece in _split_layer(layer, self.weights[depth], shape, P, self.split)]
         per_layer[depth] += len(pieces)
         return [(depth + 1, (*pattern, states), child, P2) for states, child, P2 in pieces]
 
     def region(self, node) -> Region:
         _, pattern, geometry, P = node
         if self.shaped:
-            forms, point = geometry.edges, self.split.module.interior_point(geometry)
+            forms = [f for f in geometry.edges if not is_constant(f)]  # not the line at infinity
+            point = self.split.module.interior_point(geometry)
+            bounded = self.dim == 1 or planar_geometry.is_bounded(geometry)
         else:
-            forms, point = geometry
+            (forms, point), bounded = geometry, False
         return Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P), self.dim,
-                      geometry if self.shaped else None)
+                      geometry if self.shaped and bounded else None)
 
     def descend(self, stack: list, per_layer: list[int]) -> Iterator[Region]:
         """Depth first from the nodes on ``stack``: one path of the refinement tree held at a time."""

@@ -1,23 +1,24 @@
 """Exact convex polygons and their splitting: the 2-D fast path.
 
-A :class:`Polygon` is a bounded full-dimensional convex polygon given by its vertices in
-counter-clockwise order, in homogeneous integer coordinates ``(d, X, Y)`` with ``d > 0`` (the point
-``(X/d, Y/d)``), and by its edges: ``edges[i]`` is the primitive integer form ``(b, a, c)``
-(value ``b + a x + c y``, nonnegative on the polygon) of the line through ``vertices[i]`` and
-``vertices[i+1]``. Every new vertex is the cross product of two such lines, so coordinates never
-grow with the number of cuts (no rationals, no gcd chains), and every predicate is an exact integer
-sign. The edges are exactly the polygon's facets: the H-representation is irredundant for free.
+A :class:`Polygon` is a full-dimensional convex polygon given by its generators in cyclic order
+(either orientation), in homogeneous integer coordinates ``(d, X, Y)``: ``d > 0`` is the point ``(X/d, Y/d)``, ``d = 0`` a
+direction at infinity (an unbounded polygon is the cross-section of a pointed cone in R^3), and by
+its edges: ``edges[i]`` is the primitive integer form ``(b, a, c)`` (value ``b + a x + c y``,
+nonnegative on the polygon) of the line through ``vertices[i]`` and ``vertices[i+1]``; between two
+directions that is the line at infinity ``(1, 0, 0)``. A new vertex is a positive combination of the
+two ends of the edge it cuts, made primitive: the primitive vector on the ray of the cross product
+of two edge lines, so coordinates never grow with the number of cuts, and every predicate is an
+exact integer sign. The finite edges are exactly the polygon's facets: the H-representation is
+irredundant for free.
 """
 from __future__ import annotations
 
-import math
-from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
-
-from geometry.exact import (AffineForm, HomogeneousPoint, affine_form, homogeneous, negate, sides_on_hull,
-                            value_times_denominator)
+from geometry.exact import (AffineForm, HomogeneousPoint, affine_form, homogeneous, negate, primitive_ints,
+                            sides_on_hull, value_times_denominator)
 from geometry.partition import clipped_pieces
 from geometry.polyhedron import HPolyhedron, bounded_vertices
 
@@ -30,15 +31,10 @@ class Polygon:
     edges: tuple[AffineForm, ...]
 
 
-def meet(line: AffineForm, other: AffineForm) -> Vertex:
-    """The intersection of two non-parallel lines: their cross product, scaled so that d > 0."""
-    b1, a1, c1 = line
-    b2, a2, c2 = other
-    d, x, y = a1 * c2 - c1 * a2, c1 * b2 - b1 * c2, b1 * a2 - a1 * b2
-    g = math.gcd(d, x, y)
-    if d < 0:
-        g = -g
-    return d // g, x // g, y // g
+def _between(g: Vertex, h: Vertex, at_g: int, at_h: int) -> Vertex:
+    """The generator on the edge from g to h where a form with values ``at_g > 0 > at_h`` vanishes:
+    the positive combination ``at_g h - at_h g``, made primitive (it lies on the edge's line)."""
+    return primitive_ints([at_g * y - at_h * x for x, y in zip(g, h)])
 
 
 def polygon(P: HPolyhedron) -> Polygon:
@@ -70,13 +66,13 @@ def clip(poly: Polygon, form: AffineForm) -> Polygon | None:
             vertices.append(poly.vertices[i])
             edges.append(edge)
             if hj < 0:
-                vertices.append(meet(edge, form))
+                vertices.append(_between(poly.vertices[i], poly.vertices[j], hi, hj))
                 edges.append(form)
         elif hi == 0:
             vertices.append(poly.vertices[i])
             edges.append(form if hj < 0 else edge)
         elif hj > 0:
-            vertices.append(meet(edge, form))
+            vertices.append(_between(poly.vertices[j], poly.vertices[i], hj, hi))
             edges.append(edge)
     return Polygon(tuple(vertices), tuple(edges))
 
@@ -86,13 +82,36 @@ def split(poly: Polygon, pieces: Sequence[Sequence[AffineForm]]) -> list[tuple[i
     return clipped_pieces(poly, pieces, clip)
 
 def interior_point(poly: Polygon) -> HomogeneousPoint:
-    """The average of the vertices, strictly inside (homogeneous integer coordinates)."""
-    common = math.lcm(*(v[0] for v in poly.vertices))
-    k = len(poly.vertices)
-    X = sum(v[1] * (common // v[0]) for v in poly.vertices)
-    Y = sum(v[2] * (common // v[0]) for v in poly.vertices)
-    g = math.gcd(common * k, X, Y)
-    return common * k // g, X // g, Y // g
+    """A point strictly inside: the sum of the generators as homogeneous vectors (a positive
+    combination of every extreme ray of the cone over the polygon, so interior; d > 0 because at
+    least one generator is a point)."""
+    total = [sum(v[k] for v in poly.vertices) for k in range(3)]
+    return primitive_ints(total)
+
+
+def is_bounded(poly: Polygon) -> bool:
+    """True when every generator is a point (none is a direction at infinity)."""
+    return all(v[0] > 0 for v in poly.vertices)
+
+
+def quadrant(first: AffineForm, second: AffineForm) -> Polygon:
+    """The pointed cone ``{first >= 0, second >= 0}`` of two non-parallel lines, as a polygon with
+    generators at infinity: the apex, the direction along ``first`` into ``second >= 0``, and the
+    direction along ``second`` into ``first >= 0``; its third edge is the line at infinity."""
+    apex = primitive_ints([first[1] * second[2] - first[2] * second[1], first[2] * second[0] - first[0] * second[2],
+                           first[0] * second[1] - first[1] * second[0]])
+    if apex[0] < 0:
+        apex = negate(apex)
+    along_first = (0, -first[2], first[1])
+    if value_times_denominator(second, along_first) < 0:
+        along_first = negate(along_first)
+    along_second = (0, -second[2], second[1])
+    if value_times_denominator(first, along_second) < 0:
+        along_second = negate(along_second)
+    return Polygon((apex, primitive_ints(along_first), primitive_ints(along_second)), (first, AT_INFINITY, second))
+
+
+AT_INFINITY: AffineForm = (1, 0, 0)  # the form t >= 0 of homogeneous coordinates: the line at infinity
 
 
 def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
@@ -101,10 +120,10 @@ def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
 
 
 def area(poly: Polygon) -> Fraction:
-    """The exact area (shoelace formula over the counter-clockwise vertices)."""
+    """The exact area of a bounded polygon (shoelace formula; either orientation)."""
     points = [(Fraction(x, d), Fraction(y, d)) for d, x, y in poly.vertices]
     twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]))
-    return twice / 2
+    return abs(twice) / 2
 
 
 def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fraction]] | None:
