@@ -41,7 +41,7 @@ if __name__ == "__main__":
     quick = "--quick" in sys.argv
     square = box([-1, -1], [1, 1])
     compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
-    run("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
+    compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
     if quick:
         sys.exit(0)
     compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
