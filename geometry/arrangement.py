@@ -108,17 +108,13 @@ def cells(
 
     Incremental refinement: each cell carries an exact interior point p; a hyperplane h with
     ``h(p) = s != 0`` cuts the cell exactly when the cell meets ``{s h < 0}`` in an open set, decided
-    by one certified LP (:func:`geometry.lp.solve_strict`); when ``h(p) = 0`` it cuts. Facets: a
+    by one certified LP (:func:`geometry.lp.solve_strict`); when ``h(p) = 0`` it cuts, and one LP per
+side finds that side's interior point. Facets: a
     hyperplane is a facet of a cell exactly when flipping that one sign gives another cell (the segment
     between their interior points crosses no other hyperplane); a domain form is tested by LP.
     ``exact=True`` solves every LP in rational arithmetic; the cells are the same.
     """
-    A = rows if isinstance(rows, Arrangement) else arrangement(rows, None if domain is None else domain.dim)
-    domain = whole_space(A.dim) if domain is None else domain
-    if domain.dim != A.dim:
-        raise DimensionMismatchError(f"arrangement in R^{A.dim}, domain in R^{domain.dim}")
-    start = require_full_dimensional(domain)
-    pieces = _refine(A, list(domain.forms), start, exact)
+    A, domain, pieces = _refined(rows, domain, exact)
     by_signs = {signs: (forms, point) for signs, forms, point in pieces}
     result = []
     for signs, (forms, point) in sorted(by_signs.items()):
@@ -159,11 +155,16 @@ def _row_signs(A: Arrangement, signs: tuple[int, ...]) -> tuple[int, ...]:
 def count_cells(rows: Iterable[Sequence[object]] | Arrangement, domain: HPolyhedron | None = None,
                 *, exact: bool = False) -> int:
     """The number of cells inside ``domain`` (default R^n), by enumeration."""
+    return len(_refined(rows, domain, exact)[2])
+
+
+def _refined(rows, domain: HPolyhedron | None, exact: bool):
+    """The arrangement, the domain (R^n by default) and the refinement's pieces (see :func:`_refine`)."""
     A = rows if isinstance(rows, Arrangement) else arrangement(rows, None if domain is None else domain.dim)
     domain = whole_space(A.dim) if domain is None else domain
     if domain.dim != A.dim:
         raise DimensionMismatchError(f"arrangement in R^{A.dim}, domain in R^{domain.dim}")
-    return len(_refine(A, list(domain.forms), require_full_dimensional(domain), exact))
+    return A, domain, _refine(A, list(domain.forms), require_full_dimensional(domain), exact)
 
 
 # --- Zaslavsky: the intersection poset and the characteristic polynomial -----------------------------

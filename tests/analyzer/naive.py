@@ -255,10 +255,7 @@ def brute_force_patterns(spec, domain_forms=(), origin=None, basis=None):
 def brute_force_regions(spec, domain_forms=(), origin=None, basis=None):
     """``{pattern: (interior point, forms)}`` and per-layer counts; the region's closure is
     ``{f >= 0 for f in forms}`` (its interior is where they are all > 0)."""
-    n = len(spec[0][0][0])
-    if origin is None:
-        origin = [F(0)] * n
-        basis = [[F(int(i == j)) for i in range(n)] for j in range(n)]
+    origin, basis = identity_embedding(spec, origin, basis)
     k = len(basis)
     found: dict = {}
     per_layer = [0] * len(spec)
@@ -313,14 +310,19 @@ def polyhedron_dim(forms, k: int) -> int:
     return k - (rank(equalities) if equalities else 0)
 
 
+def identity_embedding(spec, origin, basis):
+    """The given embedding, or the identity of the network's input space when none is given."""
+    if origin is not None:
+        return origin, basis
+    n = len(spec[0][0][0])
+    return [F(0)] * n, [[F(int(i == j)) for i in range(n)] for j in range(n)]
+
+
 def brute_force_linear_regions(spec, domain_forms=(), origin=None, basis=None) -> int:
     """Linear regions: activation regions (from :func:`brute_force_regions`) joined when their exact
     output maps (under their patterns) are equal and their closures meet in a set of dimension k - 1
     (a common facet); the number of connected components."""
-    n = len(spec[0][0][0])
-    if origin is None:
-        origin = [F(0)] * n
-        basis = [[F(int(i == j)) for i in range(n)] for j in range(n)]
+    origin, basis = identity_embedding(spec, origin, basis)
     k = len(basis)
     regions, _ = brute_force_regions(spec, domain_forms, origin, basis)
     keys = list(regions)
@@ -592,10 +594,7 @@ def margin_radius(spec, pattern, origin, basis, u):
 def brute_force_bounded(spec, domain_forms=(), origin=None, basis=None) -> int:
     """Bounded activation regions: a nonempty polyhedron {f >= 0} is bounded exactly when its
     recession cone {d : a . d >= 0 for every form (c, a)} is the single point 0 (dimension 0)."""
-    n = len(spec[0][0][0])
-    if origin is None:
-        origin = [F(0)] * n
-        basis = [[F(int(i == j)) for i in range(n)] for j in range(n)]
+    origin, basis = identity_embedding(spec, origin, basis)
     k = len(basis)
     regions, _ = brute_force_regions(spec, domain_forms, origin, basis)
     return sum(polyhedron_dim([(F(0), f[1]) for f in forms], k) == 0 for _, forms in regions.values())
