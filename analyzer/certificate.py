@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from analyzer.domain import Domain
-from analyzer.enumerate import pattern_constraints
+from analyzer.maps import pattern_constraints
 from analyzer.loaders import to_json_dict
 from analyzer.network import Network
 from analyzer.regions import RegionSet

@@ -15,20 +15,19 @@ path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from fractions import Fraction
 
 import flint
 
 from analyzer.domain import Domain, all_space, polyline
-from analyzer.errors import PatternError, ShapeError, UnsupportedLayerError
-from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
+from analyzer.errors import ShapeError, UnsupportedLayerError
+from analyzer.network import Kind, Layer, Network, unit_groups
+from analyzer.maps import as_rational_map, embedding, next_map, unit_pieces
 from analyzer.regions import Region, RegionSet, RunStatus
-from geometry.exact import AffineForm, cartesian, is_constant, negate, primitive_ints
+from geometry.exact import cartesian, is_constant, negate, primitive_ints
 from geometry.partition import meeting_pieces
 from geometry import interval as interval_geometry, planar as planar_geometry
 from geometry.polyhedron import require_full_dimensional
@@ -147,7 +146,7 @@ class _Refinement:
         first = self.network.layers[0]
         if first.activation.kind not in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
             return None
-        rows = [[int(v) for v in row] for row in (first.lifted * _embedding(self.domain)).tolist()[1:]]
+        rows = [[int(v) for v in row] for row in (first.lifted * embedding(self.domain)).tolist()[1:]]
         lines = [primitive_ints(row) for row in rows if any(row[1:])]
         second = next((g for g in lines if lines[0][1] * g[2] != lines[0][2] * g[1]), None) if lines else None
         if second is None:
@@ -163,7 +162,7 @@ class _Refinement:
         return shapes
 
     def root(self):
-        return 0, (), self.start, _embedding(self.domain)
+        return 0, (), self.start, embedding(self.domain)
 
     def is_leaf(self, node) -> bool:
         return node[0] == len(self.network.layers)
@@ -188,7 +187,7 @@ class _Refinement:
             bounded = self.dim == 1 or planar_geometry.is_bounded(geometry)
         else:
             (forms, point), bounded = geometry, False
-        return Region(pattern, tuple(sorted(set(forms))), cartesian(point), _as_map(P), self.dim,
+        return Region(pattern, tuple(sorted(set(forms))), cartesian(point), as_rational_map(P), self.dim,
                       geometry if self.shaped and bounded else None)
 
     def descend(self, stack: list, per_layer: list[int]) -> Iterator[Region]:
@@ -313,25 +312,6 @@ class _ShapeSplitter:
         return self.module.sides(shape, forms)
 
 
-def _embedding(domain: Domain) -> flint.fmpz_mat:
-    """The input as a homogeneous integer map of the parameters u (see :func:`_lifted_weights`)."""
-    n, k = domain.input_dim, domain.dim
-    origin = domain.origin if domain.origin is not None else (Fraction(0),) * n
-    basis = domain.basis if domain.basis is not None else tuple(
-        tuple(Fraction(int(i == j)) for i in range(n)) for j in range(n))
-    rows = [[Fraction(1)] + [Fraction(0)] * k] + [[origin[i], *(basis[j][i] for j in range(k))] for i in range(n)]
-    scale = math.lcm(*(v.denominator for row in rows for v in row))
-    return flint.fmpz_mat(n + 1, k + 1, [int(v * scale) for row in rows for v in row])
-
-
-def _as_map(P: flint.fmpz_mat):
-    """``(matrix, offset)`` in rationals from a homogeneous integer map."""
-    rows = P.tolist()
-    scale = int(rows[0][0])
-    return (tuple(tuple(Fraction(int(v), scale) for v in row[1:]) for row in rows[1:]),
-            tuple(Fraction(int(row[0]), scale) for row in rows[1:]))
-
-
 def _split_layer(layer: Layer, lifted, region, P, split):
     """The full-dimensional pieces of one region under one layer, each with its new affine map.
 
@@ -353,7 +333,7 @@ def _split_layer(layer: Layer, lifted, region, P, split):
     for u, group in enumerate(groups):
         if u in fixed:
             continue
-        candidates = _unit_pieces(layer, [rows[i] for i in group], scale)
+        candidates = unit_pieces(layer, [rows[i] for i in group], scale)
         if len(candidates) > 1:
             candidate_forms = [[g for _, g in tagged] for _, tagged in candidates]
             met = split(region, candidate_forms)
@@ -373,118 +353,5 @@ def _split_layer(layer: Layer, lifted, region, P, split):
     out = []
     for states, piece in pieces:
         ordered = tuple(states[u] if u in states else fixed[u] for u in range(len(groups)))
-        out.append((ordered, piece, _next_map(layer, groups, ordered, pre)))
+        out.append((ordered, piece, next_map(layer, groups, ordered, pre)))
     return out
-
-
-def _unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
-    """``(state, [(tag, form), ...])`` for each open piece of one unit: the piece is ``{forms > 0}``.
-
-    ``rows`` are the unit's pre-activations times ``scale > 0`` (constant first). Tags name where a
-    form comes from: None for the unit's own pre-activation (ReLU-like units), the threshold -1 or +1
-    of a hard-tanh unit, or the competitor b of a maxout argmax cell (z_a - z_b)."""
-    act = layer.activation
-    kind = act.kind
-    if kind is Kind.IDENTITY:
-        return [(0, [])]
-    if kind is Kind.MAXOUT:
-        return _maxout_pieces(rows)
-    (row,) = rows
-    if not any(row[1:]):
-        return [(unit_state(act, [Fraction(row[0], scale)]), [])]
-    if kind is Kind.HARDTANH:
-        negated = [-v for v in row[1:]]
-        return [
-            (-1, [(-1, primitive_ints([-scale - row[0], *negated]))]),
-            (0, [(-1, primitive_ints([row[0] + scale, *row[1:]])), (1, primitive_ints([scale - row[0], *negated]))]),
-            (1, [(1, primitive_ints([row[0] - scale, *row[1:]]))]),
-        ]
-    z = primitive_ints(row)
-    return [(1, [(None, z)]), (0, [(None, negate(z))])]
-
-
-def _maxout_pieces(rows: list[list[int]]) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
-    """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
-    kept = []
-    for a, row in enumerate(rows):
-        if all(row != rows[b] for b in kept):
-            kept.append(a)
-    pieces = []
-    for a in kept:
-        forms = []
-        for b in kept:
-            if b != a:
-                difference = primitive_ints([x - y for x, y in zip(rows[a], rows[b])])
-                if not is_constant(difference):
-                    forms.append((b, difference))
-                elif difference[0] <= 0:
-                    break
-        else:
-            pieces.append((a, forms))
-    return pieces
-
-
-def _next_map(layer: Layer, groups, states, pre: flint.fmpz_mat) -> flint.fmpz_mat:
-    """The layer's outputs as a homogeneous integer map, given every unit's state: ``S * pre`` with
-    S selecting (and for leaky ReLU scaling) pre-activation rows; a leaky slope p/q scales all by q."""
-    act = layer.activation
-    kind = act.kind
-    q = act.alpha.denominator if kind is Kind.LEAKY_RELU else 1
-    S = flint.fmpz_mat(len(groups) + 1, pre.nrows())
-    S[0, 0] = q
-    for u, (group, state) in enumerate(zip(groups, states), start=1):
-        if kind is Kind.MAXOUT:
-            S[u, group[state] + 1] = 1
-        elif kind is Kind.HARDTANH:
-            if state:
-                S[u, 0] = state
-            else:
-                S[u, group[0] + 1] = 1
-        elif kind is Kind.RELU:
-            if state:
-                S[u, group[0] + 1] = 1
-        elif kind is Kind.LEAKY_RELU:
-            S[u, group[0] + 1] = q if state else act.alpha.numerator
-        elif kind is Kind.ABS:
-            S[u, group[0] + 1] = 1 if state else -1
-        else:
-            S[u, group[0] + 1] = 1
-    return S * pre
-
-
-def pattern_constraints(network: Network, domain: Domain, pattern,
-                        memo: dict | None = None) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
-    """The forms that define a pattern's region, each with its source ``(layer, unit, tag)`` (1-based
-    layer, 0-based unit, tag as in :func:`_unit_pieces`): the region is where all are >= 0, within the
-    domain. Raises ValueError when a unit constant under the pattern has another state. ``memo``
-    (a dict kept across calls) reuses each layer's pre-activations per pattern prefix."""
-    memo = {} if memo is None else memo
-    if len(pattern) != len(network.layers):
-        raise PatternError(f"a pattern of {len(pattern)} layers for a network of {len(network.layers)}")
-    P = _embedding(domain)
-    constraints = []
-    for depth, layer in enumerate(network.layers):
-        groups = unit_groups(layer)
-        prefix = tuple(pattern[:depth])
-        if prefix not in memo:
-            pre = layer.lifted * P
-            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-            pieces = [dict(_unit_pieces(layer, [rows[i] for i in group], scale[0])) for group in groups]
-            memo[prefix] = pre, rows, pieces
-        pre, rows, pieces = memo[prefix]
-        states = pattern[depth] if layer.activation.splits else tuple(0 for _ in groups)
-        for u, (group, state) in enumerate(zip(groups, states)):
-            unit_rows = [rows[i] for i in group]
-            tagged = pieces[u].get(state)
-            if tagged is None:
-                raise PatternError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
-            tagged = list(tagged)
-            if layer.activation.kind is Kind.MAXOUT:  # competitors identical to a listed one: same form
-                by_competitor = dict(tagged)
-                for b, row in enumerate(unit_rows):
-                    twin = next((t for t in by_competitor if unit_rows[t] == row), None)
-                    if b != state and b not in by_competitor and twin is not None:
-                        tagged.append((b, by_competitor[twin]))
-            constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
-        P = _next_map(layer, groups, states, pre)
-    return constraints

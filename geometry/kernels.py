@@ -1,0 +1,237 @@
+"""numba kernels: convex polygons split in float64 with rigorous error bounds (a filter).
+
+Every float quantity here comes with a radius: a row ``f`` of a form array with the row ``r`` of
+its radius array stands for an exact form ``F`` (a line ``F0 + F1 x + F2 y`` of the plane) with
+``|F_i - f_i| <= r_i``. Only signs of exact forms matter, so ``F`` may be any positive multiple of
+the line meant, as long as the radii refer to that multiple.
+
+A polygon is the cyclic list of its edge lines, counter-clockwise, each nonnegative on the polygon:
+vertex ``k`` is where lines ``k`` and ``k + 1`` meet. Its homogeneous coordinates are the cross
+product ``X = L_k x L_{k+1}``, and counter-clockwise order makes ``X_0 > 0``, so the sign of a form
+``Z`` at the vertex is the sign of ``Z . X``. That sign is trusted only when ``|Z . X|`` computed in
+floats exceeds a bound on its error (the radii propagated through the products, plus the rounding
+of every operation); otherwise the kernel reports that it cannot decide, and the caller decides in
+exact arithmetic instead. No tolerance ever decides a sign.
+
+Bounds are float sums of ``k`` nonnegative terms. :func:`_upper` inflates such a sum by
+``1 + 4 (k + 2) u`` (u = 2^-53) and adds ``k + 2`` smallest subnormals, which covers the rounding of
+the sum itself and underflow (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed.,
+§3.1-3.5: a computed sum of products of nonnegative numbers is within ``gamma_k`` of the exact one,
+``gamma_k = k u / (1 - k u)``). An infinite or NaN value or bound never certifies anything.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+U = 2.0 ** -53
+_TINY = 2.0 ** -1074
+UNDECIDED = 0
+MIXED = 2
+
+
+@njit(cache=True)
+def _gamma(k: int) -> float:
+    return k * U / (1.0 - k * U)
+
+
+@njit(cache=True)
+def _upper(total: float, k: int) -> float:
+    """An upper bound on the exact value of a float-computed sum of ``k`` nonnegative terms."""
+    return total * (1.0 + 4.0 * (k + 2) * U) + (k + 2) * _TINY
+
+
+@njit(cache=True)
+def vertices(lines: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Homogeneous vertices ``X_k = L_k x L_{k+1}`` of a polygon, with componentwise error bounds."""
+    m = lines.shape[0]
+    X = np.empty((m, 3))
+    E = np.empty((m, 3))
+    for k in range(m):
+        g, rg = lines[k], radii[k]
+        h, rh = lines[(k + 1) % m], radii[(k + 1) % m]
+        for c in range(3):
+            i, j = (c + 1) % 3, (c + 2) % 3  # X_c = g_i h_j - g_j h_i
+            p, q = g[i] * h[j], g[j] * h[i]
+            X[k, c] = p - q
+            data = (abs(g[i]) * rh[j] + rg[i] * abs(h[j]) + rg[i] * rh[j]
+                    + abs(g[j]) * rh[i] + rg[j] * abs(h[i]) + rg[j] * rh[i])
+            E[k, c] = _upper(data + _gamma(2) * (abs(p) + abs(q)), 8)
+    return X, E
+
+
+@njit(cache=True)
+def sign_at(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
+    """The certified sign (+1 or -1) of the exact form ``Z`` at a vertex ``X`` (``X_0 > 0``), or 0
+    when floats cannot decide it."""
+    value = z[0] * X[0] + z[1] * X[1] + z[2] * X[2]
+    data = 0.0
+    products = 0.0
+    for c in range(3):
+        data += abs(z[c]) * E[c] + rz[c] * abs(X[c]) + rz[c] * E[c]
+        products += abs(z[c] * X[c])
+    bound = _upper(data + _gamma(3) * products, 12)
+    if value > bound:
+        return 1
+    if -value > bound:
+        return -1
+    return UNDECIDED
+
+
+@njit(cache=True)
+def vertex_signs(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """:func:`sign_at` at every vertex."""
+    signs = np.empty(X.shape[0], np.int64)
+    for k in range(X.shape[0]):
+        signs[k] = sign_at(z, rz, X[k], E[k])
+    return signs
+
+
+@njit(cache=True)
+def side_of(signs: np.ndarray) -> int:
+    """+1 when a form is positive at every vertex, -1 when negative at every vertex, ``MIXED`` when
+    it takes both signs, ``UNDECIDED`` when some vertex's sign is not certified."""
+    positive = negative = False
+    for s in signs:
+        if s == UNDECIDED:
+            return UNDECIDED
+        positive |= s > 0
+        negative |= s < 0
+    if positive and negative:
+        return MIXED
+    return 1 if positive else -1
+
+
+@njit(cache=True)
+def _run(signs: np.ndarray, lines: np.ndarray, radii: np.ndarray, z: np.ndarray, rz: np.ndarray,
+         s: int) -> tuple[np.ndarray, np.ndarray]:
+    """The piece ``{s Z > 0}`` of a polygon whose vertex signs are certified and mixed. Its vertices
+    form one cyclic run ``a..b``; the piece keeps lines ``a..b+1`` and closes with ``s Z``, still
+    counter-clockwise."""
+    m = lines.shape[0]
+    a = 0
+    while not (signs[a] == s and signs[(a - 1) % m] != s):
+        a += 1
+    run = 0
+    while signs[(a + run) % m] == s:
+        run += 1
+    piece = np.empty((run + 2, 3))
+    piece_r = np.empty((run + 2, 3))
+    for t in range(run + 1):
+        piece[t] = lines[(a + t) % m]
+        piece_r[t] = radii[(a + t) % m]
+    piece[run + 1] = s * z
+    piece_r[run + 1] = rz
+    return piece, piece_r
+
+
+@njit(cache=True)
+def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.ndarray):
+    """The pieces of a polygon under forms ``Z`` (rows, with radii ``RZ``), each unit splitting it
+    into ``{Z_u > 0}`` (state 1) and ``{Z_u < 0}`` (state 0); pieces without interior are dropped
+    (a piece has interior exactly when the form has that sign at some vertex).
+
+    Returns ``(ok, lines, radii, offsets, states)``: piece p has edge lines
+    ``lines[offsets[p]:offsets[p+1]]`` and unit states ``states[p]``; ``ok`` is False (and the rest
+    empty) when some sign could not be certified, so that the caller decides exactly instead."""
+    n = Z.shape[0]
+    X, E = vertices(lines, radii)
+    base = np.zeros(n, np.int8)
+    cutting = []
+    for u in range(n):
+        side = side_of(vertex_signs(Z[u], RZ[u], X, E))
+        if side == UNDECIDED:
+            return _failed(n)
+        if side == MIXED:
+            cutting.append(u)
+        else:
+            base[u] = 1 if side > 0 else 0
+    pieces = [(lines, radii, X, E, base)]
+    for u in cutting:
+        refined = []
+        for piece in pieces:
+            lines_p, radii_p, X_p, E_p, states = piece
+            signs = vertex_signs(Z[u], RZ[u], X_p, E_p)
+            side = side_of(signs)
+            if side == UNDECIDED:
+                return _failed(n)
+            if side != MIXED:
+                states[u] = 1 if side > 0 else 0
+                refined.append(piece)
+                continue
+            for s in (1, -1):
+                child, child_r = _run(signs, lines_p, radii_p, Z[u], RZ[u], s)
+                child_states = states.copy()
+                child_states[u] = 1 if s > 0 else 0
+                Xc, Ec = vertices(child, child_r)
+                refined.append((child, child_r, Xc, Ec, child_states))
+        pieces = refined
+    total = 0
+    for piece in pieces:
+        total += piece[0].shape[0]
+    out_lines = np.empty((total, 3))
+    out_radii = np.empty((total, 3))
+    offsets = np.zeros(len(pieces) + 1, np.int64)
+    out_states = np.empty((len(pieces), n), np.int8)
+    for p in range(len(pieces)):
+        lines_p, radii_p, _, _, states = pieces[p]
+        start = offsets[p]
+        offsets[p + 1] = start + lines_p.shape[0]
+        out_lines[start:offsets[p + 1]] = lines_p
+        out_radii[start:offsets[p + 1]] = radii_p
+        out_states[p] = states
+    return True, out_lines, out_radii, offsets, out_states
+
+
+@njit(cache=True)
+def _failed(n: int):
+    return False, np.empty((0, 3)), np.empty((0, 3)), np.zeros(1, np.int64), np.empty((0, n), np.int8)
+
+
+@njit(cache=True)
+def affine_image(W: np.ndarray, EW: np.ndarray, b: np.ndarray, Eb: np.ndarray,
+                 H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``F = W H + b e_0`` with radii: the forms ``H`` (rows, radii ``RH``) pushed through an affine
+    map whose exact entries are within ``EW``, ``Eb`` of the floats ``W``, ``b``.
+
+    ``|F - F_hat| <= EW (|H| + RH) + |W| RH + gamma_n |W| |H|`` (+ ``Eb`` and the rounding of adding
+    ``b`` in column 0), summed in the loop's own order."""
+    n_out, n_in = W.shape
+    cols = H.shape[1]
+    F = np.empty((n_out, cols))
+    R = np.empty((n_out, cols))
+    g = _gamma(n_in)
+    for i in range(n_out):
+        for j in range(cols):
+            value = 0.0
+            bound = 0.0
+            for k in range(n_in):
+                w, h = W[i, k], H[k, j]
+                value += w * h
+                bound += EW[i, k] * (abs(h) + RH[k, j]) + abs(w) * RH[k, j] + g * abs(w * h)
+            if j == 0:
+                value += b[i]
+                bound += Eb[i] + U * abs(value)
+            F[i, j] = value
+            R[i, j] = _upper(bound, 4 * n_in + 2)
+    return F, R
+
+
+@njit(cache=True)
+def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray,
+                states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row u of ``F`` times ``slopes[states[u]]`` (a unit's output on its piece, e.g. ReLU's slopes
+    (0, 1)), with radii; ``slope_errors`` bound the distance of the float slopes to the exact ones."""
+    n, cols = F.shape
+    H = np.empty((n, cols))
+    R = np.empty((n, cols))
+    for u in range(n):
+        s = slopes[states[u]]
+        es = slope_errors[states[u]]
+        for j in range(cols):
+            H[u, j] = s * F[u, j]
+            if es == 0.0 and (s == 0.0 or abs(s) == 1.0):
+                R[u, j] = abs(s) * RF[u, j]  # exact scaling
+            else:
+                R[u, j] = _upper((abs(s) + es) * RF[u, j] + es * abs(F[u, j]) + U * abs(H[u, j]), 4)
+    return H, R
