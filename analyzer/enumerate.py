@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import flint
 
+from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import ShapeError, UnsupportedLayerError
 from analyzer.network import Kind, Layer, Network, unit_groups
@@ -81,9 +82,18 @@ def _collect(walk: Iterator[Region], budget: Budget, progress) -> tuple[list[Reg
 
 
 def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> tuple[int, tuple[int, ...]]:
-    """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width))."""
+    """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
+    On bounded 2-D domains, ReLU-like networks are counted with certified float polygons
+    (:mod:`analyzer.filtered`), which fall back to exact polygons wherever floats cannot decide."""
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
+    if not exact and filtered.applies(network, domain):
+        try:
+            counter = filtered.FilteredPlanarCount(_Refinement(network, domain, exact))
+        except OverflowError:
+            counter = None
+        if counter is not None:
+            return counter.count(per_layer), _reported_layers(network, per_layer)
     total = sum(1 for _ in _walk(network, domain, per_layer, exact))
     return total, _reported_layers(network, per_layer)
 

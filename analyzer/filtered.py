@@ -1,0 +1,153 @@
+"""Counting regions on bounded 2-D domains with certified float64 polygons.
+
+The same refinement as the engine's exact polygon path, with every number a float carrying a
+rigorous error radius (:mod:`geometry.kernels`): a region is the counter-clockwise list of its edge
+lines, and its layer map is a float matrix of affine forms in the domain's two parameters. Each
+sign that decides whether a unit cuts a region is certified by its error bound. Where one is not
+(a line through a vertex, a unit constant at 0, coincident boundaries: the degenerate cases), that
+node's whole subtree is refined by the exact engine, rebuilt from the node's pattern. The counts are
+therefore exactly the exact engine's; random weights never need the fallback, degenerate ones do.
+
+Applies to ReLU-like networks (relu, leaky_relu, abs; identity layers anywhere).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from analyzer.domain import Domain
+from analyzer.maps import embedding, next_map, unit_pieces
+from analyzer.network import Kind, Layer, Network, unit_groups
+from geometry import kernels, planar
+from geometry.exact import primitive_ints
+
+_RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
+
+
+def applies(network: Network, domain: Domain) -> bool:
+    """Whether the certified float path can count this network on this domain."""
+    return domain.dim == 2 and domain.bounded and all(
+        layer.activation.kind in _RELU_LIKE or not layer.activation.splits for layer in network.layers)
+
+
+def floats(values) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest float64 values of exact numbers, with radii bounding the rounding (0 where exact).
+    Raises OverflowError beyond the float range."""
+    exact = [v if isinstance(v, Fraction) else Fraction(v) for v in values]
+    approx = np.array([float(v) for v in exact])
+    inexact = np.array([Fraction(a) != v for a, v in zip(approx.tolist(), exact)], dtype=bool)
+    radii = np.where(inexact, 2 * kernels.U * np.abs(approx) + 2.0 ** -1074, 0.0)
+    return approx, radii
+
+
+@dataclass(frozen=True)
+class _FloatLayer:
+    """A layer's weights and bias as floats with radii, and its slopes per state (float, radius)."""
+
+    W: np.ndarray
+    EW: np.ndarray
+    b: np.ndarray
+    Eb: np.ndarray
+    slopes: np.ndarray
+    slope_errors: np.ndarray
+
+
+def _float_layer(layer: Layer) -> _FloatLayer:
+    shape = (layer.pre_dim, layer.in_dim)
+    W, EW = floats([w for row in layer.weights for w in row])
+    b, Eb = floats(layer.bias)
+    act = layer.activation
+    exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
+    slopes, slope_errors = floats(exact_slopes)
+    return _FloatLayer(W.reshape(shape), EW.reshape(shape), b, Eb, slopes, slope_errors)
+
+
+class FilteredPlanarCount:
+    """Region counts of a ReLU-like network on a bounded 2-D domain (see the module docstring).
+
+    ``exact_engine`` is the engine's exact polygon refinement: its ``start`` is the domain's exact
+    polygon, and its ``descend([node], per_layer)`` refines a node ``(depth, pattern, polygon, map)``
+    exactly; it takes the subtrees where floats do not decide. Raises OverflowError when a weight
+    or the domain is beyond the float range (then only the exact engine applies)."""
+
+    def __init__(self, exact_engine):
+        self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
+        self.layers = [_float_layer(layer) for layer in self.network.layers]
+        self.polygon = exact_engine.start
+        self.embedding = embedding(self.domain)
+        self.root = self._root()
+
+    def _root(self):
+        """The domain's polygon as counter-clockwise float lines, and its input map as float forms."""
+        edges = list(self.polygon.edges)
+        g, h = edges[0], edges[1]
+        if g[1] * h[2] - g[2] * h[1] < 0:  # vertex 1 = edges[0] x edges[1] must have X_0 > 0
+            edges.reverse()
+        lines, radii = floats([v for e in edges for v in e])
+        rows = self.embedding.tolist()
+        scale = int(rows[0][0])
+        H, RH = floats([Fraction(int(v), scale) for row in rows[1:] for v in row])
+        return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
+
+    def count(self, per_layer: list[int]) -> int:
+        """The number of regions, depth first; ``per_layer[d]`` gains the regions of layers 1..d+1."""
+        layers, depth_total = self.network.layers, len(self.network.layers)
+        total = 0
+        lines, radii, H, RH = self.root
+        stack = [(0, None, lines, radii, H, RH)]
+        while stack:
+            depth, chain, lines, radii, H, RH = stack.pop()
+            F, RF = kernels.affine_image(self.layers[depth].W, self.layers[depth].EW, self.layers[depth].b,
+                                         self.layers[depth].Eb, H, RH)
+            if not layers[depth].activation.splits:
+                per_layer[depth] += 1
+                if depth + 1 == depth_total:
+                    total += 1
+                else:
+                    stack.append((depth + 1, (chain, None), lines, radii, F, RF))
+                continue
+            ok, piece_lines, piece_radii, offsets, states = kernels.split_polygon(lines, radii, F, RF)
+            if not ok:
+                node = self._exact_node(depth, chain)
+                total += sum(1 for _ in self.exact_engine.descend([node], per_layer))
+                continue
+            pieces = len(offsets) - 1
+            per_layer[depth] += pieces
+            if depth + 1 == depth_total:
+                total += pieces
+                continue
+            if depth + 2 == depth_total and not layers[depth + 1].activation.splits:
+                per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
+                total += pieces
+                continue
+            layer = self.layers[depth]
+            for p in range(pieces):
+                child_H, child_RH = kernels.scaled_rows(F, RF, layer.slopes, layer.slope_errors, states[p])
+                piece = slice(offsets[p], offsets[p + 1])
+                stack.append((depth + 1, (chain, states[p]), piece_lines[piece], piece_radii[piece],
+                              child_H, child_RH))
+        return total
+
+    def _exact_node(self, depth: int, chain):
+        """The exact engine's node for a pattern prefix: the domain's polygon clipped by every form
+        of the prefix's unit pieces, and the exact map of layers 1..depth."""
+        prefix = []
+        while chain is not None:
+            chain, states = chain
+            prefix.append(() if states is None else tuple(int(s) for s in states))
+        prefix.reverse()
+        shape, P = self.polygon, self.embedding
+        for layer, states in zip(self.network.layers, prefix):
+            pre = layer.lifted * P
+            if not layer.activation.splits:
+                P = pre
+                continue
+            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
+            groups = unit_groups(layer)
+            for group, state in zip(groups, states):
+                for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]:
+                    shape = planar.clip(shape, primitive_ints(form))
+            P = next_map(layer, groups, states, pre)
+        return depth, tuple(prefix), shape, P

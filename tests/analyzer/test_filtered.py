@@ -1,0 +1,109 @@
+"""Counting with certified float polygons (analyzer.filtered) against the general engine with exact
+LPs (``count_regions(exact=True)``), a closed form, and its exact fallback on degenerate networks."""
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from analyzer import filtered
+from analyzer.domain import box, plane_slice, polytope
+from analyzer.enumerate import count_regions
+from analyzer.network import he_initialised, layer, network
+
+
+@pytest.fixture
+def fallbacks(monkeypatch):
+    """How many subtrees the float path handed to exact arithmetic during the test."""
+    calls = []
+    original = filtered.FilteredPlanarCount._exact_node
+
+    def spy(self, depth, chain):
+        calls.append(depth)
+        return original(self, depth, chain)
+    monkeypatch.setattr(filtered.FilteredPlanarCount, "_exact_node", spy)
+    return calls
+
+
+def same_as_exact(net, domain):
+    assert filtered.applies(net, domain)
+    fast = count_regions(net, domain)
+    assert fast == count_regions(net, domain, exact=True)
+    return fast
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu:1/3", "abs"])
+def test_small_integer_nets_on_a_box(seed, activation, fallbacks):
+    """Small integers make lines through vertices, concurrent and coincident lines common: the
+    exact fallback must take those subtrees and still give the exact count."""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.integers(-2, 3, (5, 2)), rng.integers(-2, 3, 5), activation),
+                   layer(rng.integers(-2, 3, (4, 5)), rng.integers(-2, 3, 4), "relu"),
+                   layer(rng.integers(-2, 3, (1, 4)), [0], "identity")])
+    same_as_exact(net, box([-2, -2], [2, 2]))
+
+
+def test_degenerate_nets_do_use_the_fallback(fallbacks):
+    net = network([layer([[1, 0], [0, 1], [1, 1]], [0, 0, 0], "relu"), layer([[1, 1, 1]], [0], "identity")])
+    assert same_as_exact(net, box([-1, -1], [1, 1]))[0] == 6  # three lines through the origin
+    assert fallbacks == [0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_deeper_degeneracies_fall_back_below_the_root(seed, fallbacks):
+    """Generic first layer; the second repeats one of its units and copies h_1 (so z = 0 on the
+    whole region where unit 1 is off): only the subtrees below layer 1 are handed to exact arithmetic."""
+    rng = np.random.default_rng(seed)
+    W2, b2 = rng.normal(size=(4, 6)), rng.normal(size=4) / 4
+    net = network([layer(rng.normal(size=(6, 2)), rng.normal(size=6) / 4, "relu"),
+                   layer(np.vstack([W2, W2[:1], np.eye(6)[:1]]), [*b2, b2[0], 0], "relu"),
+                   layer(rng.normal(size=(1, 6)), [0], "identity")])
+    same_as_exact(net, box([-1, -1], [1, 1]))
+    assert fallbacks and min(fallbacks) == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_he_initialised_nets_on_boxes_and_polygons(seed, fallbacks):
+    net = he_initialised([2, 12, 12, 12, 1], seed)
+    same_as_exact(net, box([-1, -1], [1, 1]))
+    same_as_exact(net, polytope([(1, 1, 0), (1, -1, 0), (1, 0, 1), (Fraction(1, 3), 1, -1)]))  # a triangle
+    assert fallbacks == []  # random weights never need exact arithmetic
+
+
+def test_leaky_relu_with_an_inexact_slope_and_a_slice_of_r3():
+    rng = np.random.default_rng(3)
+    net = network([layer(rng.normal(size=(9, 3)), rng.normal(size=9) / 4, "leaky_relu:1/10"),
+                   layer(rng.normal(size=(9, 9)), rng.normal(size=9) / 4, "abs"),
+                   layer(rng.normal(size=(1, 9)), [0], "identity")])
+    domain = plane_slice([Fraction(1, 3), 0, 0], [0, Fraction(2, 3), 1], [Fraction(1, 7), 1, 0],
+                         polygon=[(1, 1, 0), (2, -1, 0), (1, 0, 1), (2, 0, -1)])  # [-1, 2]^2 in (u, v)
+    same_as_exact(net, domain)
+
+
+def test_tangent_lines_of_a_circle_closed_form():
+    """n tangent lines of a circle, no two parallel: no three meet, so with every crossing inside
+    the box there are 1 + n + C(n, 2) cells."""
+    n = 6
+    angles = [k * math.pi / n for k in range(n)]  # differences below pi: crossings within 1/(2 cos(5 pi/12)) < 2
+    net = network([layer([[math.cos(t), math.sin(t)] for t in angles], [-0.5] * n, "relu"),
+                   layer([[1] * n], [0], "identity")])
+    assert same_as_exact(net, box([-3, -3], [3, 3]))[0] == 1 + n + n * (n - 1) // 2
+
+
+def test_weights_beyond_the_float_range_count_exactly():
+    huge = 10 ** 400
+    net = network([layer([[huge, 0], [0, 1], [huge, huge]], [1, 0, Fraction(-huge, 2)], "relu"),
+                   layer([[1, 1, 1]], [0], "identity")])
+    with pytest.raises(OverflowError):
+        filtered.floats([huge])
+    assert count_regions(net, box([-1, -1], [1, 1])) == count_regions(net, box([-1, -1], [1, 1]), exact=True)
+
+
+def test_only_relu_like_bounded_planar_cases_apply():
+    relu = he_initialised([2, 4, 1], 0)
+    assert filtered.applies(relu, box([-1, -1], [1, 1]))
+    assert not filtered.applies(relu, polytope([(0, 1, 0)]))  # a half-plane: unbounded
+    assert not filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
+    hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
+    assert not filtered.applies(hard, box([-1, -1], [1, 1]))

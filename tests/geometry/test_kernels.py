@@ -1,0 +1,144 @@
+"""The float kernels' error bounds against exact rational arithmetic: a certified sign must be the
+exact sign, an exact zero must never be certified, and every radius must contain the exact error."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from geometry import kernels
+
+U = 2.0 ** -53
+
+
+def as_floats(values):
+    """Nearest floats with radii (the same rule as analyzer.filtered.floats, restated here)."""
+    approx = np.array([float(v) for v in values])
+    radii = np.array([0.0 if Fraction(a) == v else 2 * U * abs(a) + 2.0 ** -1074
+                      for a, v in zip(approx.tolist(), values)])
+    return approx, radii
+
+
+def cross(g, h):
+    return (g[1] * h[2] - g[2] * h[1], g[2] * h[0] - g[0] * h[2], g[0] * h[1] - g[1] * h[0])
+
+
+def exact_sign(z, g, h):
+    X = cross(g, h)
+    assert X[0] > 0
+    value = sum(a * b for a, b in zip(z, X))
+    return (value > 0) - (value < 0)
+
+
+def certified(z, g, h):
+    lines, radii = as_floats([*g, *h])
+    X, E = kernels.vertices(lines.reshape(2, 3), radii.reshape(2, 3))
+    zf, zr = as_floats(z)
+    return kernels.sign_at(zf, zr, X[0], E[0])
+
+
+SQUARE = np.array([[1, 0, 1], [1, -1, 0], [1, 0, -1], [1, 1, 0]], float)  # y >= -1, x <= 1, y <= 1, x >= -1
+
+
+def test_square_vertices_counter_clockwise():
+    X, E = kernels.vertices(SQUARE, np.zeros_like(SQUARE))
+    assert (X[:, 1:] / X[:, :1]).tolist() == [[1, -1], [1, 1], [-1, 1], [-1, -1]]
+    assert (X[:, 0] > 0).all() and (E < 1e-15).all()
+
+
+def random_vertex(rng):
+    """Two exact lines with rational coefficients that do not round exactly, meeting at X_0 > 0."""
+    while True:
+        g = [Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**6))) for _ in range(3)]
+        h = [Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**6))) for _ in range(3)]
+        X = cross(g, h)
+        if X[0] < 0:
+            g, h = h, g
+        if X[0] != 0:
+            return g, h
+
+
+def line_through(g, h, direction, offset):
+    """A line through the exact vertex of g and h (``offset = 0``) or shifted from it by ``offset``."""
+    X = cross(g, h)
+    x, y = X[1] / X[0], X[2] / X[0]
+    a, c = direction
+    return (-(a * x + c * y) + offset, a, c)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_line_through_the_vertex_is_never_certified(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        g, h = random_vertex(rng)
+        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), 0)
+        assert exact_sign(z, g, h) == 0
+        assert certified(z, g, h) == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_certified_signs_are_exact_down_to_tiny_offsets(seed):
+    rng = np.random.default_rng(100 + seed)
+    decided = 0
+    for trial in range(400):
+        g, h = random_vertex(rng)
+        offset = Fraction(int(rng.choice([-1, 1])), 2 ** int(rng.integers(0, 70)))
+        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
+        s = certified(z, g, h)
+        assert s in (0, exact_sign(z, g, h))
+        decided += s != 0
+    assert 100 < decided < 400  # large offsets are decided; offsets near 2^-70 are not
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_affine_image_radii_contain_the_exact_error(seed):
+    rng = np.random.default_rng(seed)
+    n_out, n_in = 7, 9
+    W = [[Fraction(int(rng.integers(-1000, 1000)), int(rng.integers(1, 97))) for _ in range(n_in)] for _ in range(n_out)]
+    b = [Fraction(int(rng.integers(-1000, 1000)), 3) for _ in range(n_out)]
+    H = [[Fraction(int(rng.integers(-10**9, 10**9)), int(rng.integers(1, 10**5))) for _ in range(3)] for _ in range(n_in)]
+    Wf, EW = as_floats([w for row in W for w in row])
+    bf, Eb = as_floats(b)
+    Hf, RH = as_floats([v for row in H for v in row])
+    F, R = kernels.affine_image(Wf.reshape(n_out, n_in), EW.reshape(n_out, n_in), bf, Eb,
+                                Hf.reshape(n_in, 3), RH.reshape(n_in, 3))
+    for i in range(n_out):
+        for j in range(3):
+            exact = sum(W[i][k] * H[k][j] for k in range(n_in)) + (b[i] if j == 0 else 0)
+            assert abs(exact - Fraction(F[i, j])) <= Fraction(R[i, j])
+    assert (R < 1e-6 * np.abs(F).max()).all()  # the bounds are tight enough to be useful
+
+
+def test_scaled_rows_with_an_inexact_slope():
+    alpha = Fraction(1, 3)
+    F = [[Fraction(1, 7), Fraction(-2, 11), Fraction(5, 13)], [Fraction(3), Fraction(1, 3), Fraction(-1, 9)]]
+    Ff, RF = as_floats([v for row in F for v in row])
+    slopes, slope_errors = as_floats([alpha, Fraction(1)])
+    H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.array([0, 1], np.int8))
+    for j in range(3):
+        assert abs(alpha * F[0][j] - Fraction(H[0, j])) <= Fraction(R[0, j])
+        assert abs(F[1][j] - Fraction(H[1, j])) <= Fraction(R[1, j])
+
+
+def test_split_square_by_two_crossing_lines():
+    Z = np.array([[0.5, 1, 0], [0.25, 0, 1]])  # x > -1/2, y > -1/4
+    ok, lines, radii, offsets, states = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    assert ok
+    assert sorted(map(tuple, states.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [offsets[p + 1] - offsets[p] for p in range(4)] == [4, 4, 4, 4]
+    for p, (sx, sy) in enumerate(states.tolist()):  # each piece's vertices lie on its side of both lines
+        X, _ = kernels.vertices(lines[offsets[p]:offsets[p + 1]], radii[offsets[p]:offsets[p + 1]])
+        x, y = X[:, 1] / X[:, 0], X[:, 2] / X[:, 0]
+        assert ((x >= -0.5) if sx else (x <= -0.5)).all() and ((y >= -0.25) if sy else (y <= -0.25)).all()
+
+
+def test_split_square_keeps_units_that_do_not_cut():
+    Z = np.array([[5, 1, 1], [-5, 1, 0], [0.5, 1, 0]])  # positive, negative, cutting
+    ok, _, _, offsets, states = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    assert ok and len(offsets) == 3
+    assert sorted(map(tuple, states.tolist())) == [(1, 0, 0), (1, 0, 1)]
+
+
+def test_split_through_a_corner_is_left_to_exact_arithmetic():
+    Z = np.array([[0, 1, 1]])  # x + y = 0 passes through the corners (1, -1) and (-1, 1)
+    ok, *_ = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    assert not ok
