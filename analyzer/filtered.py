@@ -12,7 +12,6 @@ Applies to ReLU-like networks (relu, leaky_relu, abs; identity layers anywhere).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -42,26 +41,17 @@ def floats(values) -> tuple[np.ndarray, np.ndarray]:
     return approx, radii
 
 
-@dataclass(frozen=True)
-class _FloatLayer:
-    """A layer's weights and bias as floats with radii, and its slopes per state (float, radius)."""
-
-    W: np.ndarray
-    EW: np.ndarray
-    b: np.ndarray
-    Eb: np.ndarray
-    slopes: np.ndarray
-    slope_errors: np.ndarray
-
-
-def _float_layer(layer: Layer) -> _FloatLayer:
+def _float_layer(layer: Layer) -> tuple:
+    """The arguments of :func:`geometry.kernels.refine` for a layer: ``W, |W|, EW, EW == 0, b, Eb``
+    (weights and bias as floats with radii) and the unit slopes per state (floats, radii)."""
     shape = (layer.pre_dim, layer.in_dim)
     W, EW = floats([w for row in layer.weights for w in row])
     b, Eb = floats(layer.bias)
     act = layer.activation
     exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
     slopes, slope_errors = floats(exact_slopes)
-    return _FloatLayer(W.reshape(shape), EW.reshape(shape), b, Eb, slopes, slope_errors)
+    W, EW = W.reshape(shape), EW.reshape(shape)
+    return W, np.abs(W), EW, not EW.any(), b, Eb, slopes, slope_errors
 
 
 class FilteredPlanarCount:
@@ -99,35 +89,32 @@ class FilteredPlanarCount:
         stack = [(0, None, lines, radii, H, RH)]
         while stack:
             depth, chain, lines, radii, H, RH = stack.pop()
-            F, RF = kernels.affine_image(self.layers[depth].W, self.layers[depth].EW, self.layers[depth].b,
-                                         self.layers[depth].Eb, H, RH)
             if not layers[depth].activation.splits:
                 per_layer[depth] += 1
                 if depth + 1 == depth_total:
                     total += 1
                 else:
+                    F, RF = kernels.affine_image(*self.layers[depth][:6], H, RH)
                     stack.append((depth + 1, (chain, None), lines, radii, F, RF))
                 continue
-            ok, piece_lines, piece_radii, offsets, states = kernels.split_polygon(lines, radii, F, RF)
+            last = depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits)
+            ok, piece_lines, piece_radii, offsets, states, child_H, child_RH = kernels.refine(
+                *self.layers[depth], lines, radii, H, RH, not last)
             if not ok:
                 node = self._exact_node(depth, chain)
                 total += sum(1 for _ in self.exact_engine.descend([node], per_layer))
                 continue
             pieces = len(offsets) - 1
             per_layer[depth] += pieces
-            if depth + 1 == depth_total:
+            if last:
+                if depth + 1 < depth_total:
+                    per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
                 total += pieces
                 continue
-            if depth + 2 == depth_total and not layers[depth + 1].activation.splits:
-                per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
-                total += pieces
-                continue
-            layer = self.layers[depth]
             for p in range(pieces):
-                child_H, child_RH = kernels.scaled_rows(F, RF, layer.slopes, layer.slope_errors, states[p])
                 piece = slice(offsets[p], offsets[p + 1])
                 stack.append((depth + 1, (chain, states[p]), piece_lines[piece], piece_radii[piece],
-                              child_H, child_RH))
+                              child_H[p], child_RH[p]))
         return total
 
     def _exact_node(self, depth: int, chain):

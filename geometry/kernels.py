@@ -103,6 +103,64 @@ def side_of(signs: np.ndarray) -> int:
 
 
 @njit(cache=True)
+def side_at_vertices(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
+    """:func:`side_of` the vertex signs, without storing them."""
+    positive = negative = False
+    for k in range(X.shape[0]):
+        s = sign_at(z, rz, X[k], E[k])
+        if s == UNDECIDED:
+            return UNDECIDED
+        positive |= s > 0
+        negative |= s < 0
+    if positive and negative:
+        return MIXED
+    return 1 if positive else -1
+
+
+@njit(cache=True)
+def enclosing_box(X: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """``(cx, cy, rho)``: every vertex, hence the polygon, lies within ``rho`` of the float point
+    ``(cx, cy)`` in each coordinate; rho is infinite when some ``X_0`` is not certified positive.
+
+    A vertex is ``x = X_1 / X_0``; with ``|X_i - X_hat_i| <= E_i`` and ``X_hat_0 > E_0``,
+    ``|x - X_hat_1 / X_hat_0| <= (E_1 + |X_hat_1 / X_hat_0| E_0) / (X_hat_0 - E_0)`` plus rounding."""
+    m = X.shape[0]
+    xs = np.empty(m)
+    ys = np.empty(m)
+    errors = np.empty(m)
+    for k in range(m):
+        d = X[k, 0] - E[k, 0]
+        if not d > 0.0:
+            return np.array([0.0, 0.0, np.inf])
+        xs[k] = X[k, 1] / X[k, 0]
+        ys[k] = X[k, 2] / X[k, 0]
+        errors[k] = _upper((max(E[k, 1] + abs(xs[k]) * E[k, 0], E[k, 2] + abs(ys[k]) * E[k, 0])) / d
+                           + U * max(abs(xs[k]), abs(ys[k])), 6)
+    cx = 0.5 * (xs.min() + xs.max())
+    cy = 0.5 * (ys.min() + ys.max())
+    rho = 0.0
+    for k in range(m):
+        rho = max(rho, max(abs(xs[k] - cx), abs(ys[k] - cy)) + errors[k])
+    return np.array([cx, cy, _upper(rho, 4)])
+
+
+@njit(cache=True)
+def side_on_box(z: np.ndarray, rz: np.ndarray, box: np.ndarray) -> int:
+    """+1 or -1 when the exact form has that sign on the whole square ``box`` (see
+    :func:`enclosing_box`), else ``UNDECIDED``: ``|Z(c) - Z_hat(c)| <= rz . (1, |c|)`` plus
+    rounding, and Z varies by at most ``(|z_1| + rz_1 + |z_2| + rz_2) rho`` over the square."""
+    cx, cy, rho = box[0], box[1], box[2]
+    value = z[0] + z[1] * cx + z[2] * cy
+    spread = _upper(rz[0] + rz[1] * abs(cx) + rz[2] * abs(cy) + _gamma(2) * (abs(z[0]) + abs(z[1] * cx) + abs(z[2] * cy))
+                    + (abs(z[1]) + rz[1] + abs(z[2]) + rz[2]) * rho, 10)
+    if value > spread:
+        return 1
+    if -value > spread:
+        return -1
+    return UNDECIDED
+
+
+@njit(cache=True)
 def _run(signs: np.ndarray, lines: np.ndarray, radii: np.ndarray, z: np.ndarray, rz: np.ndarray,
          s: int) -> tuple[np.ndarray, np.ndarray]:
     """The piece ``{s Z > 0}`` of a polygon whose vertex signs are certified and mixed. Its vertices
@@ -136,10 +194,13 @@ def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.nd
     empty) when some sign could not be certified, so that the caller decides exactly instead."""
     n = Z.shape[0]
     X, E = vertices(lines, radii)
+    box = enclosing_box(X, E)
     base = np.zeros(n, np.int8)
     cutting = []
     for u in range(n):
-        side = side_of(vertex_signs(Z[u], RZ[u], X, E))
+        side = side_on_box(Z[u], RZ[u], box)
+        if side == UNDECIDED:
+            side = side_at_vertices(Z[u], RZ[u], X, E)
         if side == UNDECIDED:
             return _failed(n)
         if side == MIXED:
@@ -188,32 +249,44 @@ def _failed(n: int):
     return False, np.empty((0, 3)), np.empty((0, 3)), np.zeros(1, np.int64), np.empty((0, n), np.int8)
 
 
-@njit(cache=True)
-def affine_image(W: np.ndarray, EW: np.ndarray, b: np.ndarray, Eb: np.ndarray,
-                 H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``F = W H + b e_0`` with radii: the forms ``H`` (rows, radii ``RH``) pushed through an affine
-    map whose exact entries are within ``EW``, ``Eb`` of the floats ``W``, ``b``.
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, b: np.ndarray,
+                 Eb: np.ndarray, H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``F = W H + b e_0`` with radii: the forms ``H`` (rows of 3, radii ``RH``) pushed through an
+    affine map whose exact entries are within ``EW``, ``Eb`` of the floats ``W``, ``b``
+    (``absW = |W|``; ``exact_weights`` when ``EW`` is all zero).
 
-    ``|F - F_hat| <= EW (|H| + RH) + |W| RH + gamma_n |W| |H|`` (+ ``Eb`` and the rounding of adding
-    ``b`` in column 0), summed in the loop's own order."""
+    ``|F - F_hat| <= EW (|H| + RH) + |W| (RH + gamma_n |H|)`` (+ ``Eb`` and the rounding of adding
+    ``b`` in column 0). The sums may be evaluated in any order, with fused multiply-adds (the
+    ``gamma_n`` bound holds for every order), which lets the compiler vectorise them."""
     n_out, n_in = W.shape
-    cols = H.shape[1]
-    F = np.empty((n_out, cols))
-    R = np.empty((n_out, cols))
     g = _gamma(n_in)
+    HT = np.empty((3, n_in))  # columns contiguous, so that each sum over k vectorises
+    A = np.empty((3, n_in))
+    B = np.empty((3, n_in))
+    for k in range(n_in):
+        for j in range(3):
+            HT[j, k] = H[k, j]
+            A[j, k] = abs(H[k, j]) + RH[k, j]
+            B[j, k] = RH[k, j] + g * abs(H[k, j])
+    F = np.empty((n_out, 3))
+    R = np.empty((n_out, 3))
     for i in range(n_out):
-        for j in range(cols):
+        w, a = W[i], absW[i]
+        for j in range(3):
             value = 0.0
             bound = 0.0
             for k in range(n_in):
-                w, h = W[i, k], H[k, j]
-                value += w * h
-                bound += EW[i, k] * (abs(h) + RH[k, j]) + abs(w) * RH[k, j] + g * abs(w * h)
+                value += w[k] * HT[j, k]
+                bound += a[k] * B[j, k]
+            if not exact_weights:
+                for k in range(n_in):
+                    bound += EW[i, k] * A[j, k]
             if j == 0:
                 value += b[i]
                 bound += Eb[i] + U * abs(value)
             F[i, j] = value
-            R[i, j] = _upper(bound, 4 * n_in + 2)
+            R[i, j] = _upper(bound, 4 * n_in + 4)
     return F, R
 
 
@@ -235,3 +308,22 @@ def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors:
             else:
                 R[u, j] = _upper((abs(s) + es) * RF[u, j] + es * abs(F[u, j]) + U * abs(H[u, j]), 4)
     return H, R
+
+
+@njit(cache=True)
+def refine(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, b: np.ndarray, Eb: np.ndarray,
+           slopes: np.ndarray, slope_errors: np.ndarray, lines: np.ndarray, radii: np.ndarray,
+           H: np.ndarray, RH: np.ndarray, children: bool):
+    """One region under one layer of ReLU-like units: :func:`affine_image` for the pre-activations,
+    :func:`split_polygon`, and (when ``children``) each piece's output forms by
+    :func:`scaled_rows`. Returns split_polygon's tuple followed by the pieces' forms and radii,
+    stacked (piece, unit, 3)."""
+    F, RF = affine_image(W, absW, EW, exact_weights, b, Eb, H, RH)
+    ok, piece_lines, piece_radii, offsets, states = split_polygon(lines, radii, F, RF)
+    n = F.shape[0]
+    count = offsets.shape[0] - 1 if ok and children else 0
+    child_H = np.empty((count, n, 3))
+    child_RH = np.empty((count, n, 3))
+    for p in range(count):
+        child_H[p], child_RH[p] = scaled_rows(F, RF, slopes, slope_errors, states[p])
+    return ok, piece_lines, piece_radii, offsets, states, child_H, child_RH

@@ -99,8 +99,9 @@ def test_affine_image_radii_contain_the_exact_error(seed):
     Wf, EW = as_floats([w for row in W for w in row])
     bf, Eb = as_floats(b)
     Hf, RH = as_floats([v for row in H for v in row])
-    F, R = kernels.affine_image(Wf.reshape(n_out, n_in), EW.reshape(n_out, n_in), bf, Eb,
-                                Hf.reshape(n_in, 3), RH.reshape(n_in, 3))
+    Wf, EW = Wf.reshape(n_out, n_in), EW.reshape(n_out, n_in)
+    assert EW.any()
+    F, R = kernels.affine_image(Wf, np.abs(Wf), EW, False, bf, Eb, Hf.reshape(n_in, 3), RH.reshape(n_in, 3))
     for i in range(n_out):
         for j in range(3):
             exact = sum(W[i][k] * H[k][j] for k in range(n_in)) + (b[i] if j == 0 else 0)
@@ -142,3 +143,22 @@ def test_split_through_a_corner_is_left_to_exact_arithmetic():
     Z = np.array([[0, 1, 1]])  # x + y = 0 passes through the corners (1, -1) and (-1, 1)
     ok, *_ = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
     assert not ok
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_box_filter_is_sound_near_a_vertex(seed):
+    """The bounding-box test around one exact vertex never certifies a wrong sign or a zero."""
+    rng = np.random.default_rng(200 + seed)
+    decided = 0
+    for _ in range(300):
+        g, h = random_vertex(rng)
+        lines, radii = as_floats([*g, *h])
+        X, E = kernels.vertices(lines.reshape(2, 3), radii.reshape(2, 3))
+        box = kernels.enclosing_box(X[:1], E[:1])
+        offset = Fraction(int(rng.choice([-1, 0, 1])), 2 ** int(rng.integers(0, 60)))
+        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
+        zf, zr = as_floats(z)
+        s = kernels.side_on_box(zf, zr, box)
+        assert s in (0, exact_sign(z, g, h))
+        decided += s != 0
+    assert decided > 50
