@@ -82,49 +82,59 @@ class FilteredPlanarCount:
         return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
 
     def count(self, per_layer: list[int]) -> int:
-        """The number of regions, depth first; ``per_layer[d]`` gains the regions of layers 1..d+1."""
+        """The number of regions, depth first; ``per_layer[d]`` gains the regions of layers 1..d+1.
+
+        The pieces of one region under one layer are kept together as one block (their lines,
+        their states, and the layer's pre-activations ``F`` that their output forms are made from
+        when each is refined); a stack entry is ``(depth, block, piece)``, so a level of the stack
+        costs a few bytes per piece beyond the block's arrays."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         total = 0
         lines, radii, H, RH = self.root
-        stack = [(0, None, lines, radii, H, RH)]
+        root = (np.zeros(2, np.int64) + (0, len(lines)), lines, radii, None, H, RH, None)
+        stack = [(0, root, 0)]
         while stack:
-            depth, chain, lines, radii, H, RH = stack.pop()
+            depth, block, p = stack.pop()
+            offsets, piece_lines, piece_radii, piece_states, F, RF, _ = block
+            lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
+            if piece_states is not None:
+                F, RF = kernels.scaled_rows(F, RF, *self.layers[depth - 1][6:], piece_states[p])
             if not layers[depth].activation.splits:
                 per_layer[depth] += 1
                 if depth + 1 == depth_total:
                     total += 1
                 else:
-                    F, RF = kernels.affine_image(*self.layers[depth][:6], H, RH)
-                    stack.append((depth + 1, (chain, None), lines, radii, F, RF))
+                    F, RF = kernels.affine_image(*self.layers[depth][:6], F, RF)
+                    stack.append((depth + 1, (offsets[p:p + 2] - offsets[p], lines, radii, None, F, RF, (block, p)), 0))
                 continue
-            last = depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits)
-            ok, piece_lines, piece_radii, offsets, states, child_H, child_RH = kernels.refine(
-                *self.layers[depth], lines, radii, H, RH, not last)
+            ok, piece_lines, piece_radii, offsets, piece_states, F, RF = kernels.refine(
+                *self.layers[depth][:6], lines, radii, F, RF)
             if not ok:
-                node = self._exact_node(depth, chain)
+                node = self._exact_node(depth, (block, p))
                 total += sum(1 for _ in self.exact_engine.descend([node], per_layer))
                 continue
             pieces = len(offsets) - 1
             per_layer[depth] += pieces
-            if last:
+            if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
                 if depth + 1 < depth_total:
                     per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
                 total += pieces
                 continue
-            for p in range(pieces):
-                piece = slice(offsets[p], offsets[p + 1])
-                stack.append((depth + 1, (chain, states[p]), piece_lines[piece], piece_radii[piece],
-                              child_H[p], child_RH[p]))
+            child_block = (offsets, piece_lines, piece_radii, piece_states, F, RF, (block, p))
+            stack.extend((depth + 1, child_block, q) for q in range(pieces))
         return total
 
-    def _exact_node(self, depth: int, chain):
-        """The exact engine's node for a pattern prefix: the domain's polygon clipped by every form
-        of the prefix's unit pieces, and the exact map of layers 1..depth."""
+    def _exact_node(self, depth: int, where):
+        """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: the
+        domain's polygon clipped by every form of its pattern prefix's unit pieces, and the exact
+        map of layers 1..depth."""
         prefix = []
-        while chain is not None:
-            chain, states = chain
-            prefix.append(() if states is None else tuple(int(s) for s in states))
+        while where is not None:
+            (_, _, _, states, _, _, parent), p = where
+            prefix.append(() if states is None else tuple(int(s) for s in states[p]))
+            where = parent
         prefix.reverse()
+        prefix = prefix[1:]  # the root block has no states
         shape, P = self.polygon, self.embedding
         for layer, states in zip(self.network.layers, prefix):
             pre = layer.lifted * P

@@ -310,20 +310,13 @@ def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors:
     return H, R
 
 
+
 @njit(cache=True)
 def refine(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, b: np.ndarray, Eb: np.ndarray,
-           slopes: np.ndarray, slope_errors: np.ndarray, lines: np.ndarray, radii: np.ndarray,
-           H: np.ndarray, RH: np.ndarray, children: bool):
+           lines: np.ndarray, radii: np.ndarray, H: np.ndarray, RH: np.ndarray):
     """One region under one layer of ReLU-like units: :func:`affine_image` for the pre-activations,
-    :func:`split_polygon`, and (when ``children``) each piece's output forms by
-    :func:`scaled_rows`. Returns split_polygon's tuple followed by the pieces' forms and radii,
-    stacked (piece, unit, 3)."""
+    then :func:`split_polygon`. Returns split_polygon's tuple followed by the pre-activations and
+    their radii (the pieces' output forms are :func:`scaled_rows` of those)."""
     F, RF = affine_image(W, absW, EW, exact_weights, b, Eb, H, RH)
     ok, piece_lines, piece_radii, offsets, states = split_polygon(lines, radii, F, RF)
-    n = F.shape[0]
-    count = offsets.shape[0] - 1 if ok and children else 0
-    child_H = np.empty((count, n, 3))
-    child_RH = np.empty((count, n, 3))
-    for p in range(count):
-        child_H[p], child_RH[p] = scaled_rows(F, RF, slopes, slope_errors, states[p])
-    return ok, piece_lines, piece_radii, offsets, states, child_H, child_RH
+    return ok, piece_lines, piece_radii, offsets, states, F, RF

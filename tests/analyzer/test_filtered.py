@@ -63,6 +63,17 @@ def test_deeper_degeneracies_fall_back_below_the_root(seed, fallbacks):
     assert fallbacks and min(fallbacks) == 1
 
 
+def test_an_affine_layer_in_the_middle_and_a_fallback_below_it(fallbacks):
+    rng = np.random.default_rng(13)  # a seed where the repeated unit's line crosses the box
+    W3 = rng.normal(size=(3, 4))
+    net = network([layer(rng.normal(size=(6, 2)), rng.normal(size=6) / 4, "relu"),
+                   layer(rng.normal(size=(4, 6)), rng.normal(size=4) / 4, "identity"),
+                   layer(np.vstack([W3, W3[:1]]), [0.1, 0.2, 0.3, 0.1], "abs"),
+                   layer(rng.normal(size=(1, 4)), [0], "identity")])
+    same_as_exact(net, box([-1, -1], [1, 1]))
+    assert fallbacks and min(fallbacks) == 2
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_he_initialised_nets_on_boxes_and_polygons(seed, fallbacks):
     net = he_initialised([2, 12, 12, 12, 1], seed)
