@@ -184,10 +184,30 @@ def _run(signs: np.ndarray, lines: np.ndarray, radii: np.ndarray, z: np.ndarray,
 
 
 @njit(cache=True)
+def side_in(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, box: np.ndarray) -> int:
+    """The side of a form on a polygon (as :func:`side_of`): the bounding-box test first, the
+    vertices when it does not decide."""
+    side = side_on_box(z, rz, box)
+    return side if side != UNDECIDED else side_at_vertices(z, rz, X, E)
+
+
+@njit(cache=True)
+def _grown(a: np.ndarray, rows: int) -> np.ndarray:
+    if rows <= a.shape[0]:
+        return a
+    bigger = np.empty((max(rows, 2 * a.shape[0]),) + a.shape[1:], a.dtype)
+    bigger[:a.shape[0]] = a
+    return bigger
+
+
+@njit(cache=True)
 def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.ndarray):
     """The pieces of a polygon under forms ``Z`` (rows, with radii ``RZ``), each unit splitting it
     into ``{Z_u > 0}`` (state 1) and ``{Z_u < 0}`` (state 0); pieces without interior are dropped
     (a piece has interior exactly when the form has that sign at some vertex).
+
+    Only the units that cut the whole polygon can cut a piece. The pieces are made depth first
+    over those units, so the work in progress is one piece per cutting unit.
 
     Returns ``(ok, lines, radii, offsets, states)``: piece p has edge lines
     ``lines[offsets[p]:offsets[p+1]]`` and unit states ``states[p]``; ``ok`` is False (and the rest
@@ -196,52 +216,56 @@ def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.nd
     X, E = vertices(lines, radii)
     box = enclosing_box(X, E)
     base = np.zeros(n, np.int8)
-    cutting = []
+    cutting = np.empty(n, np.int64)
+    c = 0
     for u in range(n):
-        side = side_on_box(Z[u], RZ[u], box)
-        if side == UNDECIDED:
-            side = side_at_vertices(Z[u], RZ[u], X, E)
+        side = side_in(Z[u], RZ[u], X, E, box)
         if side == UNDECIDED:
             return _failed(n)
         if side == MIXED:
-            cutting.append(u)
+            cutting[c] = u
+            c += 1
         else:
             base[u] = 1 if side > 0 else 0
-    pieces = [(lines, radii, X, E, base)]
-    for u in cutting:
-        refined = []
-        for piece in pieces:
-            lines_p, radii_p, X_p, E_p, states = piece
-            signs = vertex_signs(Z[u], RZ[u], X_p, E_p)
-            side = side_of(signs)
+    out_lines = np.empty((4 * lines.shape[0], 3))
+    out_radii = np.empty((4 * lines.shape[0], 3))
+    offsets = np.zeros(5, np.int64)
+    out_states = np.empty((4, n), np.int8)
+    count = 0
+    stack = [(lines, radii, X, E, box, base, 0)]
+    while stack:
+        lines_p, radii_p, X_p, E_p, box_p, states, j = stack.pop()
+        signs = np.empty(0, np.int64)
+        while j < c:
+            u = cutting[j]
+            side = side_in(Z[u], RZ[u], X_p, E_p, box_p)
+            if side == MIXED:
+                signs = vertex_signs(Z[u], RZ[u], X_p, E_p)
+                break
             if side == UNDECIDED:
                 return _failed(n)
-            if side != MIXED:
-                states[u] = 1 if side > 0 else 0
-                refined.append(piece)
-                continue
+            states[u] = 1 if side > 0 else 0
+            j += 1
+        if j < c:
+            u = cutting[j]
             for s in (1, -1):
                 child, child_r = _run(signs, lines_p, radii_p, Z[u], RZ[u], s)
                 child_states = states.copy()
                 child_states[u] = 1 if s > 0 else 0
                 Xc, Ec = vertices(child, child_r)
-                refined.append((child, child_r, Xc, Ec, child_states))
-        pieces = refined
-    total = 0
-    for piece in pieces:
-        total += piece[0].shape[0]
-    out_lines = np.empty((total, 3))
-    out_radii = np.empty((total, 3))
-    offsets = np.zeros(len(pieces) + 1, np.int64)
-    out_states = np.empty((len(pieces), n), np.int8)
-    for p in range(len(pieces)):
-        lines_p, radii_p, _, _, states = pieces[p]
-        start = offsets[p]
-        offsets[p + 1] = start + lines_p.shape[0]
-        out_lines[start:offsets[p + 1]] = lines_p
-        out_radii[start:offsets[p + 1]] = radii_p
-        out_states[p] = states
-    return True, out_lines, out_radii, offsets, out_states
+                stack.append((child, child_r, Xc, Ec, enclosing_box(Xc, Ec), child_states, j + 1))
+            continue
+        start, stop = offsets[count], offsets[count] + lines_p.shape[0]
+        out_lines = _grown(out_lines, stop)
+        out_radii = _grown(out_radii, stop)
+        out_lines[start:stop] = lines_p
+        out_radii[start:stop] = radii_p
+        out_states = _grown(out_states, count + 1)
+        out_states[count] = states
+        offsets = _grown(offsets, count + 2)
+        offsets[count + 1] = stop
+        count += 1
+    return True, out_lines[:offsets[count]], out_radii[:offsets[count]], offsets[:count + 1], out_states[:count]
 
 
 @njit(cache=True)
