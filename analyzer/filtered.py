@@ -1,4 +1,4 @@
-"""Counting regions on bounded 2-D domains with certified float64 polygons.
+"""Counting regions on bounded 1-D and 2-D domains with certified float64 polygons.
 
 The same refinement as the engine's exact polygon path, with every number a float carrying a
 rigorous error radius (:mod:`geometry.kernels`): a region is the counter-clockwise list of its edge
@@ -19,38 +19,25 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map, unit_pieces
 from analyzer.network import Kind, Layer, Network, unit_groups
-from geometry import kernels, planar
-from geometry.exact import primitive_ints
+from geometry import kernels
+from geometry.exact import float_enclosure, primitive_ints
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
 
 
 def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain."""
-    return domain.dim == 2 and domain.bounded and all(
+    return domain.dim in (1, 2) and domain.bounded and all(
         layer.activation.kind in _RELU_LIKE or not layer.activation.splits for layer in network.layers)
-
-
-def floats(values) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest float64 values of exact numbers, with radii bounding the rounding (0 where exact).
-    Raises OverflowError beyond the float range."""
-    exact = [v if isinstance(v, Fraction) else Fraction(v) for v in values]
-    approx = np.array([float(v) for v in exact])
-    inexact = np.array([Fraction(a) != v for a, v in zip(approx.tolist(), exact)], dtype=bool)
-    radii = np.where(inexact, 2 * kernels.U * np.abs(approx) + 2.0 ** -1074, 0.0)
-    return approx, radii
 
 
 def _float_layer(layer: Layer) -> tuple:
     """The arguments of :func:`geometry.kernels.refine` for a layer: ``W, |W|, EW, EW == 0, b, Eb``
     (weights and bias as floats with radii) and the unit slopes per state (floats, radii)."""
-    shape = (layer.pre_dim, layer.in_dim)
-    W, EW = floats([w for row in layer.weights for w in row])
-    b, Eb = floats(layer.bias)
+    W, EW, b, Eb = layer.float_enclosure
     act = layer.activation
     exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
-    slopes, slope_errors = floats(exact_slopes)
-    W, EW = W.reshape(shape), EW.reshape(shape)
+    slopes, slope_errors = float_enclosure(exact_slopes)
     return W, np.abs(W), EW, not EW.any(), b, Eb, slopes, slope_errors
 
 
@@ -65,20 +52,30 @@ class FilteredPlanarCount:
     def __init__(self, exact_engine):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.layers = [_float_layer(layer) for layer in self.network.layers]
-        self.polygon = exact_engine.start
+        self.polygon = exact_engine.start  # an exact polygon, or an exact interval in 1-D
+        self.shapes = exact_engine.split.module
         self.embedding = embedding(self.domain)
         self.root = self._root()
 
     def _root(self):
-        """The domain's polygon as counter-clockwise float lines, and its input map as float forms."""
-        edges = list(self.polygon.edges)
+        """The domain's polygon as counter-clockwise float lines, and its input map as float forms.
+
+        A 1-D domain (an interval of t) becomes the strip ``interval x [0, 1]`` of the (t, y) plane,
+        on which every form is constant in y: the strip's regions are the interval's pieces times
+        [0, 1], one for one, so the polygon kernels count them."""
+        if self.domain.dim == 1:
+            (b_lo, a_lo), (b_hi, a_hi) = self.polygon.lo_form, self.polygon.hi_form
+            edges = [(0, 0, 1), (b_hi, a_hi, 0), (1, 0, -1), (b_lo, a_lo, 0)]  # y >= 0, t <= hi, y <= 1, t >= lo
+        else:
+            edges = list(self.polygon.edges)
         g, h = edges[0], edges[1]
         if g[1] * h[2] - g[2] * h[1] < 0:  # vertex 1 = edges[0] x edges[1] must have X_0 > 0
             edges.reverse()
-        lines, radii = floats([v for e in edges for v in e])
+        lines, radii = float_enclosure([v for e in edges for v in e])
         rows = self.embedding.tolist()
         scale = int(rows[0][0])
-        H, RH = floats([Fraction(int(v), scale) for row in rows[1:] for v in row])
+        padding = [0] * (3 - len(rows[0]))  # no y in a 1-D domain's map
+        H, RH = float_enclosure([Fraction(int(v), scale) for row in rows[1:] for v in [*row, *padding]])
         return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
 
     def count(self, per_layer: list[int]) -> int:
@@ -145,6 +142,6 @@ class FilteredPlanarCount:
             groups = unit_groups(layer)
             for group, state in zip(groups, states):
                 for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]:
-                    shape = planar.clip(shape, primitive_ints(form))
+                    shape = self.shapes.clip(shape, primitive_ints(form))
             P = next_map(layer, groups, states, pre)
         return depth, tuple(prefix), shape, P

@@ -26,7 +26,7 @@ from functools import cached_property
 import flint
 
 from analyzer.errors import ShapeError, UnsupportedLayerError
-from geometry.exact import rational
+from geometry.exact import float_enclosure, rational
 
 
 class Kind(Enum):
@@ -108,8 +108,17 @@ class Layer:
         return self.pre_dim // self.activation.k if self.activation.kind is Kind.MAXOUT else self.pre_dim
 
     def __getstate__(self) -> dict:
-        """Pickle without the cached integer matrix (flint matrices do not pickle)."""
-        return {k: v for k, v in self.__dict__.items() if k != "lifted"}
+        """Pickle without the cached matrices (flint matrices do not pickle; both are remade)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("lifted", "float_enclosure")}
+
+    @cached_property
+    def float_enclosure(self) -> tuple:
+        """``(W, EW, b, Eb)``: the weights (shape (n_pre, n_in)) and bias as nearest float64 arrays,
+        with radii bounding their distance to the exact values (computed once)."""
+        W, EW = float_enclosure(w for row in self.weights for w in row)
+        b, Eb = float_enclosure(self.bias)
+        shape = (self.pre_dim, self.in_dim)
+        return W.reshape(shape), EW.reshape(shape), b, Eb
 
     @cached_property
     def lifted(self) -> flint.fmpz_mat:

@@ -171,6 +171,22 @@ def is_strictly_inside(forms: Iterable[AffineForm], point: HomogeneousPoint) -> 
 _UNIT_ROUNDOFF = 2.0 ** -53
 
 
+def float_enclosure(values: Iterable[Fraction | int]) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest float64 of each exact number, and a radius bounding its distance to it: 0 when
+    the float is the number (a dyadic p / 2^k with |p| < 2^53 and k <= 1074), else
+    ``2 u |float| + 2^-1074`` (rounding to nearest, subnormals included). Raises OverflowError
+    beyond the float range."""
+    approx, radii = [], []
+    for v in values:
+        v = v if isinstance(v, (Fraction, int)) else Fraction(v)
+        p, q = v.numerator, v.denominator
+        a = p / q if q != 1 else float(p)
+        approx.append(a)
+        exact = q & (q - 1) == 0 and abs(p).bit_length() <= 53 and q.bit_length() <= 1075
+        radii.append(0.0 if exact else 2 * _UNIT_ROUNDOFF * abs(a) + 2.0 ** -1074)
+    return np.array(approx, dtype=float), np.array(radii, dtype=float)
+
+
 def sides_on_hull(forms: Sequence[AffineForm], points: Sequence[HomogeneousPoint]) -> list[int]:
     """For each form, its sign on the convex hull of full-dimensional homogeneous points: +1 when
     >= 0 at every point, -1 when <= 0 at every point (and when it is 0 at every point, which a

@@ -10,6 +10,7 @@ from analyzer import filtered
 from analyzer.domain import box, plane_slice, polytope
 from analyzer.enumerate import count_regions
 from analyzer.network import he_initialised, layer, network
+from geometry.exact import float_enclosure
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def test_weights_beyond_the_float_range_count_exactly():
     net = network([layer([[huge, 0], [0, 1], [huge, huge]], [1, 0, Fraction(-huge, 2)], "relu"),
                    layer([[1, 1, 1]], [0], "identity")])
     with pytest.raises(OverflowError):
-        filtered.floats([huge])
+        float_enclosure([huge])
     assert count_regions(net, box([-1, -1], [1, 1])) == count_regions(net, box([-1, -1], [1, 1]), exact=True)
 
 

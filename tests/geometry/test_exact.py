@@ -219,3 +219,16 @@ def test_side_separates_one_ulp():
     assert side(form, homogeneous([Fraction(2 ** 52, 2 ** 52 + 1)])) == 0
     # just below the root 1/(1 + 2^-52) = 1 - 2^-52 + 2^-104 - ...: (1 + e)(1 - 2e) - 1 = -e - 2e^2 < 0
     assert side(form, homogeneous([1 - 2 ** -51])) == -1
+
+
+def test_float_enclosure_radii_contain_the_rounding():
+    from geometry.exact import float_enclosure
+    rng = np.random.default_rng(0)
+    values = [Fraction(int(rng.integers(-10**12, 10**12)), int(rng.integers(1, 10**12))) for _ in range(500)]
+    values += [Fraction(1, 2**1075), Fraction(3, 2**1076), Fraction(2**53 + 1), Fraction(2**53 + 1, 2**1074), 10**300 + 1]
+    approx, radii = float_enclosure(values)
+    for v, a, r in zip(values, approx.tolist(), radii.tolist()):
+        assert abs(Fraction(a) - v) <= Fraction(r)
+        assert r > 0 or Fraction(a) == v
+    exact, zero = float_enclosure([Fraction(5, 4), -3, Fraction(1, 2**1074), 0.1])
+    assert exact.tolist() == [1.25, -3.0, 2.0**-1074, 0.1] and not zero.any()

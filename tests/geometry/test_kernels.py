@@ -6,16 +6,7 @@ import numpy as np
 import pytest
 
 from geometry import kernels
-
-U = 2.0 ** -53
-
-
-def as_floats(values):
-    """Nearest floats with radii (the same rule as analyzer.filtered.floats, restated here)."""
-    approx = np.array([float(v) for v in values])
-    radii = np.array([0.0 if Fraction(a) == v else 2 * U * abs(a) + 2.0 ** -1074
-                      for a, v in zip(approx.tolist(), values)])
-    return approx, radii
+from geometry.exact import float_enclosure
 
 
 def cross(g, h):
@@ -30,9 +21,9 @@ def exact_sign(z, g, h):
 
 
 def certified(z, g, h):
-    lines, radii = as_floats([*g, *h])
+    lines, radii = float_enclosure([*g, *h])
     X, E = kernels.vertices(lines.reshape(2, 3), radii.reshape(2, 3))
-    zf, zr = as_floats(z)
+    zf, zr = float_enclosure(z)
     return kernels.sign_at(zf, zr, X[0], E[0])
 
 
@@ -96,9 +87,9 @@ def test_affine_image_radii_contain_the_exact_error(seed):
     W = [[Fraction(int(rng.integers(-1000, 1000)), int(rng.integers(1, 97))) for _ in range(n_in)] for _ in range(n_out)]
     b = [Fraction(int(rng.integers(-1000, 1000)), 3) for _ in range(n_out)]
     H = [[Fraction(int(rng.integers(-10**9, 10**9)), int(rng.integers(1, 10**5))) for _ in range(3)] for _ in range(n_in)]
-    Wf, EW = as_floats([w for row in W for w in row])
-    bf, Eb = as_floats(b)
-    Hf, RH = as_floats([v for row in H for v in row])
+    Wf, EW = float_enclosure([w for row in W for w in row])
+    bf, Eb = float_enclosure(b)
+    Hf, RH = float_enclosure([v for row in H for v in row])
     Wf, EW = Wf.reshape(n_out, n_in), EW.reshape(n_out, n_in)
     assert EW.any()
     F, R = kernels.affine_image(Wf, np.abs(Wf), EW, False, bf, Eb, Hf.reshape(n_in, 3), RH.reshape(n_in, 3))
@@ -112,8 +103,8 @@ def test_affine_image_radii_contain_the_exact_error(seed):
 def test_scaled_rows_with_an_inexact_slope():
     alpha = Fraction(1, 3)
     F = [[Fraction(1, 7), Fraction(-2, 11), Fraction(5, 13)], [Fraction(3), Fraction(1, 3), Fraction(-1, 9)]]
-    Ff, RF = as_floats([v for row in F for v in row])
-    slopes, slope_errors = as_floats([alpha, Fraction(1)])
+    Ff, RF = float_enclosure([v for row in F for v in row])
+    slopes, slope_errors = float_enclosure([alpha, Fraction(1)])
     H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.array([0, 1], np.int8))
     for j in range(3):
         assert abs(alpha * F[0][j] - Fraction(H[0, j])) <= Fraction(R[0, j])
@@ -152,12 +143,12 @@ def test_box_filter_is_sound_near_a_vertex(seed):
     decided = 0
     for _ in range(300):
         g, h = random_vertex(rng)
-        lines, radii = as_floats([*g, *h])
+        lines, radii = float_enclosure([*g, *h])
         X, E = kernels.vertices(lines.reshape(2, 3), radii.reshape(2, 3))
         box = kernels.enclosing_box(X[:1], E[:1])
         offset = Fraction(int(rng.choice([-1, 0, 1])), 2 ** int(rng.integers(0, 60)))
         z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
-        zf, zr = as_floats(z)
+        zf, zr = float_enclosure(z)
         s = kernels.side_on_box(zf, zr, box)
         assert s in (0, exact_sign(z, g, h))
         decided += s != 0
