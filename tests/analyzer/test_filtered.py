@@ -6,8 +6,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import naive
+
 from analyzer import filtered
-from analyzer.domain import box, plane_slice, polytope
+from analyzer.domain import box, plane_slice, polytope, segment
 from analyzer.enumerate import count_regions
 from analyzer.network import he_initialised, layer, network
 from geometry.exact import float_enclosure
@@ -119,3 +121,30 @@ def test_only_relu_like_bounded_planar_cases_apply():
     assert not filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
     hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
     assert not filtered.applies(hard, box([-1, -1], [1, 1]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu:1/10", "abs"])
+def test_segments_in_high_dimension_against_exact_breakpoints(seed, activation, fallbacks):
+    """A segment is counted as the strip segment x [0, 1]; the pieces found by exact root finding
+    (tests/analyzer/naive.py) are the reference."""
+    rng = np.random.default_rng(seed)
+    W1, b1 = rng.normal(size=(16, 40)) / 6, rng.normal(size=16) / 4
+    W2, b2 = rng.normal(size=(12, 16)) / 4, rng.normal(size=12) / 4
+    net = network([layer(W1, b1, activation), layer(W2, b2, "relu"), layer(rng.normal(size=(2, 12)), [0, 0], "identity")])
+    a, b = rng.normal(size=(2, 40))
+    domain = segment(a, b)
+    count, _ = same_as_exact(net, domain)
+    spec = [(W1.tolist(), b1.tolist(), activation), (W2.tolist(), b2.tolist(), "relu"),
+            (net.layers[2].weights, net.layers[2].bias, "identity")]
+    assert count == len(naive.pieces_1d(spec, a.tolist(), (b - a).tolist(), 0, 1))
+    assert fallbacks == []
+
+
+def test_segment_with_repeated_units_falls_back(fallbacks):
+    """Units repeated in layer 1 share their breakpoints: floats cannot order them, integers do."""
+    rng = np.random.default_rng(5)
+    W, b = rng.normal(size=(4, 3)), rng.normal(size=4) / 4
+    net = network([layer(np.vstack([W, W]), [*b, *b], "relu"), layer(rng.normal(size=(1, 8)), [0], "identity")])
+    same_as_exact(net, segment([-3, -2, -1], [3, 2, 1]))
+    assert fallbacks == [0]
