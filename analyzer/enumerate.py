@@ -81,21 +81,49 @@ def _collect(walk: Iterator[Region], budget: Budget, progress) -> tuple[list[Reg
     return found, RunStatus.COMPLETE
 
 
-def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False) -> tuple[int, tuple[int, ...]]:
+def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
+                  workers: int = 1) -> tuple[int, tuple[int, ...]]:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
-    On bounded 2-D domains, ReLU-like networks are counted with certified float polygons
-    (:mod:`analyzer.filtered`), which fall back to exact polygons wherever floats cannot decide."""
+    On bounded 1-D and 2-D domains, ReLU-like networks are counted with certified float polygons
+    (:mod:`analyzer.filtered`), which fall back to exact shapes wherever floats cannot decide.
+    ``workers > 1`` counts independent subtrees in that many local processes."""
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
-    if not exact and filtered.applies(network, domain):
-        try:
-            counter = filtered.FilteredPlanarCount(_Refinement(network, domain, exact))
-        except OverflowError:
-            counter = None
-        if counter is not None:
-            return counter.count(per_layer), _reported_layers(network, per_layer)
-    total = sum(1 for _ in _walk(network, domain, per_layer, exact))
+    counter = None if exact else _filtered_counter(network, domain)
+    if counter is None:
+        total = sum(1 for _ in _walk(network, domain, per_layer, exact, workers))
+    elif workers <= 1:
+        total = counter.count(per_layer)
+    else:
+        total, frontier = counter.frontier(per_layer, 16 * workers)
+        chunks = [] if not frontier else [frontier[i::8 * workers] for i in range(8 * workers)]
+        with ProcessPoolExecutor(workers, initializer=_start_counter, initargs=(network, domain)) as pool:
+            for found, counts in pool.map(_count_in_worker, [c for c in chunks if c]):
+                total += found
+                per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
     return total, _reported_layers(network, per_layer)
+
+
+def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredPlanarCount | None:
+    if not filtered.applies(network, domain):
+        return None
+    try:
+        return filtered.FilteredPlanarCount(_Refinement(network, domain, False))
+    except OverflowError:  # weights or domain beyond the float range: exact only
+        return None
+
+
+_COUNTER: filtered.FilteredPlanarCount | None = None
+
+
+def _start_counter(network: Network, domain: Domain) -> None:
+    global _COUNTER
+    _COUNTER = _filtered_counter(network, domain)
+
+
+def _count_in_worker(entries: list) -> tuple[int, list[int]]:
+    per_layer = [0] * len(_COUNTER.network.layers)
+    return _COUNTER.descend(list(reversed(entries)), per_layer), per_layer
 
 
 def count_along_polyline(network: Network, points, *, exact: bool = False) -> int:

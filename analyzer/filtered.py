@@ -79,7 +79,23 @@ class FilteredPlanarCount:
         return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
 
     def count(self, per_layer: list[int]) -> int:
-        """The number of regions, depth first; ``per_layer[d]`` gains the regions of layers 1..d+1.
+        """The number of regions; ``per_layer[d]`` gains the regions of layers 1..d+1."""
+        return self.descend([self.start()], per_layer)
+
+    def start(self) -> tuple:
+        """The stack entry of the whole domain."""
+        lines, radii, H, RH = self.root
+        return 0, (np.array([0, len(lines)]), lines, radii, None, H, RH, None), 0
+
+    def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
+        """Refine from the whole domain until at least ``size`` regions wait to be refined (or none
+        does): the regions counted so far, and the waiting stack entries, independent subtrees."""
+        stack = [self.start()]
+        return self.descend(stack, per_layer, size), stack
+
+    def descend(self, stack: list, per_layer: list[int], until: int | None = None) -> int:
+        """Depth first from the entries on ``stack`` (stopping early once it holds ``until``
+        entries): the number of regions found; ``per_layer[d]`` gains the regions of layers 1..d+1.
 
         The pieces of one region under one layer are kept together as one block (their lines,
         their states, and the layer's pre-activations ``F`` that their output forms are made from
@@ -87,10 +103,7 @@ class FilteredPlanarCount:
         costs a few bytes per piece beyond the block's arrays."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         total = 0
-        lines, radii, H, RH = self.root
-        root = (np.zeros(2, np.int64) + (0, len(lines)), lines, radii, None, H, RH, None)
-        stack = [(0, root, 0)]
-        while stack:
+        while stack and (until is None or len(stack) < until):
             depth, block, p = stack.pop()
             offsets, piece_lines, piece_radii, piece_states, F, RF, _ = block
             lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]

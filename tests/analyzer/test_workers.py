@@ -2,7 +2,7 @@
 import pytest
 
 from analyzer.domain import box, segment
-from analyzer.enumerate import enumerate_regions
+from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.network import he_initialised, layer, network
 
 
@@ -63,3 +63,24 @@ def test_cli_runs_on_a_dask_cluster(dask_scheduler, capsys, tmp_path):
     assert main(["count", model, "--json", "--scheduler", dask_scheduler]) == 0
     remote = json.loads(capsys.readouterr().out)
     assert (remote["activation_regions"], remote["per_layer"]) == (serial["activation_regions"], serial["per_layer"])
+
+
+def repeated_second_layer():
+    """A generic first layer of 16 units, then a layer that repeats its units: the layer-1 pieces
+    go to the workers, and below them floats cannot decide."""
+    net = he_initialised([2, 16, 4, 1], 3)
+    first, second, _ = net.layers
+    twice = layer([*second.weights, *second.weights], [*second.bias, *second.bias], "relu")
+    return network([first, twice, layer([[1] * 8], [0], "identity")])
+
+
+@pytest.mark.parametrize("net, domain", [
+    (he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1])),              # certified float polygons
+    (he_initialised([5, 12, 12, 1], 3), segment([0] * 5, [1, 2, -1, 3, 1])),  # ... on a strip
+    (repeated_second_layer(), box([-1, -1], [1, 1])),                        # exact fallbacks in the workers
+    (he_initialised([3, 5, 5, 1], 3), None),                                  # the exact engine's walk
+])
+def test_counting_with_workers_changes_nothing(net, domain):
+    serial = count_regions(net, domain)
+    assert count_regions(net, domain, workers=2) == serial
+    assert serial == count_regions(net, domain, exact=True)
