@@ -3,7 +3,9 @@
 Run: .venv/bin/python benchmarks/bench_engine.py [--quick]
 Each case prints regions, seconds, regions/s and the peak RSS of the process so far. Where two paths
 exist for the same case (the general LP engine with exact LPs, and the default path) both run and
-must return the same patterns; the ratio is printed. --quick runs the small cases only.
+must return the same patterns; the ratio is printed. `count` rows are count_regions, which on
+bounded 1-D and 2-D domains runs the certified float path (analyzer/filtered.py); its counts must
+equal the enumeration's. --quick runs the small cases only.
 """
 import resource
 import sys
@@ -12,7 +14,7 @@ import time
 import numpy as np
 
 from analyzer.domain import box, segment
-from analyzer.enumerate import enumerate_regions
+from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.network import he_initialised
 
 
@@ -30,6 +32,18 @@ def run(label, net, domain=None, exact=False, workers=1):
     return regions, seconds
 
 
+def count(label, net, domain=None, workers=1, expected=None):
+    start = time.perf_counter()
+    total, per_layer = count_regions(net, domain, workers=workers)
+    seconds = time.perf_counter() - start
+    path = "count" if workers == 1 else f"count, {workers} workers"
+    print(f"{label:34s} {path:9s} {total:7d} regions {seconds:8.3f} s "
+          f"{total / seconds:9.0f} regions/s  peak {peak_mb():6.0f} MB  per layer {list(per_layer)}")
+    if expected is not None:
+        assert total == expected, f"{label}: count {total} but {expected} regions enumerated"
+    return total, seconds
+
+
 def compare(label, net, domain=None):
     fast, t_fast = run(label, net, domain)
     slow, t_slow = run(label, net, domain, exact=True)
@@ -40,7 +54,9 @@ def compare(label, net, domain=None):
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     square = box([-1, -1], [1, 1])
-    compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
+    count_regions(he_initialised([2, 4, 4, 1], 0), square)  # load the compiled kernels
+    small = compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
+    count("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square, expected=len(small))
     compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
     if quick:
         sys.exit(0)
@@ -50,6 +66,13 @@ if __name__ == "__main__":
     two, t_two = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=2)
     assert [r.pattern for r in one] == [r.pattern for r in two]
     print(f"{'':34s} same regions; 2 workers are {t_one / t_two:.2f}x one")
+    _, c_one = count("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, expected=len(one))
+    _, c_two = count("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, 2, len(one))
+    print(f"{'':34s} 2 workers are {c_one / c_two:.2f}x one (counting)")
+    big = he_initialised([2, 256, 256, 256, 1], 0)
+    total, c_one = count("[2,256,256,256,1] on [-1,1]^2", big, square)
+    _, c_two = count("[2,256,256,256,1] on [-1,1]^2", big, square, 2, total)
+    print(f"{'':34s} 2 workers are {c_one / c_two:.2f}x one (counting, the largest case)")
     three_one, t3_one = run("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), workers=1)
     three_two, t3_two = run("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), workers=2)
     assert [r.pattern for r in three_one] == [r.pattern for r in three_two]
@@ -57,4 +80,12 @@ if __name__ == "__main__":
     mnist = he_initialised([784, 256, 256, 10], 0)
     rng = np.random.default_rng(1)
     ends = rng.normal(size=(2, 784))
-    run("[784,256,256,10] along a segment", mnist, segment(ends[0], ends[1]))
+    line = segment(ends[0], ends[1])
+    pieces, _ = run("[784,256,256,10] along a segment", mnist, line)
+    count("[784,256,256,10] along a segment", mnist, line, expected=len(pieces))
+    count("[784,256,256,10] along a segment", mnist, line, expected=len(pieces))
+    print(f"{'':34s} (the first count converts the weights to floats once; the second is the steady state)")
+    fresh = he_initialised([784, 256, 256, 10], 0)
+    count("[784,256,256,10] along a segment", fresh, line, expected=len(pieces))
+    count("[784,256,256,10] along a segment", fresh, line, expected=len(pieces))
+    print(f"{'':34s} (a fresh copy of the net: the first count includes that conversion)")
