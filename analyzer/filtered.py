@@ -32,13 +32,16 @@ def applies(network: Network, domain: Domain) -> bool:
 
 
 def _float_layer(layer: Layer) -> tuple:
-    """The arguments of :func:`geometry.kernels.refine` for a layer: ``W, |W|, EW, EW == 0, b, Eb``
-    (weights and bias as floats with radii) and the unit slopes per state (floats, radii)."""
+    """A layer's arguments of :func:`geometry.kernels.affine_image`: ``W, |W|, EW, EW == 0, C, RC``
+    (weights as floats with radii; the bias as forms ``C = b e_0`` with radii) and the unit slopes
+    per state (floats, radii)."""
     W, EW, b, Eb = layer.float_enclosure
     act = layer.activation
     exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
     slopes, slope_errors = float_enclosure(exact_slopes)
-    return W, np.abs(W), EW, not EW.any(), b, Eb, slopes, slope_errors
+    C, RC = np.zeros((len(b), 3)), np.zeros((len(b), 3))
+    C[:, 0], RC[:, 0] = b, Eb
+    return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors
 
 
 class FilteredPlanarCount:
@@ -85,7 +88,7 @@ class FilteredPlanarCount:
     def start(self) -> tuple:
         """The stack entry of the whole domain."""
         lines, radii, H, RH = self.root
-        return 0, (np.array([0, len(lines)]), lines, radii, None, H, RH, None), 0
+        return 0, (np.array([0, len(lines)]), lines, radii, None, H, RH, None, []), 0
 
     def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
         """Refine from the whole domain until at least ``size`` regions wait to be refined (or none
@@ -97,28 +100,37 @@ class FilteredPlanarCount:
         """Depth first from the entries on ``stack`` (stopping early once it holds ``until``
         entries): the number of regions found; ``per_layer[d]`` gains the regions of layers 1..d+1.
 
-        The pieces of one region under one layer are kept together as one block (their lines,
-        their states, and the layer's pre-activations ``F`` that their output forms are made from
-        when each is refined); a stack entry is ``(depth, block, piece)``, so a level of the stack
-        costs a few bytes per piece beyond the block's arrays."""
+        The pieces of one region under one layer are kept together as one block: their lines,
+        their states, the layer's pre-activations ``F`` (their output forms are made from those
+        when each is refined), the parent, and the next layer's pre-activations of the first piece
+        refined. A stack entry is ``(depth, block, piece)``, so a level of the stack costs a few
+        bytes per piece beyond the block's arrays. Siblings differ in a few units' states, so the
+        later ones' pre-activations are updated from the first's (:func:`kernels.sibling_image`)."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         total = 0
         while stack and (until is None or len(stack) < until):
             depth, block, p = stack.pop()
-            offsets, piece_lines, piece_radii, piece_states, F, RF, _ = block
+            offsets, piece_lines, piece_radii, piece_states, F, RF, _, first = block
             lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
-            if piece_states is not None:
-                F, RF = kernels.scaled_rows(F, RF, *self.layers[depth - 1][6:], piece_states[p])
+            layer = self.layers[depth]
+            if piece_states is not None and first:
+                G, RG = kernels.sibling_image(*layer[:4], F, RF, *self.layers[depth - 1][6:], first[0],
+                                              piece_states[p], first[1], first[2])
+            else:
+                if piece_states is not None:
+                    F, RF = kernels.scaled_rows(F, RF, *self.layers[depth - 1][6:], piece_states[p])
+                G, RG = kernels.affine_image(*layer[:6], F, RF)
+                if piece_states is not None:
+                    first.extend((piece_states[p], G, RG))
             if not layers[depth].activation.splits:
                 per_layer[depth] += 1
                 if depth + 1 == depth_total:
                     total += 1
                 else:
-                    F, RF = kernels.affine_image(*self.layers[depth][:6], F, RF)
-                    stack.append((depth + 1, (offsets[p:p + 2] - offsets[p], lines, radii, None, F, RF, (block, p)), 0))
+                    single = (offsets[p:p + 2] - offsets[p], lines, radii, None, G, RG, (block, p), [])
+                    stack.append((depth + 1, single, 0))
                 continue
-            ok, piece_lines, piece_radii, offsets, piece_states, F, RF = kernels.refine(
-                *self.layers[depth][:6], lines, radii, F, RF)
+            ok, piece_lines, piece_radii, offsets, piece_states = kernels.split_polygon(lines, radii, G, RG)
             if not ok:
                 node = self._exact_node(depth, (block, p))
                 total += sum(1 for _ in self.exact_engine.descend([node], per_layer))
@@ -130,7 +142,7 @@ class FilteredPlanarCount:
                     per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
                 total += pieces
                 continue
-            child_block = (offsets, piece_lines, piece_radii, piece_states, F, RF, (block, p))
+            child_block = (offsets, piece_lines, piece_radii, piece_states, G, RG, (block, p), [])
             stack.extend((depth + 1, child_block, q) for q in range(pieces))
         return total
 
@@ -140,7 +152,7 @@ class FilteredPlanarCount:
         map of layers 1..depth."""
         prefix = []
         while where is not None:
-            (_, _, _, states, _, _, parent), p = where
+            (_, _, _, states, _, _, parent, _), p = where
             prefix.append(() if states is None else tuple(int(s) for s in states[p]))
             where = parent
         prefix.reverse()

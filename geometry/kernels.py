@@ -274,15 +274,15 @@ def _failed(n: int):
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, b: np.ndarray,
-                 Eb: np.ndarray, H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``F = W H + b e_0`` with radii: the forms ``H`` (rows of 3, radii ``RH``) pushed through an
-    affine map whose exact entries are within ``EW``, ``Eb`` of the floats ``W``, ``b``
-    (``absW = |W|``; ``exact_weights`` when ``EW`` is all zero).
+def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray,
+                 RC: np.ndarray, H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``F = W H + C`` with radii: the forms ``H`` (rows of 3, radii ``RH``) pushed through ``W``
+    (exact entries within ``EW`` of the floats; ``absW = |W|``; ``exact_weights`` when ``EW`` is all
+    zero), plus the forms ``C`` (radii ``RC``; a layer's bias is ``C = b e_0``).
 
-    ``|F - F_hat| <= EW (|H| + RH) + |W| (RH + gamma_n |H|)`` (+ ``Eb`` and the rounding of adding
-    ``b`` in column 0). The sums may be evaluated in any order, with fused multiply-adds (the
-    ``gamma_n`` bound holds for every order), which lets the compiler vectorise them."""
+    ``|F - F_hat| <= EW (|H| + RH) + |W| (RH + gamma_n |H|) + RC + u |F_hat|``. The sums may be
+    evaluated in any order, with fused multiply-adds (the ``gamma_n`` bound holds for every order),
+    which lets the compiler vectorise them."""
     n_out, n_in = W.shape
     g = _gamma(n_in)
     HT = np.empty((3, n_in))  # columns contiguous, so that each sum over k vectorises
@@ -306,9 +306,8 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
             if not exact_weights:
                 for k in range(n_in):
                     bound += EW[i, k] * A[j, k]
-            if j == 0:
-                value += b[i]
-                bound += Eb[i] + U * abs(value)
+            value += C[i, j]
+            bound += RC[i, j] + U * abs(value)
             F[i, j] = value
             R[i, j] = _upper(bound, 4 * n_in + 4)
     return F, R
@@ -336,11 +335,34 @@ def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors:
 
 
 @njit(cache=True)
-def refine(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, b: np.ndarray, Eb: np.ndarray,
-           lines: np.ndarray, radii: np.ndarray, H: np.ndarray, RH: np.ndarray):
-    """One region under one layer of ReLU-like units: :func:`affine_image` for the pre-activations,
-    then :func:`split_polygon`. Returns split_polygon's tuple followed by the pre-activations and
-    their radii (the pieces' output forms are :func:`scaled_rows` of those)."""
-    F, RF = affine_image(W, absW, EW, exact_weights, b, Eb, H, RH)
-    ok, piece_lines, piece_radii, offsets, states = split_polygon(lines, radii, F, RF)
-    return ok, piece_lines, piece_radii, offsets, states, F, RF
+def sibling_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, F: np.ndarray,
+                  RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, base_states: np.ndarray,
+                  states: np.ndarray, G: np.ndarray, RG: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The next layer's pre-activations of a piece from those of a sibling: pieces of one region
+    share its pre-activations ``F`` and differ only in some units' states, so with ``G`` the image
+    for ``base_states``, the image for ``states`` is ``G + W[:, D] (Delta slope * F)[D]`` over
+    the units D whose state differs (:func:`affine_image` with ``G`` as the added forms). The float
+    slope difference is within ``e_s + e_s0 + u |d|`` of the exact one."""
+    changed = np.flatnonzero(states != base_states)
+    c = changed.shape[0]
+    dH = np.empty((c, 3))
+    dR = np.empty((c, 3))
+    for t in range(c):
+        u = changed[t]
+        d = slopes[states[u]] - slopes[base_states[u]]
+        ed = slope_errors[states[u]] + slope_errors[base_states[u]]
+        ed = _upper(ed + U * abs(d), 3) if ed > 0.0 or not (abs(d) == 1.0 or d == 0.0) else 0.0
+        for j in range(3):
+            dH[t, j] = d * F[u, j]
+            dR[t, j] = abs(d) * RF[u, j] if ed == 0.0 else _upper(
+                (abs(d) + ed) * RF[u, j] + ed * abs(F[u, j]) + U * abs(dH[t, j]), 4)
+    n_out = W.shape[0]
+    Wc = np.empty((n_out, c))
+    absWc = np.empty((n_out, c))
+    EWc = np.empty((n_out, c))
+    for i in range(n_out):
+        for t in range(c):
+            Wc[i, t] = W[i, changed[t]]
+            absWc[i, t] = absW[i, changed[t]]
+            EWc[i, t] = EW[i, changed[t]]
+    return affine_image(Wc, absWc, EWc, exact_weights, G, RG, dH, dR)

@@ -80,24 +80,58 @@ def test_certified_signs_are_exact_down_to_tiny_offsets(seed):
     assert 100 < decided < 400  # large offsets are decided; offsets near 2^-70 are not
 
 
+def enclosed(exact_rows, floats, radii):
+    """Every exact entry lies within its radius of its float."""
+    return all(abs(v - Fraction(f)) <= Fraction(r)
+               for row, frow, rrow in zip(exact_rows, floats.tolist(), radii.tolist())
+               for v, f, r in zip(row, frow, rrow))
+
+
+def random_rationals(rng, shape, size=10**9, denominator=10**5):
+    return [[Fraction(int(rng.integers(-size, size)), int(rng.integers(1, denominator))) for _ in range(shape[1])]
+            for _ in range(shape[0])]
+
+
+def enclosure(rows):
+    values, radii = float_enclosure([v for row in rows for v in row])
+    return values.reshape(len(rows), -1), radii.reshape(len(rows), -1)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_affine_image_radii_contain_the_exact_error(seed):
     rng = np.random.default_rng(seed)
     n_out, n_in = 7, 9
-    W = [[Fraction(int(rng.integers(-1000, 1000)), int(rng.integers(1, 97))) for _ in range(n_in)] for _ in range(n_out)]
-    b = [Fraction(int(rng.integers(-1000, 1000)), 3) for _ in range(n_out)]
-    H = [[Fraction(int(rng.integers(-10**9, 10**9)), int(rng.integers(1, 10**5))) for _ in range(3)] for _ in range(n_in)]
-    Wf, EW = float_enclosure([w for row in W for w in row])
-    bf, Eb = float_enclosure(b)
-    Hf, RH = float_enclosure([v for row in H for v in row])
-    Wf, EW = Wf.reshape(n_out, n_in), EW.reshape(n_out, n_in)
+    W = random_rationals(rng, (n_out, n_in), 1000, 97)
+    C = [[Fraction(int(rng.integers(-1000, 1000)), 3), Fraction(1, 7), Fraction(0)] for _ in range(n_out)]
+    H = random_rationals(rng, (n_in, 3))
+    (Wf, EW), (Cf, RC), (Hf, RH) = enclosure(W), enclosure(C), enclosure(H)
     assert EW.any()
-    F, R = kernels.affine_image(Wf, np.abs(Wf), EW, False, bf, Eb, Hf.reshape(n_in, 3), RH.reshape(n_in, 3))
-    for i in range(n_out):
-        for j in range(3):
-            exact = sum(W[i][k] * H[k][j] for k in range(n_in)) + (b[i] if j == 0 else 0)
-            assert abs(exact - Fraction(F[i, j])) <= Fraction(R[i, j])
+    F, R = kernels.affine_image(Wf, np.abs(Wf), EW, False, Cf, RC, Hf, RH)
+    exact = [[sum(W[i][k] * H[k][j] for k in range(n_in)) + C[i][j] for j in range(3)] for i in range(n_out)]
+    assert enclosed(exact, F, R)
     assert (R < 1e-6 * np.abs(F).max()).all()  # the bounds are tight enough to be useful
+
+
+@pytest.mark.parametrize("slopes", [(Fraction(0), Fraction(1)), (Fraction(1, 3), Fraction(1)), (Fraction(-1), Fraction(1))])
+def test_sibling_image_encloses_the_exact_image(slopes):
+    """A piece's next pre-activations updated from a sibling's equal the exact W (s * F) + b."""
+    rng = np.random.default_rng(4)
+    n, n_next = 8, 6
+    F = random_rationals(rng, (n, 3))
+    W = random_rationals(rng, (n_next, n), 1000, 97)
+    b = [Fraction(int(rng.integers(-99, 99)), 7) for _ in range(n_next)]
+    base = rng.integers(0, 2, n).astype(np.int8)
+    states = base.copy()
+    states[[1, 4, 5]] ^= 1
+
+    def image(s):
+        return [[sum(W[i][k] * slopes[s[k]] * F[k][j] for k in range(n)) + (b[i] if j == 0 else 0) for j in range(3)]
+                for i in range(n_next)]
+    (Ff, RF), (Wf, EW) = enclosure(F), enclosure(W)
+    (Gf, RG) = enclosure(image(base))
+    sf, se = float_enclosure(slopes)
+    G2, R2 = kernels.sibling_image(Wf, np.abs(Wf), EW, False, Ff, RF, sf, se, base, states, Gf, RG)
+    assert enclosed(image(states), G2, R2)
 
 
 def test_scaled_rows_with_an_inexact_slope():
