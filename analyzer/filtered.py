@@ -23,6 +23,8 @@ from geometry import kernels
 from geometry.exact import float_enclosure, primitive_ints
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
+_FRESH_EVERY = 16
+_NO_BASE = (np.zeros(0, np.int8), np.zeros((0, 3)), np.zeros((0, 3)), 0)
 
 
 def applies(network: Network, domain: Domain) -> bool:
@@ -102,26 +104,26 @@ class FilteredPlanarCount:
 
         The pieces of one region under one layer are kept together as one block: their lines,
         their states, the layer's pre-activations ``F`` (their output forms are made from those
-        when each is refined), the parent, and the next layer's pre-activations of the first piece
+        when each is refined), the parent, and the next layer's pre-activations of the piece last
         refined. A stack entry is ``(depth, block, piece)``, so a level of the stack costs a few
-        bytes per piece beyond the block's arrays. Siblings differ in a few units' states, so the
-        later ones' pre-activations are updated from the first's (:func:`kernels.sibling_image`)."""
+        bytes per piece beyond the block's arrays. Consecutive siblings are close and differ in a
+        few units' states, so a piece's pre-activations are usually updated from the previous
+        sibling's (:func:`kernels.piece_image`), and computed afresh at least every
+        ``_FRESH_EVERY`` pieces so that the radii stay small."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         total = 0
         while stack and (until is None or len(stack) < until):
             depth, block, p = stack.pop()
-            offsets, piece_lines, piece_radii, piece_states, F, RF, _, first = block
+            offsets, piece_lines, piece_radii, piece_states, F, RF, _, last = block
             lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
             layer = self.layers[depth]
-            if piece_states is not None and first:
-                G, RG = kernels.sibling_image(*layer[:4], F, RF, *self.layers[depth - 1][6:], first[0],
-                                              piece_states[p], first[1], first[2])
-            else:
-                if piece_states is not None:
-                    F, RF = kernels.scaled_rows(F, RF, *self.layers[depth - 1][6:], piece_states[p])
+            if piece_states is None:
                 G, RG = kernels.affine_image(*layer[:6], F, RF)
-                if piece_states is not None:
-                    first.extend((piece_states[p], G, RG))
+            else:
+                base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else _NO_BASE
+                G, RG, afresh = kernels.piece_image(*layer[:6], F, RF, *self.layers[depth - 1][6:], piece_states[p],
+                                                    base_states, base, base_radii)
+                last[:] = piece_states[p], G, RG, 0 if afresh else updates + 1
             if not layers[depth].activation.splits:
                 per_layer[depth] += 1
                 if depth + 1 == depth_total:

@@ -335,15 +335,31 @@ def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors:
 
 
 @njit(cache=True)
-def sibling_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, F: np.ndarray,
-                  RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, base_states: np.ndarray,
-                  states: np.ndarray, G: np.ndarray, RG: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The next layer's pre-activations of a piece from those of a sibling: pieces of one region
-    share its pre-activations ``F`` and differ only in some units' states, so with ``G`` the image
-    for ``base_states``, the image for ``states`` is ``G + W[:, D] (Delta slope * F)[D]`` over
-    the units D whose state differs (:func:`affine_image` with ``G`` as the added forms). The float
-    slope difference is within ``e_s + e_s0 + u |d|`` of the exact one."""
-    changed = np.flatnonzero(states != base_states)
+def piece_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray, RC: np.ndarray,
+                F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, states: np.ndarray,
+                base_states: np.ndarray, G: np.ndarray, RG: np.ndarray):
+    """The next layer's pre-activations ``W (slopes[states] * F) + C`` of a piece, with radii.
+
+    Pieces of one region share its pre-activations ``F`` and differ only in some units' states.
+    With ``G`` the image for a sibling's ``base_states``, the image for ``states`` is
+    ``G + W[:, D] (Delta slope * F)[D]`` over the units D whose state differs (:func:`affine_image`
+    with ``G`` as the added forms; the float slope difference is within ``e_s + e_s0 + u |d|`` of
+    the exact one). That update is used when fewer than a quarter of the units changed state; else
+    (or when ``G`` is empty) the image is computed afresh. Returns ``(G, RG, afresh)``."""
+    n = F.shape[0]
+    changed = np.flatnonzero(states != base_states) if G.shape[0] else np.arange(n)
+    if 4 * changed.shape[0] < n:
+        G2, RG2 = _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base_states, states,
+                                 G, RG, changed)
+        return G2, RG2, False
+    H, RH = scaled_rows(F, RF, slopes, slope_errors, states)
+    G2, RG2 = affine_image(W, absW, EW, exact_weights, C, RC, H, RH)
+    return G2, RG2, True
+
+
+@njit(cache=True)
+def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base_states, states, G, RG, changed):
+    """``G + W[:, changed] (Delta slope * F)[changed]`` with radii (see :func:`piece_image`)."""
     c = changed.shape[0]
     dH = np.empty((c, 3))
     dR = np.empty((c, 3))

@@ -113,10 +113,11 @@ def test_affine_image_radii_contain_the_exact_error(seed):
 
 
 @pytest.mark.parametrize("slopes", [(Fraction(0), Fraction(1)), (Fraction(1, 3), Fraction(1)), (Fraction(-1), Fraction(1))])
-def test_sibling_image_encloses_the_exact_image(slopes):
-    """A piece's next pre-activations updated from a sibling's equal the exact W (s * F) + b."""
+def test_piece_image_encloses_the_exact_image(slopes):
+    """A piece's next pre-activations, updated from a sibling's or computed afresh, enclose the
+    exact W (s * F) + b."""
     rng = np.random.default_rng(4)
-    n, n_next = 8, 6
+    n, n_next = 16, 6
     F = random_rationals(rng, (n, 3))
     W = random_rationals(rng, (n_next, n), 1000, 97)
     b = [Fraction(int(rng.integers(-99, 99)), 7) for _ in range(n_next)]
@@ -127,11 +128,17 @@ def test_sibling_image_encloses_the_exact_image(slopes):
     def image(s):
         return [[sum(W[i][k] * slopes[s[k]] * F[k][j] for k in range(n)) + (b[i] if j == 0 else 0) for j in range(3)]
                 for i in range(n_next)]
-    (Ff, RF), (Wf, EW) = enclosure(F), enclosure(W)
+    (Ff, RF), (Wf, EW), (Cf, RC) = enclosure(F), enclosure(W), enclosure([[v, 0, 0] for v in b])
     (Gf, RG) = enclosure(image(base))
     sf, se = float_enclosure(slopes)
-    G2, R2 = kernels.sibling_image(Wf, np.abs(Wf), EW, False, Ff, RF, sf, se, base, states, Gf, RG)
-    assert enclosed(image(states), G2, R2)
+    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, sf, se)
+    G2, R2, afresh = kernels.piece_image(*layer, states, base, Gf, RG)
+    assert not afresh and enclosed(image(states), G2, R2)
+    G3, R3, afresh = kernels.piece_image(*layer, states, base[:0], Gf[:0], RG[:0])
+    assert afresh and enclosed(image(states), G3, R3)
+    many = base ^ 1
+    G4, R4, afresh = kernels.piece_image(*layer, many, base, Gf, RG)
+    assert afresh and enclosed(image(many), G4, R4)
 
 
 def test_scaled_rows_with_an_inexact_slope():
