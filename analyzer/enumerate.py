@@ -58,50 +58,99 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     walk = _walk(network, domain, per_layer, exact, workers, scheduler)
-    found, status = _collect(walk, budget or Budget(), progress)
+    watch = _Watch(budget, progress)
+    found = _collect(walk, watch)
     walk.close()
     regions = sorted(found, key=lambda r: r.pattern)
-    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, status)
+    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, watch.status)
 
 
-def _collect(walk: Iterator[Region], budget: Budget, progress) -> tuple[list[Region], RunStatus]:
-    started = time.monotonic()
+class _Watch:
+    """A run's budget and progress: :meth:`stop` is asked, while work remains, with the number of
+    regions found so far; it reports progress and says whether to stop, leaving the reason in
+    ``status``."""
+
+    def __init__(self, budget: Budget | None, progress: Callable[[int], None] | None):
+        self.budget, self.progress = budget or Budget(), progress
+        self.started, self.reported, self.status = time.monotonic(), 0, RunStatus.COMPLETE
+
+    def stop(self, found: int) -> bool:
+        if self.progress is not None and found >= self.reported + 256:
+            self.reported = found
+            self.progress(found)
+        if self.budget.max_regions is not None and found >= self.budget.max_regions:
+            self.status = RunStatus.MAX_REGIONS
+        elif self.budget.seconds is not None and time.monotonic() - self.started > self.budget.seconds:
+            self.status = RunStatus.TIME_LIMIT
+        return self.status is not RunStatus.COMPLETE
+
+
+def _collect(walk: Iterator[Region], watch: _Watch) -> list[Region]:
     found: list[Region] = []
     try:
         for region in walk:
-            if budget.max_regions is not None and len(found) >= budget.max_regions:
-                return found, RunStatus.MAX_REGIONS
+            if watch.stop(len(found)):
+                break
             found.append(region)
-            if progress is not None and len(found) % 256 == 0:
-                progress(len(found))
-            if budget.seconds is not None and time.monotonic() - started > budget.seconds:
-                return found, RunStatus.TIME_LIMIT
     except KeyboardInterrupt:
-        return found, RunStatus.INTERRUPTED
-    return found, RunStatus.COMPLETE
+        watch.status = RunStatus.INTERRUPTED
+    return found
 
 
-def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
-                  workers: int = 1) -> tuple[int, tuple[int, ...]]:
+class Counts(tuple):
+    """``(activation regions, per-layer counts)``, with the run's ``status`` (anything but
+    COMPLETE: the counts are partial, lower bounds)."""
+
+    status: RunStatus
+
+    def __new__(cls, total: int, per_layer: tuple[int, ...], status: RunStatus = RunStatus.COMPLETE):
+        counts = super().__new__(cls, (total, per_layer))
+        counts.status = status
+        return counts
+
+
+def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False, workers: int = 1,
+                  budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
+
     On bounded 1-D and 2-D domains, ReLU-like networks are counted with certified float polygons
     (:mod:`analyzer.filtered`), which fall back to exact shapes wherever floats cannot decide.
-    ``workers > 1`` counts independent subtrees in that many local processes."""
+    ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
+    Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
+    so far (every 256 regions or more)."""
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
+    watch = _Watch(budget, progress)
     counter = None if exact else _filtered_counter(network, domain)
     if counter is None:
-        total = sum(1 for _ in _walk(network, domain, per_layer, exact, workers))
+        walk = _walk(network, domain, per_layer, exact, workers)
+        total = len(_collect(walk, watch))
+        walk.close()
     elif workers <= 1:
-        total = counter.count(per_layer)
+        total = counter.descend([counter.start()], per_layer, stop=watch.stop)
+        watch.status = counter.status if counter.status is not RunStatus.COMPLETE else watch.status
     else:
-        total, frontier = counter.frontier(per_layer, 16 * workers)
-        chunks = [] if not frontier else [frontier[i::8 * workers] for i in range(8 * workers)]
-        with ProcessPoolExecutor(workers, initializer=_start_counter, initargs=(network, domain)) as pool:
-            for found, counts in pool.map(_count_in_worker, [c for c in chunks if c]):
-                total += found
-                per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
-    return total, _reported_layers(network, per_layer)
+        total = _count_in_pool(counter, per_layer, workers, watch)
+    return Counts(total, _reported_layers(network, per_layer), watch.status)
+
+
+def _count_in_pool(counter: filtered.FilteredPlanarCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
+    """The filtered count with the subtrees below a frontier counted in ``workers`` processes;
+    the budget is checked as each chunk of subtrees comes back."""
+    total, frontier = counter.frontier(per_layer, 16 * workers)
+    chunks = [frontier[i::8 * workers] for i in range(8 * workers) if frontier[i::8 * workers]]
+    pool = ProcessPoolExecutor(workers, initializer=_start_counter, initargs=(counter.network, counter.domain))
+    try:
+        for found, counts in pool.map(_count_in_worker, chunks):
+            total += found
+            per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
+            if watch.stop(total):
+                break
+    except KeyboardInterrupt:
+        watch.status = RunStatus.INTERRUPTED
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return total
 
 
 def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredPlanarCount | None:

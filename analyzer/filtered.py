@@ -12,6 +12,7 @@ Applies to ReLU-like networks (relu, leaky_relu, abs; identity layers anywhere).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map, unit_pieces
 from analyzer.network import Kind, Layer, Network, unit_groups
+from analyzer.regions import RunStatus
 from geometry import kernels
 from geometry.exact import float_enclosure, primitive_ints
 
@@ -83,10 +85,6 @@ class FilteredPlanarCount:
         H, RH = float_enclosure([Fraction(int(v), scale) for row in rows[1:] for v in [*row, *padding]])
         return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
 
-    def count(self, per_layer: list[int]) -> int:
-        """The number of regions; ``per_layer[d]`` gains the regions of layers 1..d+1."""
-        return self.descend([self.start()], per_layer)
-
     def start(self) -> tuple:
         """The stack entry of the whole domain."""
         lines, radii, H, RH = self.root
@@ -98,9 +96,12 @@ class FilteredPlanarCount:
         stack = [self.start()]
         return self.descend(stack, per_layer, size), stack
 
-    def descend(self, stack: list, per_layer: list[int], until: int | None = None) -> int:
+    def descend(self, stack: list, per_layer: list[int], until: int | None = None,
+                stop: Callable[[int], bool] | None = None) -> int:
         """Depth first from the entries on ``stack`` (stopping early once it holds ``until``
-        entries): the number of regions found; ``per_layer[d]`` gains the regions of layers 1..d+1.
+        entries, or when ``stop(regions so far)`` says so; Ctrl-C stops it too, and ``status`` says
+        why it stopped): the number of regions found; ``per_layer[d]`` gains the regions of
+        layers 1..d+1.
 
         The pieces of one region under one layer are kept together as one block: their lines,
         their states, the layer's pre-activations ``F`` (their output forms are made from those
@@ -110,43 +111,49 @@ class FilteredPlanarCount:
         few units' states, so a piece's pre-activations are usually updated from the previous
         sibling's (:func:`kernels.piece_image`), and computed afresh at least every
         ``_FRESH_EVERY`` pieces so that the radii stay small."""
-        layers, depth_total = self.network.layers, len(self.network.layers)
+        self.status = RunStatus.COMPLETE
         total = 0
-        while stack and (until is None or len(stack) < until):
-            depth, block, p = stack.pop()
-            offsets, piece_lines, piece_radii, piece_states, F, RF, _, last = block
-            lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
-            layer = self.layers[depth]
-            if piece_states is None:
-                G, RG = kernels.affine_image(*layer[:6], F, RF)
-            else:
-                base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else _NO_BASE
-                G, RG, afresh = kernels.piece_image(*layer[:6], F, RF, *self.layers[depth - 1][6:], piece_states[p],
-                                                    base_states, base, base_radii)
-                last[:] = piece_states[p], G, RG, 0 if afresh else updates + 1
-            if not layers[depth].activation.splits:
-                per_layer[depth] += 1
-                if depth + 1 == depth_total:
-                    total += 1
-                else:
-                    single = (offsets[p:p + 2] - offsets[p], lines, radii, None, G, RG, (block, p), [])
-                    stack.append((depth + 1, single, 0))
-                continue
-            ok, piece_lines, piece_radii, offsets, piece_states = kernels.split_polygon(lines, radii, G, RG)
-            if not ok:
-                node = self._exact_node(depth, (block, p))
-                total += sum(1 for _ in self.exact_engine.descend([node], per_layer))
-                continue
-            pieces = len(offsets) - 1
-            per_layer[depth] += pieces
-            if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
-                if depth + 1 < depth_total:
-                    per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
-                total += pieces
-                continue
-            child_block = (offsets, piece_lines, piece_radii, piece_states, G, RG, (block, p), [])
-            stack.extend((depth + 1, child_block, q) for q in range(pieces))
+        try:
+            while stack and (until is None or len(stack) < until) and not (stop is not None and stop(total)):
+                total += self._refine(stack.pop(), stack, per_layer)
+        except KeyboardInterrupt:
+            self.status = RunStatus.INTERRUPTED
         return total
+
+    def _refine(self, entry, stack: list, per_layer: list[int]) -> int:
+        """Refine one stack entry: push its pieces, or count them when they are leaves (returned)."""
+        layers, depth_total = self.network.layers, len(self.network.layers)
+        depth, block, p = entry
+        offsets, piece_lines, piece_radii, piece_states, F, RF, _, last = block
+        lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
+        layer = self.layers[depth]
+        if piece_states is None:
+            G, RG = kernels.affine_image(*layer[:6], F, RF)
+        else:
+            base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else _NO_BASE
+            G, RG, afresh = kernels.piece_image(*layer[:6], F, RF, *self.layers[depth - 1][6:], piece_states[p],
+                                                base_states, base, base_radii)
+            last[:] = piece_states[p], G, RG, 0 if afresh else updates + 1
+        if not layers[depth].activation.splits:
+            per_layer[depth] += 1
+            if depth + 1 == depth_total:
+                return 1
+            single = (offsets[p:p + 2] - offsets[p], lines, radii, None, G, RG, (block, p), [])
+            stack.append((depth + 1, single, 0))
+            return 0
+        ok, piece_lines, piece_radii, offsets, piece_states = kernels.split_polygon(lines, radii, G, RG)
+        if not ok:
+            node = self._exact_node(depth, (block, p))
+            return sum(1 for _ in self.exact_engine.descend([node], per_layer))
+        pieces = len(offsets) - 1
+        per_layer[depth] += pieces
+        if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
+            if depth + 1 < depth_total:
+                per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
+            return pieces
+        child_block = (offsets, piece_lines, piece_radii, piece_states, G, RG, (block, p), [])
+        stack.extend((depth + 1, child_block, q) for q in range(pieces))
+        return 0
 
     def _exact_node(self, depth: int, where):
         """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: the

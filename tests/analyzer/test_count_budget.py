@@ -1,0 +1,63 @@
+"""Budgets, progress and Ctrl-C for count_regions, on the certified float path and on the exact
+engine's walk: a stopped count says so and keeps what it counted."""
+import pytest
+
+from analyzer.domain import box
+from analyzer.enumerate import Budget, count_regions
+from analyzer.network import he_initialised
+from analyzer.regions import RunStatus
+
+NET = he_initialised([2, 12, 12, 1], 1)
+CASES = [(box([-1, -1], [1, 1]), False), (box([-1, -1], [1, 1]), True), (None, False)]  # float path, exact, R^2
+
+
+@pytest.fixture(scope="module")
+def totals():
+    return {i: count_regions(NET, domain, exact=exact) for i, (domain, exact) in enumerate(CASES)}
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_a_complete_count_says_so(case, totals):
+    assert totals[case].status is RunStatus.COMPLETE
+    assert totals[case][0] > 40
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_region_budget(case, totals):
+    domain, exact = CASES[case]
+    total = totals[case][0]
+    stopped = count_regions(NET, domain, exact=exact, budget=Budget(max_regions=total // 3))
+    assert stopped.status is RunStatus.MAX_REGIONS
+    assert total // 3 <= stopped[0] < total
+    exactly = count_regions(NET, domain, exact=exact, budget=Budget(max_regions=total))
+    assert exactly == totals[case] and exactly.status is RunStatus.COMPLETE  # nothing was left to count
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_time_limit_and_progress(case):
+    domain, exact = CASES[case]
+    assert count_regions(NET, domain, exact=exact, budget=Budget(seconds=0)).status is RunStatus.TIME_LIMIT
+    seen = []
+    count_regions(he_initialised([2, 24, 24, 1], 2), domain, exact=exact, progress=seen.append)
+    assert seen and seen == sorted(seen) and all(b - a >= 256 for a, b in zip(seen, seen[1:]))
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_ctrl_c_keeps_the_count_so_far(case, totals):
+    domain, exact = CASES[case]
+
+    def interrupt(found):
+        raise KeyboardInterrupt
+    big = he_initialised([2, 24, 24, 1], 2)
+    full = count_regions(big, domain, exact=exact)
+    stopped = count_regions(big, domain, exact=exact, progress=interrupt)
+    assert stopped.status is RunStatus.INTERRUPTED
+    assert 256 <= stopped[0] < full[0]
+
+
+def test_budget_with_workers():
+    domain = box([-1, -1], [1, 1])
+    big = he_initialised([2, 24, 24, 1], 2)
+    total = count_regions(big, domain)[0]
+    stopped = count_regions(big, domain, workers=2, budget=Budget(max_regions=total // 4))
+    assert stopped.status is RunStatus.MAX_REGIONS and total // 4 <= stopped[0] < total
