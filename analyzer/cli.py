@@ -9,11 +9,12 @@ import time
 
 from analyzer.bounds import architecture_bounds, check, network_bounds, violations
 from analyzer.domain import parse_domain
-from analyzer.enumerate import Budget, enumerate_regions
+from analyzer.enumerate import Budget, count_regions, enumerate_regions
 from analyzer import constructions
 from analyzer.certificate import write_certificate
 from analyzer.loaders import load, save_json, save_npz
 from analyzer.provenance import provenance
+from analyzer.regions import RunStatus
 from analyzer.report import (bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text, counts_csv,
                              counts_latex)
 
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--exact", action="store_true", help="solve every LP in rational arithmetic (same answer, slower)")
     count.add_argument("--arch", help="for a torch state_dict: the layer list, e.g. 'linear,relu,linear'")
     count.add_argument("--input-shape", help="for torch models with Conv2d/AvgPool2d: C,H,W of one input")
+    count.add_argument("--count-only", action="store_true",
+                       help="only activation regions and per-layer counts, without keeping the regions (much faster on "
+                            "bounded 1-D and 2-D domains; no linear or bounded counts, no certificate)")
     count.add_argument("--workers", type=int, default=1, help="processes refining independent subtrees (default 1)")
     count.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="refine subtrees on a Dask distributed cluster instead (needs the dask extra)")
@@ -109,38 +113,50 @@ def _count(args) -> int:
     domain = parse_domain(args.domain, net.input_dim)
     started = time.perf_counter()
     budget = Budget(args.max_regions, args.time_limit)
-    with _progress_display() as progress:
-        regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
-                                    workers=args.workers, scheduler=args.scheduler)
-    linear = regions.linear_regions
+    if args.count_only:
+        if args.certificate:
+            raise ValueError("--certificate needs the regions themselves: drop --count-only")
+        if args.scheduler:
+            raise ValueError("--count-only counts on this machine: use --workers N instead of --scheduler")
+        with _progress_display() as progress:
+            counts = count_regions(net, domain, exact=args.exact, budget=budget, progress=progress, workers=args.workers)
+        activation, per_layer, status = counts[0], counts[1], counts.status
+        linear = bounded = None
+    else:
+        with _progress_display() as progress:
+            regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
+                                        workers=args.workers, scheduler=args.scheduler)
+        activation, per_layer, status = regions.activation_regions, regions.per_layer, regions.status
+        linear, bounded = regions.linear_regions, regions.bounded_regions
+    complete = status is RunStatus.COMPLETE
     seconds = time.perf_counter() - started
-    if args.certificate and regions.complete:
+    if args.certificate and complete:
         write_certificate(net, domain, regions, args.certificate)
-    checks = check(network_bounds(net), regions.activation_regions, regions.per_layer)
+    checks = check(network_bounds(net), activation, per_layer)
     broken = violations(checks)
     result = {
         "model": args.model,
         "architecture": list(net.architecture),
         "input_dim": net.input_dim,
         "domain": domain.description,
-        "activation_regions": regions.activation_regions,
+        "activation_regions": activation,
         "linear_regions": linear,
-        "bounded_regions": regions.bounded_regions,
-        "per_layer": list(regions.per_layer),
+        "bounded_regions": bounded,
+        "per_layer": list(per_layer),
         "exact_lp": args.exact,
         "seconds": round(seconds, 4),
-        "complete": regions.complete,
-        "status": regions.status.value,
+        "complete": complete,
+        "status": status.value,
         "bounds": check_dicts(checks),
     }
-    if not regions.complete:
-        print(f"regionscope: {regions.status.value}: the counts are PARTIAL (regions found so far)"
+    if not complete:
+        print(f"regionscope: {status.value}: the counts are PARTIAL (regions found so far)"
               + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
     if broken:
         names = ", ".join(c.bound.name for c in broken)
         print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
-    code = 3 if broken else (0 if regions.complete else 4)
+    code = 3 if broken else (0 if complete else 4)
     if args.json or args.csv or args.latex:
         origin = provenance(net, domain, args.exact, seconds)
         if args.json:
@@ -152,13 +168,14 @@ def _count(args) -> int:
         return code
     print(f"model          {args.model}  ({'-'.join(map(str, net.architecture))})")
     print(f"domain         {domain.description}")
-    if not regions.complete:
-        print(f"status         PARTIAL: {regions.status.value}")
+    if not complete:
+        print(f"status         PARTIAL: {status.value}")
     print(f"activation regions  {result['activation_regions']}")
-    print(f"linear regions      {result['linear_regions']}")
-    print(f"bounded regions     {result['bounded_regions']}")
+    not_counted = "not counted (--count-only)"
+    print(f"linear regions      {not_counted if linear is None else linear}")
+    print(f"bounded regions     {not_counted if bounded is None else bounded}")
     if args.per_layer:
-        for i, n in enumerate(regions.per_layer, start=1):
+        for i, n in enumerate(per_layer, start=1):
             print(f"  after layer {i}: {n}")
     print(f"time           {result['seconds']} s")
     print()

@@ -115,13 +115,21 @@ class FilteredPlanarCount:
         total = 0
         try:
             while stack and (until is None or len(stack) < until) and not (stop is not None and stop(total)):
-                total += self._refine(stack.pop(), stack, per_layer)
+                found = self._refine(stack.pop(), stack, per_layer)
+                if isinstance(found, int):
+                    total += found
+                    continue
+                for _ in self.exact_engine.descend([found], per_layer):  # a subtree floats cannot decide
+                    if stop is not None and stop(total):
+                        return total
+                    total += 1
         except KeyboardInterrupt:
             self.status = RunStatus.INTERRUPTED
         return total
 
-    def _refine(self, entry, stack: list, per_layer: list[int]) -> int:
-        """Refine one stack entry: push its pieces, or count them when they are leaves (returned)."""
+    def _refine(self, entry, stack: list, per_layer: list[int]):
+        """Refine one stack entry: push its pieces, or count them when they are leaves (the count
+        is returned); or, where floats cannot decide, return the exact engine's node for it."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         depth, block, p = entry
         offsets, piece_lines, piece_radii, piece_states, F, RF, _, last = block
@@ -143,8 +151,7 @@ class FilteredPlanarCount:
             return 0
         ok, piece_lines, piece_radii, offsets, piece_states = kernels.split_polygon(lines, radii, G, RG)
         if not ok:
-            node = self._exact_node(depth, (block, p))
-            return sum(1 for _ in self.exact_engine.descend([node], per_layer))
+            return self._exact_node(depth, (block, p))
         pieces = len(offsets) - 1
         per_layer[depth] += pieces
         if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):

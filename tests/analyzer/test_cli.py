@@ -114,3 +114,31 @@ def test_bad_model_files(capsys, tmp_path):
     path = tmp_path / "shape.json"
     path.write_text(json.dumps({"layers": [{"weights": [[1, 2]], "bias": [0, 1]}]}))
     assert_fails(capsys, ["count", str(path)], "bias")
+
+
+def test_count_only_in_a_box_and_along_a_segment(capsys, model_files):
+    """The hand counts above: 5 regions in [-1, 1]^2 (x = 0 and y = 0 first: 4); along the segment
+    from (-1, -1/2) to (1, 1/2) the lines x = 0 and y = 0 meet at the origin and x + y = 1 at
+    x = 2/3: 3 pieces."""
+    data = run_json(capsys, ["count", str(model_files["npz"]), "--domain", "box:-1,1", "--count-only", "--json"])
+    assert (data["activation_regions"], data["per_layer"], data["complete"]) == (5, [5], True)
+    assert data["linear_regions"] is None and data["bounded_regions"] is None
+    data = run_json(capsys, ["count", str(model_files["npz"]), "--domain", "segment:-1,-1/2;1,1/2", "--count-only",
+                             "--json", "--workers", "2"])
+    assert data["activation_regions"] == 3
+    assert main(["count", str(model_files["npz"]), "--domain", "box:-1,1", "--count-only"]) == 0
+    assert "not counted (--count-only)" in capsys.readouterr().out
+
+
+def test_count_only_refuses_what_needs_the_regions(capsys, model_files, tmp_path):
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--count-only", "--certificate", str(tmp_path / "c.json")],
+                 "--certificate", "--count-only")
+    assert_fails(capsys, ["count", str(model_files["npz"]), "--count-only", "--scheduler", "tcp://127.0.0.1:1"],
+                 "--scheduler", "--workers")
+
+
+def test_count_only_partial(capsys, model_files):
+    code = main(["count", str(model_files["npz"]), "--domain", "box:-1,1", "--count-only", "--max-regions", "1", "--json"])
+    assert code == 4
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["complete"] is False and "PARTIAL" in captured.err

@@ -61,3 +61,13 @@ def test_budget_with_workers():
     total = count_regions(big, domain)[0]
     stopped = count_regions(big, domain, workers=2, budget=Budget(max_regions=total // 4))
     assert stopped.status is RunStatus.MAX_REGIONS and total // 4 <= stopped[0] < total
+
+
+def test_budget_inside_a_subtree_left_to_exact_arithmetic():
+    """Zero biases: every first-layer line passes through the origin, so the whole count falls back
+    to exact polygons at the root; the budget still stops it."""
+    from analyzer.network import layer, network
+    net = network([layer([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, 0, 0], "relu"), layer([[1, 1, 1, 1]], [0], "identity")])
+    assert count_regions(net, box([-1, -1], [1, 1])) == (8, (8,))  # four lines through a point: 8 sectors
+    stopped = count_regions(net, box([-1, -1], [1, 1]), budget=Budget(max_regions=3))
+    assert stopped[0] == 3 and stopped.status is RunStatus.MAX_REGIONS
