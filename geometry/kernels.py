@@ -62,15 +62,18 @@ def vertices(lines: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 @njit(cache=True)
 def sign_at(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
-    """The certified sign (+1 or -1) of the exact form ``Z`` at a vertex ``X`` (``X_0 > 0``), or 0
-    when floats cannot decide it."""
-    value = z[0] * X[0] + z[1] * X[1] + z[2] * X[2]
+    """The certified sign (+1 or -1) of ``Z . X`` for an exact form ``Z`` and an exact homogeneous
+    point ``X`` (a vertex with ``X_0 > 0`` has the form's sign there), or 0 when floats cannot
+    decide it."""
+    value = 0.0
     data = 0.0
     products = 0.0
-    for c in range(3):
+    k = z.shape[0]
+    for c in range(k):
+        value += z[c] * X[c]
         data += abs(z[c]) * E[c] + rz[c] * abs(X[c]) + rz[c] * E[c]
         products += abs(z[c] * X[c])
-    bound = _upper(data + _gamma(3) * products, 12)
+    bound = _upper(data + _gamma(k) * products, 4 * k)
     if value > bound:
         return 1
     if -value > bound:
@@ -276,7 +279,7 @@ def _failed(n: int):
 @njit(cache=True, fastmath={"reassoc", "contract"})
 def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray,
                  RC: np.ndarray, H: np.ndarray, RH: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``F = W H + C`` with radii: the forms ``H`` (rows of 3, radii ``RH``) pushed through ``W``
+    """``F = W H + C`` with radii: the forms ``H`` (rows, radii ``RH``) pushed through ``W``
     (exact entries within ``EW`` of the floats; ``absW = |W|``; ``exact_weights`` when ``EW`` is all
     zero), plus the forms ``C`` (radii ``RC``; a layer's bias is ``C = b e_0``).
 
@@ -284,20 +287,21 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
     evaluated in any order, with fused multiply-adds (the ``gamma_n`` bound holds for every order),
     which lets the compiler vectorise them."""
     n_out, n_in = W.shape
+    cols = H.shape[1]
     g = _gamma(n_in)
-    HT = np.empty((3, n_in))  # columns contiguous, so that each sum over k vectorises
-    A = np.empty((3, n_in))
-    B = np.empty((3, n_in))
+    HT = np.empty((cols, n_in))  # columns contiguous, so that each sum over k vectorises
+    A = np.empty((cols, n_in))
+    B = np.empty((cols, n_in))
     for k in range(n_in):
-        for j in range(3):
+        for j in range(cols):
             HT[j, k] = H[k, j]
             A[j, k] = abs(H[k, j]) + RH[k, j]
             B[j, k] = RH[k, j] + g * abs(H[k, j])
-    F = np.empty((n_out, 3))
-    R = np.empty((n_out, 3))
+    F = np.empty((n_out, cols))
+    R = np.empty((n_out, cols))
     for i in range(n_out):
         w, a = W[i], absW[i]
-        for j in range(3):
+        for j in range(cols):
             value = 0.0
             bound = 0.0
             for k in range(n_in):
@@ -360,15 +364,15 @@ def piece_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: 
 @njit(cache=True)
 def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base_states, states, G, RG, changed):
     """``G + W[:, changed] (Delta slope * F)[changed]`` with radii (see :func:`piece_image`)."""
-    c = changed.shape[0]
-    dH = np.empty((c, 3))
-    dR = np.empty((c, 3))
+    c, cols = changed.shape[0], F.shape[1]
+    dH = np.empty((c, cols))
+    dR = np.empty((c, cols))
     for t in range(c):
         u = changed[t]
         d = slopes[states[u]] - slopes[base_states[u]]
         ed = slope_errors[states[u]] + slope_errors[base_states[u]]
         ed = _upper(ed + U * abs(d), 3) if ed > 0.0 or not (abs(d) == 1.0 or d == 0.0) else 0.0
-        for j in range(3):
+        for j in range(cols):
             dH[t, j] = d * F[u, j]
             dR[t, j] = abs(d) * RF[u, j] if ed == 0.0 else _upper(
                 (abs(d) + ed) * RF[u, j] + ed * abs(F[u, j]) + U * abs(dH[t, j]), 4)
