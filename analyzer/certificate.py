@@ -2,11 +2,16 @@
 
 A certificate (JSON, rationals as "p/q" strings) holds the network with exact weights, the domain, and
 for each activation region: its pattern, an exact interior point, its irredundant H-representation
-(each row tagged with the unit or domain facet it comes from), the exact affine output map, an
-*implication* for every other constraint of its pattern (nonnegative multipliers over the facet rows,
-stored sparsely as {row index: value}, proving that constraint holds on the region), its exact volume (inside the domain, or inside a box
-that contains every region's vertices when the domain is unbounded) and, for each facet from a unit,
-a region across it with a point in the relative interior of their common face.
+(each row tagged with the unit or domain facet it comes from), the exact affine output map, its exact
+volume (inside the domain, or inside a box that contains every region's vertices when the domain is
+unbounded), for each facet from a unit a region across it with a point in the relative interior of
+their common face, and a proof that every other constraint of its pattern holds on the region:
+
+- a bounded interval or polygon lists its ``vertices`` (an interval: its two ends, low first; a
+  polygon: counterclockwise, facet row i on the edge from vertex i to vertex i + 1); every constraint
+  is >= 0 on the region iff it is >= 0 at every vertex;
+- any other region lists an *implication* per other constraint (nonnegative multipliers over the
+  facet rows, stored sparsely as {row index: value}, reproducing the constraint exactly).
 
 Together these say: each listed polyhedron is exactly the closure of its pattern's region; distinct
 patterns have disjoint interiors; and the volumes add up to the domain's (or the box's), so no region
@@ -33,7 +38,7 @@ from geometry.planar import Polygon
 from geometry.lp import implication_certificate
 from geometry.polyhedron import box, facet_witness, from_forms, generators, is_facet, volume
 
-FORMAT = "regionscope-certificate/1"
+FORMAT = "regionscope-certificate/2"
 
 
 def _strs(values) -> list[str]:
@@ -62,18 +67,14 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             source_of.setdefault(f, {"domain": k})
         for (layer, unit, tag), f in constraints:
             source_of.setdefault(f, {"layer": layer, "unit": unit, "tag": tag})
-        facets = list(region.facets()) if region.shape is not None else \
-            [f for f in region.forms if is_facet(region.forms, f, dim)]
+        cyclic = _cyclic(region.shape)
+        if cyclic is not None:
+            facets, vertices = cyclic
+            proof = {"vertices": [_strs(v) for v in vertices]}
+        else:
+            facets = [f for f in region.forms if is_facet(region.forms, f, dim)]
+            proof = {"implied": _implied(region, facets, domain_forms, constraints, dim)}
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
-        implied = []
-        others = [({"domain": k}, f) for k, f in enumerate(domain_forms)]
-        others += [({"layer": layer, "unit": unit, "tag": tag}, f) for (layer, unit, tag), f in constraints]
-        for source, g in others:
-            if g in facets:
-                continue
-            constant, multipliers = _implication(region, facets, g, dim)
-            implied.append({"source": source, "constant": str(constant),
-                            "multipliers": {str(k): str(m) for k, m in enumerate(multipliers) if m}})
         neighbours = []
         for k, f in enumerate(facets):
             if "domain" in source_of[f]:
@@ -91,7 +92,7 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             "pattern": [list(states) for states in region.pattern],
             "point": _strs(region.point),
             "rows": rows,
-            "implied": implied,
+            **proof,
             "output_map": {"matrix": [_strs(row) for row in matrix], "offset": _strs(offset)},
             "volume": str(size),
             "neighbours": neighbours,
@@ -146,23 +147,43 @@ def _facet_witness(region, other, form: AffineForm, dim: int):
     return facet_witness(region.forms, other.forms, form, dim)
 
 
-def _implication(region, facets: list[AffineForm], form: AffineForm, dim: int):
-    """Multipliers (constant, one per facet) proving ``form >= 0`` on the region: from the exact
-    interval or polygon at its optimal vertex when the fast path made one, else from an LP."""
-    if region.shape is not None:
-        module = interval if isinstance(region.shape, Interval) else planar
-        found = module.implication(region.shape, form)
+def _cyclic(shape) -> tuple[list[AffineForm], list[tuple[Fraction, ...]]] | None:
+    """A bounded interval's or polygon's facets and vertices in the certificate's order: an interval's
+    facet i vanishes at end i (low end first); a polygon's vertices run counterclockwise and facet i
+    lies on the edge from vertex i to vertex i + 1. None for any other shape."""
+    if isinstance(shape, Interval):
+        return list(shape.edges), [(Fraction(shape.lo[1], shape.lo[0]),), (Fraction(shape.hi[1], shape.hi[0]),)]
+    if not isinstance(shape, Polygon) or not planar.is_bounded(shape):
+        return None
+    vertices, edges = list(shape.vertices), list(shape.edges)
+    if _turn(vertices[-1], vertices[0], vertices[1]) < 0:  # clockwise: run the other way
+        vertices.reverse()
+        edges = edges[-2::-1] + edges[-1:]
+    return edges, [(Fraction(x, d), Fraction(y, d)) for d, x, y in vertices]
+
+
+def _turn(a, b, c) -> int:
+    """The determinant of three homogeneous points (d > 0): positive when a, b, c turn left."""
+    return (a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
+            + a[2] * (b[0] * c[1] - b[1] * c[0]))
+
+
+def _implied(region, facets: list[AffineForm], domain_forms, constraints, dim: int) -> list[dict]:
+    """For every domain row and constraint that is not a facet: multipliers (a constant and one per
+    facet, from an LP) proving it is >= 0 on the region."""
+    others = [({"domain": k}, f) for k, f in enumerate(domain_forms)]
+    others += [({"layer": layer, "unit": unit, "tag": tag}, f) for (layer, unit, tag), f in constraints]
+    implied = []
+    for source, g in others:
+        if g in facets:
+            continue
+        found = implication_certificate(facets, g, dim)
         if found is None:
-            raise CertificateError(f"constraint {form} is negative somewhere on region {region.pattern}")
-        constant, by_edge = found
-        multipliers: list[Fraction | int] = [0] * len(facets)
-        for k, value in by_edge.items():
-            multipliers[facets.index(region.shape.edges[k])] += value
-        return constant, multipliers
-    found = implication_certificate(facets, form, dim)
-    if found is None:
-        raise CertificateError(f"constraint {form} is negative somewhere on region {region.pattern}")
-    return found
+            raise CertificateError(f"constraint {g} is negative somewhere on region {region.pattern}")
+        constant, multipliers = found
+        implied.append({"source": source, "constant": str(constant),
+                        "multipliers": {str(k): str(m) for k, m in enumerate(multipliers) if m}})
+    return implied
 
 
 def _enclosing_box(regions: RegionSet, dim: int) -> tuple[AffineForm, ...]:

@@ -7,18 +7,39 @@ every constraint that defines the region (pre-activation forms pulled back along
 1. the interior point lies strictly inside every constraint, and an exact forward pass there gives
    the pattern; units that are constant under the pattern are in the state their constant dictates;
 2. every H-row is a positive multiple of the constraint or domain row its tag names;
-3. every other constraint and domain row is implied by the rows (affine Farkas: nonnegative
-   multipliers reproduce a positive multiple of it exactly), so the polyhedron of the rows *is* the
-   pattern's region;
+3. the polyhedron P of the rows *is* the pattern's region: every constraint and domain row holds on P,
+   either (a) because it is >= 0 at every listed vertex and P is the convex hull of the vertices
+   (see below), or (b) by an implication (affine Farkas: nonnegative multipliers reproduce a positive
+   multiple of it exactly);
 4. the affine output map is the network's map on the region; the patterns are distinct;
-5. each region's volume, recomputed here (vertices by brute force, pulling triangulation), is the
-   claimed one, and the volumes add up to the domain's (or, for an unbounded domain, the given box's);
+5. each region's volume, recomputed here, is the claimed one (from listed vertices: length, or area
+   by the shoelace formula; otherwise vertices by brute force and a pulling triangulation), and the
+   volumes add up to the domain's (or, for an unbounded domain, the given box's);
 6. each facet that comes from a unit has a region across it, with a point strictly inside both
    regions' other rows on the facet's hyperplane.
 
 Distinct patterns with the constant-unit rule give regions with disjoint interiors; with 3 each
 listed polyhedron is the closure of its region; so 5 proves that no region is missing (for an
 unbounded domain: none that meets the box). Usage: ``regionscope verify CERT.json``.
+
+Vertex lists (3a). A polygon lists vertices V_0, ..., V_{k-1} and rows r_0, ..., r_{k-1} (indices
+mod k); the checks are: k >= 3, the V_i are distinct and turn left at every vertex
+(det(V_{i-1}, V_i, V_{i+1}) > 0 in homogeneous coordinates), every constraint (hence every row) is
+>= 0 at every vertex, and r_i vanishes at V_i and V_{i+1}. Then P = conv(V):
+
+- conv(V) is in P, as P is convex and holds every V_j;
+- each r_i is a nonzero form (2) vanishing at two distinct points, so {r_i = 0} is the line through
+  V_i and V_{i+1}, and it supports conv(V). Two of these lines, distinct as the turn at V_i is
+  strict, meet at V_i; a boundary point of a convex polygon on two supporting lines is a corner, so
+  the V_i are exactly the k vertices of conv(V), which has k edges. The face {r_i = 0} of conv(V)
+  holds the vertices V_i and V_{i+1}, so it is the edge between them; for k >= 3 these k edges are
+  distinct, hence all of them, and conv(V), the intersection of its edges' half-planes
+  {r_i >= 0}, is P.
+
+An interval lists its ends V_0 < V_1 and r_i vanishes at V_i: r_i is nonzero and >= 0 at the other
+end, so {r_0 >= 0} = [V_0, oo), {r_1 >= 0} = (-oo, V_1] and P = [V_0, V_1]. A form is >= 0 on conv(V)
+iff it is >= 0 at every V_j, so P lies in the region, which lies in P (its rows are among its
+constraints). The counterclockwise cycle makes the shoelace sum the area.
 """
 from __future__ import annotations
 
@@ -26,6 +47,9 @@ import json
 from fractions import Fraction
 from itertools import combinations
 from math import factorial, gcd
+
+
+FORMATS = ("regionscope-certificate/1", "regionscope-certificate/2")  # 2 adds vertex lists
 
 
 class Rejected(Exception):
@@ -299,6 +323,86 @@ def _determinant(matrix) -> Fraction:
     return det
 
 
+def _check_cycle(vertices, rows, dim, where) -> None:
+    """The vertices are an interval's ends, low first, or a polygon's corners counterclockwise (each
+    turn strictly left, all distinct), one row per facet; vertices in homogeneous coordinates."""
+    k = len(vertices)
+    if any(len(v) != dim + 1 for v in vertices):
+        raise Rejected(f"{where}: its vertices do not all have {dim} coordinates")
+    if dim not in (1, 2) or len(rows) != k or k < dim + 1 or (dim == 1 and k != 2):
+        raise Rejected(f"{where}: {k} vertices and {len(rows)} rows do not make an interval or a polygon "
+                       "(two ends and two rows, or k >= 3 corners and k edge rows)")
+    if len({tuple(v) for v in vertices}) < k:
+        raise Rejected(f"{where}: two of its vertices coincide")
+    if dim == 1:
+        (d0, x0), (d1, x1) = vertices
+        if d0 * x1 - d1 * x0 <= 0:
+            raise Rejected(f"{where}: its ends are not listed low end first")
+        return
+    for i in range(k):
+        if _determinant3(vertices[i - 1], vertices[i], vertices[(i + 1) % k]) <= 0:
+            raise Rejected(f"{where}: its vertices do not turn left at vertex {i}: not a convex polygon "
+                           "listed counterclockwise")
+
+
+def _check_edges(vertices, rows, dim, where) -> None:
+    """Row i vanishes at the interval's end i, or on the polygon's edge from vertex i to vertex i + 1."""
+    k = len(vertices)
+    for i, row in enumerate(rows):
+        for j in ((i,) if dim == 1 else (i, (i + 1) % k)):
+            if _dot(row, vertices[j]) != 0:
+                raise Rejected(f"{where}: row {i} is not 0 at vertex {j}: it is not the line of its "
+                               f"{'end' if dim == 1 else 'edge'} {i}")
+
+
+def _determinant3(a, b, c):
+    return (a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
+            + a[2] * (b[0] * c[1] - b[1] * c[0]))
+
+
+def _measure(vertices) -> Fraction:
+    """The length of an interval (ends low first) or the area of a counterclockwise polygon (shoelace),
+    from homogeneous vertices."""
+    if len(vertices[0]) == 2:
+        (d0, x0), (d1, x1) = vertices
+        return Fraction(x1, d1) - Fraction(x0, d0)
+    twice = sum(Fraction(x0 * y1 - x1 * y0, d0 * d1)
+                for (d0, x0, y0), (d1, x1, y1) in zip(vertices, vertices[1:] + vertices[:1]))
+    return twice / 2
+
+
+def _check_implications(entries, rows, forms, dim, where) -> None:
+    """Each form that is not a row follows from the rows: its entry's constant and multipliers (all
+    >= 0, stored sparsely as {row index: value}) combine the rows into a positive multiple of it."""
+    row_directions = {_direction(row) for row in rows}
+    implied = {json.dumps(e["source"], sort_keys=True): e for e in entries}
+    for source, form in forms:
+        if _direction(form) in row_directions:
+            continue
+        entry = implied.get(json.dumps(source, sort_keys=True))
+        if entry is None:
+            raise Rejected(f"{where}: constraint {source} is neither a row nor shown to follow from the rows")
+        constant = _q(entry["constant"])
+        multipliers = [Fraction(0)] * len(rows)
+        for k, v in entry["multipliers"].items():
+            if not 0 <= int(k) < len(rows):
+                raise Rejected(f"{where}: the multipliers for constraint {source} name row {k}, which is not there")
+            multipliers[int(k)] = _q(v)
+        if constant < 0 or any(m < 0 for m in multipliers):
+            raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
+        # constant + sum m_k row_k, times the common denominator L of the multipliers
+        common = 1
+        for v in (constant, *multipliers):
+            common = common * v.denominator // gcd(common, v.denominator)
+        combined = [int(constant * common)] + [0] * dim
+        for m, row in zip(multipliers, rows):
+            if m:
+                factor = int(m * common)
+                combined = [c + factor * r for c, r in zip(combined, row)]
+        if not _is_positive_multiple(combined, form):
+            raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
+
+
 def verify(certificate: dict) -> dict:
     """Check a certificate; return its counts, or raise :class:`Rejected` naming the first failure."""
     try:
@@ -308,7 +412,7 @@ def verify(certificate: dict) -> dict:
 
 
 def _verify(certificate: dict) -> dict:
-    if certificate.get("format") != "regionscope-certificate/1":
+    if certificate.get("format") not in FORMATS:
         raise Rejected(f"unknown certificate format {certificate.get('format')!r}")
     network = []
     for spec in certificate["network"]["layers"]:
@@ -359,40 +463,26 @@ def _verify(certificate: dict) -> dict:
             if expected is None or not _is_positive_multiple(row, expected):
                 raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
             rows.append(row)
-        row_directions = {_direction(row) for row in rows}
-        implied = {json.dumps(e["source"], sort_keys=True): e for e in region["implied"]}
-        for source, form in [*(({"layer": l, "unit": u, "tag": t}, f) for (l, u, t), f in constraints.items()),
-                             *(({"domain": k}, r) for k, r in enumerate(domain_rows))]:
-            if _direction(form) in row_directions:
-                continue
-            entry = implied.get(json.dumps(source, sort_keys=True))
-            if entry is None:
-                raise Rejected(f"{where}: constraint {source} is neither a row nor shown to follow from the rows")
-            constant = _q(entry["constant"])
-            multipliers = [Fraction(0)] * len(rows)  # stored sparsely: {row index: value}
-            for k, v in entry["multipliers"].items():
-                if not 0 <= int(k) < len(rows):
-                    raise Rejected(f"{where}: the multipliers for constraint {source} name row {k}, which is not there")
-                multipliers[int(k)] = _q(v)
-            if constant < 0 or any(m < 0 for m in multipliers):
-                raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
-            # constant + sum m_k row_k, times the common denominator L of the multipliers
-            common = 1
-            for v in (constant, *multipliers):
-                common = common * v.denominator // gcd(common, v.denominator)
-            combined = [int(constant * common)] + [0] * dim
-            for m, row in zip(multipliers, rows):
-                if m:
-                    factor = int(m * common)
-                    combined = [c + factor * r for c, r in zip(combined, row)]
-            if not _is_positive_multiple(combined, form):
-                raise Rejected(f"{where}: the multipliers for constraint {source} do not prove it")
+        unit_forms = [({"layer": l, "unit": u, "tag": t}, f) for (l, u, t), f in constraints.items()]
+        domain_forms = [({"domain": k}, r) for k, r in enumerate(domain_rows)]
+        if "vertices" in region:
+            vertices = [_homogeneous([_q(v) for v in p]) for p in region["vertices"]]
+            _check_cycle(vertices, rows, dim, where)
+            box_forms = [({"box": k}, r) for k, r in enumerate(box_rows)]
+            for source, form in [*unit_forms, *domain_forms, *box_forms]:
+                for j, vertex in enumerate(vertices):
+                    if _dot(form, vertex) < 0:
+                        raise Rejected(f"{where}: vertex {j} is outside constraint {source}")
+            _check_edges(vertices, rows, dim, where)
+            vol = _measure(vertices)
+        else:
+            _check_implications(region["implied"], rows, [*unit_forms, *domain_forms], dim, where)
+            vol = polytope_volume(rows + box_rows, dim)
         matrix = [[_q(v) for v in row] for row in region["output_map"]["matrix"]]
         offset = [_q(v) for v in region["output_map"]["offset"]]
         if [Fraction(f[0], output_scale) for f in output] != offset or \
                 [[Fraction(v, output_scale) for v in f[1:]] for f in output] != matrix:
             raise Rejected(f"{where}: the output map is not the network's map on the region")
-        vol = polytope_volume(rows + box_rows, dim)
         if vol != _q(region["volume"]):
             raise Rejected(f"{where}: its volume is {vol}, the certificate says {region['volume']}")
         total += vol

@@ -89,6 +89,8 @@ def test_certificate_verifies_with_the_right_count(name, kind):
     assert result["domain"] == domain.description
     if kind == "box":
         assert F(result["volume"]) == 4 ** n          # [-2, 2]^n
+        # intervals and polygons: proved by their vertices, no implications
+        assert all("vertices" in r and "implied" not in r for r in cert["regions"])
 
 
 def test_hand_counts():
@@ -262,19 +264,46 @@ def test_row_replaced_by_a_wrong_one(base_certs, kind):
 @pytest.mark.parametrize("kind", ["box", "all"])
 def test_row_replaced_by_a_true_but_redundant_constraint(base_certs, kind):
     """Region OFF's facet -x >= 0 replaced by the genuine constraint of unit 2, 1 - x - y >= 0, with
-    its own tag: every row is right, but the rows now describe a larger polyhedron, and unit 0's
-    constraint is neither a row nor implied."""
+    its own tag: every row is right, but the rows now describe a larger polyhedron. Over R^2, unit 0's
+    constraint is neither a row nor implied; in the box, the new row is not on its edge of the square
+    (-2, -2), (0, -2), (0, 0), (-2, 0) (it is 3 at (0, -2))."""
     cert = copy.deepcopy(base_certs[kind])
     i = region_with(cert, OFF)
     k = next(k for k, e in enumerate(cert["regions"][i]["rows"]) if e["source"].get("unit") == 0)
     cert["regions"][i]["rows"][k] = {"row": ["1", "-1", "-1"], "source": {"layer": 1, "unit": 2, "tag": None}}
-    rejected(cert, f"region {i}: constraint {{'layer': 1, 'unit': 0, 'tag': None}} is neither a row nor "
-                   "shown to follow from the rows")
+    if kind == "box":
+        rejected(cert, f"region {i}: row {k} is not 0 at vertex {k}")
+    else:
+        rejected(cert, f"region {i}: constraint {{'layer': 1, 'unit': 0, 'tag': None}} is neither a row nor "
+                       "shown to follow from the rows")
+
+
+@pytest.fixture(scope="module")
+def implied_certs(base_certs):
+    """The base certificates with region OFF proved by implications: as written over R^2 (OFF is
+    unbounded); in the box, its vertex list replaced by the implications it needs (its rows are -x,
+    -y, x + 2, y + 2): 1 - x - y = 1 + 1 (-x) + 1 (-y), 2 - x = 2 + 1 (-x), 2 - y = 2 + 1 (-y)."""
+    cert = copy.deepcopy(base_certs["box"])
+    region = cert["regions"][region_with(cert, OFF)]
+    rows = [[F(v) for v in e["row"]] for e in region["rows"]]
+    minus_x, minus_y = str(rows.index([0, -1, 0])), str(rows.index([0, 0, -1]))
+    domain_rows = [[F(v) for v in r] for r in cert["domain"]["rows"]]
+    del region["vertices"]
+    region["implied"] = [
+        {"source": {"layer": 1, "unit": 2, "tag": None}, "constant": "1", "multipliers": {minus_x: "1", minus_y: "1"}},
+        {"source": {"domain": domain_rows.index([2, -1, 0])}, "constant": "2", "multipliers": {minus_x: "1"}},
+        {"source": {"domain": domain_rows.index([2, 0, -1])}, "constant": "2", "multipliers": {minus_y: "1"}}]
+    return {"box": cert, "all": base_certs["all"]}
 
 
 @pytest.mark.parametrize("kind", ["box", "all"])
-def test_implication_multiplier_changed(base_certs, kind):
-    cert = copy.deepcopy(base_certs[kind])
+def test_bounded_region_proved_by_implications_verifies(implied_certs, kind):
+    assert verify(copy.deepcopy(implied_certs[kind]))["activation_regions"] == 7
+
+
+@pytest.mark.parametrize("kind", ["box", "all"])
+def test_implication_multiplier_changed(implied_certs, kind):
+    cert = copy.deepcopy(implied_certs[kind])
     i = region_with(cert, OFF)
     entry = next(e for e in cert["regions"][i]["implied"] if e["source"].get("unit") == 2)
     k = next(k for k, m in entry["multipliers"].items() if F(m) > 0)  # stored sparsely: {row index: value}
@@ -282,10 +311,10 @@ def test_implication_multiplier_changed(base_certs, kind):
     rejected(cert, f"region {i}: the multipliers for constraint {{'layer': 1, 'unit': 2, 'tag': None}} do not prove it")
 
 
-def test_negative_multiplier_is_rejected_even_when_the_sum_is_right(base_certs):
+def test_negative_multiplier_is_rejected_even_when_the_sum_is_right(implied_certs):
     """In [-2, 2]^2 region OFF has rows -x, -y, x + 2, y + 2 (>= 0). 3 + 0(-x) + 1(-y) - 1(x + 2) + 0(y + 2)
     = 1 - x - y is exactly unit 2's constraint, but with a negative multiplier it proves nothing."""
-    cert = copy.deepcopy(base_certs["box"])
+    cert = copy.deepcopy(implied_certs["box"])
     i = region_with(cert, OFF)
     region = cert["regions"][i]
     wanted = {(0, -1, 0): 0, (0, 0, -1): 1, (2, 1, 0): -1, (2, 0, 1): 0}
@@ -338,6 +367,145 @@ def test_malformed_certificates(base_certs):
     cert["domain"]["bounded"] = False
     rejected(cert, "a bounded domain needs no volume box, an unbounded one needs one")
     assert base_certs["box"]["format"] == FORMAT
+
+
+# --- vertex lists ---------------------------------------------------------------------------------
+
+def cyclic_rotations(points):
+    return [points[k:] + points[:k] for k in range(len(points))]
+
+
+def vertices_of(region):
+    return [tuple(F(v) for v in p) for p in region["vertices"]]
+
+
+def test_vertex_lists_by_hand(base_certs):
+    """Region OFF in [-2, 2]^2 is the square with corners (-2, -2), (0, -2), (0, 0), (-2, 0) (area 4);
+    over R^2 the one bounded region is the triangle x, y > 0, x + y < 1 (area 1/2), and the unbounded
+    ones carry implications instead. Both listed counterclockwise, from some corner."""
+    box_cert, plane = base_certs["box"], base_certs["all"]
+    square = box_cert["regions"][region_with(box_cert, OFF)]
+    assert vertices_of(square) in cyclic_rotations([(-2, -2), (0, -2), (0, 0), (-2, 0)])
+    assert F(square["volume"]) == 4
+    (triangle,) = [r for r in plane["regions"] if "vertices" in r]
+    assert triangle["pattern"] == [[1, 1, 0], []]
+    assert vertices_of(triangle) in cyclic_rotations([(0, 0), (1, 0), (0, 1)])
+    assert F(triangle["volume"]) == F(1, 2)
+    assert all("implied" in r for r in plane["regions"] if r is not triangle)
+
+
+def test_lines_through_vertices_and_duplicate_units():
+    """Units x, 2x (a duplicate), y and x - y in [-2, 2]^2: x - y runs through the corners (-2, -2),
+    (2, 2) and through (0, 0), where x = 0 and y = 0 cross. The quadrants x < 0 < y and y < 0 < x are
+    squares of area 4; the diagonal cuts the other two into triangles of area 2: 6 regions."""
+    spec = [L([[1, 0], [2, 0], [0, 1], [1, -1]], [0, 0, 0, 0], "relu"), L([[1, 1, 1, 1]], [0], "identity")]
+    cert = certify(spec, box([-2, -2], [2, 2]))
+    assert verify(copy.deepcopy(cert))["activation_regions"] == 6
+    expected = {  # pattern of (x, 2x, y, x - y) -> corners counterclockwise
+        (0, 0, 1, 0): [(-2, 0), (0, 0), (0, 2), (-2, 2)],
+        (1, 1, 0, 1): [(0, -2), (2, -2), (2, 0), (0, 0)],
+        (1, 1, 1, 1): [(0, 0), (2, 0), (2, 2)],
+        (1, 1, 1, 0): [(0, 0), (2, 2), (0, 2)],
+        (0, 0, 0, 1): [(-2, -2), (0, -2), (0, 0)],
+        (0, 0, 0, 0): [(-2, -2), (0, 0), (-2, 0)],
+    }
+    found = {tuple(r["pattern"][0]): r for r in cert["regions"]}
+    assert set(found) == set(expected)
+    for pattern, corners in expected.items():
+        assert vertices_of(found[pattern]) in cyclic_rotations(corners), pattern
+        assert F(found[pattern]["volume"]) == (4 if len(corners) == 4 else 2)
+
+
+def test_interval_ends_low_first():
+    """relu(x), relu(1 - 2x) on [-2, 2]: breakpoints 0 and 1/2, so pieces (-2, 0), (0, 1/2), (1/2, 2)."""
+    spec = [L([[1], [-2]], [0, 1], "relu"), L([[1, 1]], [0], "identity")]
+    cert = certify(spec, box([-2], [2]))
+    assert verify(copy.deepcopy(cert))["activation_regions"] == 3
+    assert sorted(vertices_of(r) for r in cert["regions"]) == [[(-2,), (0,)], [(0,), (F(1, 2),)], [(F(1, 2),), (2,)]]
+
+
+def square_off(base_certs):
+    """A copy of the box certificate, region OFF's index, and the position of each corner in its list."""
+    cert = copy.deepcopy(base_certs["box"])
+    i = region_with(cert, OFF)
+    return cert, i, {p: j for j, p in enumerate(vertices_of(cert["regions"][i]))}
+
+
+def test_vertex_moved_outside_a_row(base_certs):
+    """(0, 0) moved to (1/2, 1/2): the quadrilateral (-2, -2), (0, -2), (1/2, 1/2), (-2, 0) is still convex
+    and counterclockwise, but -x < 0 there."""
+    cert, i, at = square_off(base_certs)
+    j = at[(0, 0)]
+    cert["regions"][i]["vertices"][j] = ["1/2", "1/2"]
+    rejected(cert, f"region {i}: vertex {j} is outside constraint {{'layer': 1, 'unit': 0, 'tag': None}}")
+
+
+def test_vertex_moved_off_its_edge(base_certs):
+    """(0, 0) moved inside, to (-1/2, -1/2): still convex and feasible, but off the lines x = 0 and y = 0
+    of its two edges; the first row checked there is that of the edge ending at it (row j - 1), or for
+    j = 0 row 0 (the edge starting at it)."""
+    cert, i, at = square_off(base_certs)
+    j = at[(0, 0)]
+    cert["regions"][i]["vertices"][j] = ["-1/2", "-1/2"]
+    rejected(cert, f"region {i}: row {min(j, (j - 1) % 4)} is not 0 at vertex {j}")
+
+
+def test_vertices_reordered(base_certs):
+    cert, i, _ = square_off(base_certs)
+    region = cert["regions"][i]
+    listed = region["vertices"]
+    # two corners swapped: the cycle runs along a diagonal and back, a right turn at the second vertex
+    region["vertices"] = [listed[0], listed[2], listed[1], listed[3]]
+    rejected(cert, f"region {i}: its vertices do not turn left at vertex 1")
+    # clockwise: every turn is a right turn
+    region["vertices"] = listed[::-1]
+    rejected(cert, f"region {i}: its vertices do not turn left at vertex 0")
+    # rotated by one, rows kept: row 0 is on the edge from the new vertex 0 (old 1) back to old 0
+    region["vertices"] = listed[1:] + listed[:1]
+    rejected(cert, f"region {i}: row 0 is not 0 at vertex 1")
+    # a corner between two corners: collinear, no strict turn there
+    region["vertices"] = [listed[0], [str((F(a) + F(b)) / 2) for a, b in zip(listed[0], listed[1])], *listed[1:]]
+    region["rows"].insert(0, region["rows"][0])
+    rejected(cert, f"region {i}: its vertices do not turn left at vertex 1")
+
+
+def test_polygon_listed_twice_around(base_certs):
+    """Corners and rows listed twice: every check on turns and edges passes, and the shoelace sum would
+    be twice the area; only the repeated vertices give it away."""
+    cert, i, _ = square_off(base_certs)
+    region = cert["regions"][i]
+    region["vertices"] *= 2
+    region["rows"] *= 2
+    rejected(cert, f"region {i}: two of its vertices coincide")
+
+
+def test_vertex_or_row_dropped(base_certs):
+    cert, i, _ = square_off(base_certs)
+    del cert["regions"][i]["vertices"][2]
+    rejected(cert, f"region {i}: 3 vertices and 4 rows do not make an interval or a polygon")
+    cert, i, _ = square_off(base_certs)
+    del cert["regions"][i]["rows"][2]
+    rejected(cert, f"region {i}: 4 vertices and 3 rows do not make an interval or a polygon")
+    # vertex 2 and the row of its edge to vertex 3 dropped: a triangle whose row 1 (the edge from vertex
+    # 1 to the dropped vertex 2) misses the new vertex 2 (old 3)
+    cert, i, _ = square_off(base_certs)
+    del cert["regions"][i]["vertices"][2]
+    del cert["regions"][i]["rows"][2]
+    rejected(cert, f"region {i}: row 1 is not 0 at vertex 2")
+
+
+def test_volume_from_vertices_altered(base_certs):
+    cert, i, _ = square_off(base_certs)
+    cert["regions"][i]["volume"] = "5"
+    rejected(cert, f"region {i}: its volume is 4, the certificate says 5")
+
+
+def test_interval_ends_swapped():
+    spec = [L([[1], [-2]], [0, 1], "relu"), L([[1, 1]], [0], "identity")]
+    cert = certify(spec, box([-2], [2]))
+    cert["regions"][1]["vertices"].reverse()
+    cert["regions"][1]["rows"].reverse()
+    rejected(cert, "region 1: its ends are not listed low end first")
 
 
 # --- command line ---------------------------------------------------------------------------------
@@ -417,8 +585,8 @@ def test_verifier_runs_without_site_packages(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["box", "all"])
-def test_implication_naming_a_row_that_is_not_there(base_certs, kind):
-    cert = copy.deepcopy(base_certs[kind])
+def test_implication_naming_a_row_that_is_not_there(implied_certs, kind):
+    cert = copy.deepcopy(implied_certs[kind])
     i = region_with(cert, OFF)
     entry = next(e for e in cert["regions"][i]["implied"] if e["source"].get("unit") == 2)
     entry["multipliers"][str(len(cert["regions"][i]["rows"]))] = "1"
