@@ -113,8 +113,9 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
                   budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
-    On bounded 1-D and 2-D domains, ReLU-like networks are counted with certified float polygons
-    (:mod:`analyzer.filtered`), which fall back to exact shapes wherever floats cannot decide.
+    On bounded 1-D and 2-D domains and on 3-D domains, ReLU-like networks are counted with
+    certified float polygons and polyhedra (:mod:`analyzer.filtered`), which fall back to exact
+    arithmetic wherever floats cannot decide.
     ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
     so far (every 256 regions or more)."""
@@ -127,14 +128,14 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
         total = len(_collect(walk, watch))
         walk.close()
     elif workers <= 1:
-        total = counter.descend([counter.start()], per_layer, stop=watch.stop)
+        total = counter.descend(counter.start(), per_layer, stop=watch.stop)
         watch.status = counter.status if counter.status is not RunStatus.COMPLETE else watch.status
     else:
         total = _count_in_pool(counter, per_layer, workers, watch)
     return Counts(total, _reported_layers(network, per_layer), watch.status)
 
 
-def _count_in_pool(counter: filtered.FilteredPlanarCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
+def _count_in_pool(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
     """The filtered count with the subtrees below a frontier counted in ``workers`` processes;
     the budget is checked as each chunk of subtrees comes back."""
     total, frontier = counter.frontier(per_layer, 16 * workers)
@@ -153,16 +154,16 @@ def _count_in_pool(counter: filtered.FilteredPlanarCount, per_layer: list[int], 
     return total
 
 
-def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredPlanarCount | None:
+def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCount | None:
     if not filtered.applies(network, domain):
         return None
     try:
-        return filtered.FilteredPlanarCount(_Refinement(network, domain, False))
-    except OverflowError:  # weights or domain beyond the float range: exact only
+        return filtered.FilteredCount(_Refinement(network, domain, False))
+    except (OverflowError, filtered.NotApplicable):  # beyond the float range, or no float start: exact only
         return None
 
 
-_COUNTER: filtered.FilteredPlanarCount | None = None
+_COUNTER: filtered.FilteredCount | None = None
 
 
 def _start_counter(network: Network, domain: Domain) -> None:

@@ -1,12 +1,13 @@
-"""Counting regions on bounded 1-D and 2-D domains with certified float64 polygons.
+"""Counting regions with certified float64 polygons and polyhedra.
 
-The same refinement as the engine's exact polygon path, with every number a float carrying a
-rigorous error radius (:mod:`geometry.kernels`): a region is the counter-clockwise list of its edge
-lines, and its layer map is a float matrix of affine forms in the domain's two parameters. Each
-sign that decides whether a unit cuts a region is certified by its error bound. Where one is not
-(a line through a vertex, a unit constant at 0, coincident boundaries: the degenerate cases), that
+The same refinement as the exact engine's, with every number a float carrying a rigorous error
+radius: a region is a polygon (:mod:`geometry.kernels`, bounded 1-D and 2-D domains) or a simple
+3-polyhedron (:mod:`geometry.polytope_kernels`, 3-D domains, bounded or not), and its layer map a
+float matrix of affine forms in the domain's parameters. Each sign that decides whether a unit
+cuts a region is certified by its error bound. Where one is not (a boundary through a vertex, a
+unit constant at 0, coincident boundaries, a non-simple polyhedron: the degenerate cases), that
 node's whole subtree is refined by the exact engine, rebuilt from the node's pattern. The counts are
-therefore exactly the exact engine's; random weights never need the fallback, degenerate ones do.
+therefore exactly the exact engine's; random weights rarely need the fallback, degenerate ones do.
 
 Applies to ReLU-like networks (relu, leaky_relu, abs; identity layers anywhere).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import product
 
 import numpy as np
 
@@ -21,51 +23,116 @@ from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map, unit_pieces
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.regions import RunStatus
-from geometry import kernels
-from geometry.exact import float_enclosure, primitive_ints
+from geometry import kernels, polytope_kernels
+from geometry.exact import float_enclosure, negate, primitive_ints
+from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
 _FRESH_EVERY = 16
-_NO_BASE = (np.zeros(0, np.int8), np.zeros((0, 3)), np.zeros((0, 3)), 0)
+
+
+class NotApplicable(Exception):
+    """The float path cannot start on this domain (a non-simple 3-D domain, or no three
+    independent first-layer hyperplanes to cut an unbounded one into pointed pieces)."""
 
 
 def applies(network: Network, domain: Domain) -> bool:
-    """Whether the certified float path can count this network on this domain."""
-    return domain.dim in (1, 2) and domain.bounded and all(
+    """Whether the certified float path can count this network on this domain (it may still
+    raise :class:`NotApplicable` when it starts)."""
+    return (domain.dim in (1, 2) and domain.bounded or domain.dim == 3) and all(
         layer.activation.kind in _RELU_LIKE or not layer.activation.splits for layer in network.layers)
 
 
-def _float_layer(layer: Layer) -> tuple:
+def _float_layer(layer: Layer, cols: int) -> tuple:
     """A layer's arguments of :func:`geometry.kernels.affine_image`: ``W, |W|, EW, EW == 0, C, RC``
-    (weights as floats with radii; the bias as forms ``C = b e_0`` with radii) and the unit slopes
-    per state (floats, radii)."""
+    (weights as floats with radii; the bias as forms ``C = b e_0`` with ``cols`` columns, with
+    radii) and the unit slopes per state (floats, radii)."""
     W, EW, b, Eb = layer.float_enclosure
     act = layer.activation
     exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
     slopes, slope_errors = float_enclosure(exact_slopes)
-    C, RC = np.zeros((len(b), 3)), np.zeros((len(b), 3))
+    C, RC = np.zeros((len(b), cols)), np.zeros((len(b), cols))
     C[:, 0], RC[:, 0] = b, Eb
     return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors
 
 
-class FilteredPlanarCount:
-    """Region counts of a ReLU-like network on a bounded 2-D domain (see the module docstring).
+class _Polygons:
+    """The pieces returned by :func:`geometry.kernels.split_polygon`, indexable by piece."""
 
-    ``exact_engine`` is the engine's exact polygon refinement: its ``start`` is the domain's exact
-    polygon, and its ``descend([node], per_layer)`` refines a node ``(depth, pattern, polygon, map)``
-    exactly; it takes the subtrees where floats do not decide. Raises OverflowError when a weight
-    or the domain is beyond the float range (then only the exact engine applies)."""
+    def __init__(self, offsets: np.ndarray, lines: np.ndarray, radii: np.ndarray):
+        self.offsets, self.lines, self.radii = offsets, lines, radii
+
+    def __getitem__(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        piece = slice(self.offsets[p], self.offsets[p + 1])
+        return self.lines[piece], self.radii[piece]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
+class FilteredCount:
+    """Region counts of a ReLU-like network (see the module docstring).
+
+    ``exact_engine`` is the engine's exact refinement of the same network and domain: its
+    ``descend([node], per_layer)`` refines a node ``(depth, pattern, geometry, map)`` exactly (its
+    ``start`` is the domain's exact polygon or interval in 1-D and 2-D); it takes the subtrees
+    where floats do not decide. Raises OverflowError when a weight or the domain is beyond the
+    float range, :class:`NotApplicable` when the domain cannot be started on."""
 
     def __init__(self, exact_engine):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
-        self.layers = [_float_layer(layer) for layer in self.network.layers]
-        self.polygon = exact_engine.start  # an exact polygon, or an exact interval in 1-D
-        self.shapes = exact_engine.split.module
+        self.solid = self.domain.dim == 3
+        cols = 4 if self.solid else 3
+        self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
+        self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]
         self.embedding = embedding(self.domain)
-        self.root = self._root()
+        rows = self.embedding.tolist()
+        scale = int(rows[0][0])
+        padding = [0] * (cols - len(rows[0]))  # no y in a 1-D domain's map
+        H, RH = float_enclosure([Fraction(int(v), scale) for row in rows[1:] for v in [*row, *padding]])
+        self.input_forms = H.reshape(-1, cols), RH.reshape(-1, cols)
+        if self.solid:
+            self.roots = self._solid_roots()
+        else:
+            self.polygon = exact_engine.start  # an exact polygon, or an exact interval in 1-D
+            self.shapes = exact_engine.split.module
+            self.roots = [(self._root_polygon(), self.unknown[0])]
 
-    def _root(self):
-        """The domain's polygon as counter-clockwise float lines, and its input map as float forms.
+    def _solid_roots(self) -> list:
+        """The 3-D domain as simple polyhedra, each with the first-layer states it fixes: the
+        domain itself when bounded; else its parts in the eight octants of three first-layer
+        units with independent normals, which are boundaries of the partition anyway."""
+        forms = list(self.domain.region.forms)
+        if self.domain.bounded:
+            found = polytope_kernels.float_polyhedron(self.domain.region)
+            if found is None:
+                raise NotApplicable("the domain is not a simple polyhedron")
+            self.root_forms = [[]]
+            return [(found, self.unknown[0])]
+        first = self.network.layers[0]
+        if first.activation.kind not in _RELU_LIKE:
+            raise NotApplicable("the first layer is not ReLU-like")
+        rows = [primitive_ints([int(v) for v in row]) for row in (first.lifted * self.embedding).tolist()[1:]]
+        chosen = _independent_three(rows)
+        if chosen is None:
+            raise NotApplicable("no three first-layer hyperplanes with independent normals")
+        roots, self.root_forms = [], []
+        for signs in product((1, 0), repeat=3):
+            octant = [rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs)]
+            P = from_forms([*octant, *forms], 3)
+            if not is_full_dimensional(P):
+                continue
+            found = polytope_kernels.float_polyhedron(P)
+            if found is None:
+                raise NotApplicable("an octant of the domain is not a simple polyhedron")
+            known = self.unknown[0].copy()
+            known[list(chosen)] = signs
+            roots.append((found, known))
+            self.root_forms.append(octant)
+        return roots
+
+    def _root_polygon(self):
+        """The domain's polygon as counter-clockwise float lines.
 
         A 1-D domain (an interval of t) becomes the strip ``interval x [0, 1]`` of the (t, y) plane,
         on which every form is constant in y: the strip's regions are the interval's pieces times
@@ -79,21 +146,18 @@ class FilteredPlanarCount:
         if g[1] * h[2] - g[2] * h[1] < 0:  # vertex 1 = edges[0] x edges[1] must have X_0 > 0
             edges.reverse()
         lines, radii = float_enclosure([v for e in edges for v in e])
-        rows = self.embedding.tolist()
-        scale = int(rows[0][0])
-        padding = [0] * (3 - len(rows[0]))  # no y in a 1-D domain's map
-        H, RH = float_enclosure([Fraction(int(v), scale) for row in rows[1:] for v in [*row, *padding]])
-        return lines.reshape(-1, 3), radii.reshape(-1, 3), H.reshape(-1, 3), RH.reshape(-1, 3)
+        return lines.reshape(-1, 3), radii.reshape(-1, 3)
 
-    def start(self) -> tuple:
-        """The stack entry of the whole domain."""
-        lines, radii, H, RH = self.root
-        return 0, (np.array([0, len(lines)]), lines, radii, None, H, RH, None, []), 0
+    def start(self) -> list:
+        """The stack entries of the whole domain (one per root shape)."""
+        shapes, known = [shape for shape, _ in self.roots], [known for _, known in self.roots]
+        root = (shapes, None, *self.input_forms, None, [], known)
+        return [(0, root, i) for i in reversed(range(len(shapes)))]
 
     def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
         """Refine from the whole domain until at least ``size`` regions wait to be refined (or none
         does): the regions counted so far, and the waiting stack entries, independent subtrees."""
-        stack = [self.start()]
+        stack = self.start()
         return self.descend(stack, per_layer, size), stack
 
     def descend(self, stack: list, per_layer: list[int], until: int | None = None,
@@ -103,7 +167,7 @@ class FilteredPlanarCount:
         why it stopped): the number of regions found; ``per_layer[d]`` gains the regions of
         layers 1..d+1.
 
-        The pieces of one region under one layer are kept together as one block: their lines,
+        The pieces of one region under one layer are kept together as one block: their shapes,
         their states, the layer's pre-activations ``F`` (their output forms are made from those
         when each is refined), the parent, and the next layer's pre-activations of the piece last
         refined. A stack entry is ``(depth, block, piece)``, so a level of the stack costs a few
@@ -132,13 +196,14 @@ class FilteredPlanarCount:
         is returned); or, where floats cannot decide, return the exact engine's node for it."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         depth, block, p = entry
-        offsets, piece_lines, piece_radii, piece_states, F, RF, _, last = block
-        lines, radii = piece_lines[offsets[p]:offsets[p + 1]], piece_radii[offsets[p]:offsets[p + 1]]
+        shapes, piece_states, F, RF, _, last, known = block
+        shape = shapes[p]
         layer = self.layers[depth]
         if piece_states is None:
             G, RG = kernels.affine_image(*layer[:6], F, RF)
         else:
-            base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else _NO_BASE
+            base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else (
+                piece_states[p][:0], F[:0], F[:0], 0)
             G, RG, afresh = kernels.piece_image(*layer[:6], F, RF, *self.layers[depth - 1][6:], piece_states[p],
                                                 base_states, base, base_radii)
             last[:] = piece_states[p], G, RG, 0 if afresh else updates + 1
@@ -146,34 +211,39 @@ class FilteredPlanarCount:
             per_layer[depth] += 1
             if depth + 1 == depth_total:
                 return 1
-            single = (offsets[p:p + 2] - offsets[p], lines, radii, None, G, RG, (block, p), [])
-            stack.append((depth + 1, single, 0))
+            stack.append((depth + 1, ([shape], None, G, RG, (block, p), [], None), 0))
             return 0
-        ok, piece_lines, piece_radii, offsets, piece_states = kernels.split_polygon(lines, radii, G, RG)
+        ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p])
         if not ok:
             return self._exact_node(depth, (block, p))
-        pieces = len(offsets) - 1
-        per_layer[depth] += pieces
+        per_layer[depth] += len(pieces)
         if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
             if depth + 1 < depth_total:
-                per_layer[depth + 1] += pieces  # a final affine layer: each piece is one region
-            return pieces
-        child_block = (offsets, piece_lines, piece_radii, piece_states, G, RG, (block, p), [])
-        stack.extend((depth + 1, child_block, q) for q in range(pieces))
+                per_layer[depth + 1] += len(pieces)  # a final affine layer: each piece is one region
+            return len(pieces)
+        child_block = (pieces, piece_states, G, RG, (block, p), [], None)
+        stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
         return 0
 
+    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray):
+        """``(ok, pieces, states)`` of a shape under one layer's pre-activations."""
+        if self.solid:
+            return polytope_kernels.split_polytope(*shape, G, RG, known)
+        ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG)
+        return ok, _Polygons(offsets, lines, radii), states
+
     def _exact_node(self, depth: int, where):
-        """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: the
-        domain's polygon clipped by every form of its pattern prefix's unit pieces, and the exact
-        map of layers 1..depth."""
+        """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: its
+        pattern prefix's forms (the domain's polygon clipped by them, or in 3-D the forms with an
+        exact interior point), and the exact map of layers 1..depth."""
         prefix = []
         while where is not None:
-            (_, _, _, states, _, _, parent, _), p = where
+            (_, states, _, _, parent, _, _), p = where
             prefix.append(() if states is None else tuple(int(s) for s in states[p]))
-            where = parent
+            where, root = parent, p
         prefix.reverse()
         prefix = prefix[1:]  # the root block has no states
-        shape, P = self.polygon, self.embedding
+        forms, P = [], self.embedding
         for layer, states in zip(self.network.layers, prefix):
             pre = layer.lifted * P
             if not layer.activation.splits:
@@ -182,7 +252,24 @@ class FilteredPlanarCount:
             scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
             groups = unit_groups(layer)
             for group, state in zip(groups, states):
-                for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]:
-                    shape = self.shapes.clip(shape, primitive_ints(form))
+                forms += [primitive_ints(form) for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]]
             P = next_map(layer, groups, states, pre)
+        if self.solid:  # the root's own forms (an octant) bound it too
+            forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
+            return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, 3))), P
+        shape = self.polygon
+        for form in forms:
+            shape = self.shapes.clip(shape, form)
         return depth, tuple(prefix), shape, P
+
+
+def _independent_three(rows: list[list[int]]) -> tuple[int, int, int] | None:
+    """Three rows ``(b, a)`` whose normals a are linearly independent (a nonzero determinant)."""
+    normals = [(u, row[1:]) for u, row in enumerate(rows) if any(row[1:])]
+    for i, (u, a) in enumerate(normals):
+        for v, b in normals[i + 1:]:
+            cross = (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+            if any(cross):
+                w = next((w for w, c in normals if sum(x * y for x, y in zip(cross, c))), None)
+                return None if w is None else (u, v, w)
+    return None

@@ -9,7 +9,7 @@ import pytest
 import naive
 
 from analyzer import filtered
-from analyzer.domain import box, plane_slice, polytope, segment
+from analyzer.domain import all_space, box, plane_slice, polytope, segment
 from analyzer.enumerate import count_regions
 from analyzer.network import he_initialised, layer, network
 from geometry.exact import float_enclosure
@@ -19,12 +19,12 @@ from geometry.exact import float_enclosure
 def fallbacks(monkeypatch):
     """How many subtrees the float path handed to exact arithmetic during the test."""
     calls = []
-    original = filtered.FilteredPlanarCount._exact_node
+    original = filtered.FilteredCount._exact_node
 
     def spy(self, depth, chain):
         calls.append(depth)
         return original(self, depth, chain)
-    monkeypatch.setattr(filtered.FilteredPlanarCount, "_exact_node", spy)
+    monkeypatch.setattr(filtered.FilteredCount, "_exact_node", spy)
     return calls
 
 
@@ -79,7 +79,7 @@ def test_an_affine_layer_in_the_middle_and_a_fallback_below_it(fallbacks):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_he_initialised_nets_on_boxes_and_polygons(seed, fallbacks):
-    net = he_initialised([2, 12, 12, 12, 1], seed)
+    net = he_initialised([2, 8, 8, 8, 1], seed)
     same_as_exact(net, box([-1, -1], [1, 1]))
     same_as_exact(net, polytope([(1, 1, 0), (1, -1, 0), (1, 0, 1), (Fraction(1, 3), 1, -1)]))  # a triangle
     assert fallbacks == []  # random weights never need exact arithmetic
@@ -114,11 +114,13 @@ def test_weights_beyond_the_float_range_count_exactly():
     assert count_regions(net, box([-1, -1], [1, 1])) == count_regions(net, box([-1, -1], [1, 1]), exact=True)
 
 
-def test_only_relu_like_bounded_planar_cases_apply():
+def test_where_the_float_path_applies():
     relu = he_initialised([2, 4, 1], 0)
     assert filtered.applies(relu, box([-1, -1], [1, 1]))
     assert not filtered.applies(relu, polytope([(0, 1, 0)]))  # a half-plane: unbounded
-    assert not filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
+    assert filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
+    assert filtered.applies(he_initialised([3, 4, 1], 0), polytope([(0, 1, 0, 0)]))
+    assert not filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
     hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
     assert not filtered.applies(hard, box([-1, -1], [1, 1]))
 
@@ -148,3 +150,47 @@ def test_segment_with_repeated_units_falls_back(fallbacks):
     net = network([layer(np.vstack([W, W]), [*b, *b], "relu"), layer(rng.normal(size=(1, 8)), [0], "identity")])
     same_as_exact(net, segment([-3, -2, -1], [3, 2, 1]))
     assert fallbacks == [0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu:1/3", "abs"])
+def test_three_dimensional_nets_over_space_and_in_boxes(seed, activation, fallbacks):
+    """Simple polyhedra: over R^3 through the octants of three first-layer units, and in a box.
+    (Over R^3 a later unit can be exactly constant along a ray of an unbounded region, e.g. where
+    one first-layer unit alone is on; floats cannot certify that zero, so such subtrees go exact.)"""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.normal(size=(7, 3)), rng.normal(size=7) / 3, activation),
+                   layer(rng.normal(size=(6, 7)), rng.normal(size=6) / 3, "relu"),
+                   layer(rng.normal(size=(1, 6)), [0], "identity")])
+    same_as_exact(net, box([-1, -1, -1], [1, 1, 1]))
+    assert fallbacks == []
+    same_as_exact(net, all_space(3))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_three_dimensional_degenerate_nets(seed, fallbacks):
+    """Small integers: planes through vertices and repeated planes; where the start is not a
+    simple polyhedron the exact engine counts alone."""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.integers(-2, 3, (5, 3)), rng.integers(-1, 2, 5), "relu"),
+                   layer(rng.integers(-2, 3, (4, 5)), rng.integers(-1, 2, 4), "relu"),
+                   layer(rng.integers(-2, 3, (1, 4)), [0], "identity")])
+    same_as_exact(net, all_space(3))
+    same_as_exact(net, box([-2, -2, -2], [2, 2, 2]))
+
+
+def test_three_dimensional_fallback_below_the_root(fallbacks):
+    rng = np.random.default_rng(2)
+    W2, b2 = rng.normal(size=(4, 6)), rng.normal(size=4) / 4
+    net = network([layer(rng.normal(size=(6, 3)), rng.normal(size=6) / 4, "relu"),
+                   layer(np.vstack([W2, W2[:1]]), [*b2, b2[0]], "relu"),
+                   layer(rng.normal(size=(1, 5)), [0], "identity")])
+    same_as_exact(net, all_space(3))
+    assert fallbacks and min(fallbacks) == 1
+
+
+def test_three_dimensional_closed_form():
+    """Four generic planes in R^3 (one ReLU layer): 1 + 4 + 6 + 4 = 15 regions over R^3."""
+    rng = np.random.default_rng(9)
+    net = network([layer(rng.normal(size=(4, 3)), rng.normal(size=4), "relu"), layer([[1, 1, 1, 1]], [0], "identity")])
+    assert count_regions(net) == (15, (15,))

@@ -78,7 +78,8 @@ def repeated_second_layer():
     (he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1])),              # certified float polygons
     (he_initialised([5, 12, 12, 1], 3), segment([0] * 5, [1, 2, -1, 3, 1])),  # ... on a strip
     (repeated_second_layer(), box([-1, -1], [1, 1])),                        # exact fallbacks in the workers
-    (he_initialised([3, 5, 5, 1], 3), None),                                  # the exact engine's walk
+    (he_initialised([3, 6, 6, 1], 3), None),                                  # simple polyhedra over R^3
+    (he_initialised([4, 5, 5, 1], 3), None),                                  # the exact engine's walk
 ])
 def test_counting_with_workers_changes_nothing(net, domain):
     serial = count_regions(net, domain)

@@ -1,0 +1,105 @@
+"""Simple 3-polyhedra split in certified floats (geometry/polytope_kernels.py), against exact
+arithmetic: the generalised cross product's bounds, the start from exact generators, and cell
+counts of plane arrangements against geometry.arrangement (exact LPs)."""
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from geometry import polytope_kernels as pk
+from geometry.arrangement import count_cells
+from geometry.exact import float_enclosure
+from geometry.polyhedron import box, from_forms
+
+CUBE = box([-1, -1, -1], [1, 1, 1])
+
+
+def exact_meet(a, b, c):
+    """Cofactors of the 3x4 matrix [a; b; c], by Fractions (so that X . a = X . b = X . c = 0)."""
+    rows = [a, b, c]
+    X = []
+    for m in range(4):
+        cols = [j for j in range(4) if j != m]
+        M = [[row[j] for j in cols] for row in rows]
+        det = (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+               + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]))
+        X.append(det if m % 2 == 0 else -det)
+    return X
+
+
+def test_meet_is_orthogonal_and_its_bounds_hold():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        rows = [[Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**4))) for _ in range(4)] for _ in range(3)]
+        X = exact_meet(*rows)
+        assert all(sum(x * r for x, r in zip(X, row)) == 0 for row in rows)
+        floats = [float_enclosure(row) for row in rows]
+        Xf, E = pk.meet(*(v for pair in floats for v in pair))
+        assert all(abs(x - Fraction(f)) <= Fraction(e) for x, f, e in zip(X, Xf.tolist(), E.tolist()))
+
+
+def test_cube_start():
+    planes, radii, gens, orient, edges = pk.float_polyhedron(CUBE)
+    assert (planes.shape, gens.shape, edges.shape) == ((6, 4), (8, 3), (12, 2))
+    X, _ = pk.generator_points(planes, radii, gens, orient)
+    assert sorted(map(tuple, (X[:, 1:] / X[:, :1]).tolist())) == [(x, y, z) for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)]
+    assert (planes @ X.T >= 0).all()  # every generator on the inner side of every plane
+
+
+def test_an_octant_has_three_rays_and_the_plane_at_infinity():
+    planes, _, gens, _, edges = pk.float_polyhedron(from_forms([(0, 1, 0, 0), (0, 0, 1, 0), (1, 0, 0, 1)], 3))
+    assert [1, 0, 0, 0] in planes.tolist() and gens.shape == (4, 3) and edges.shape == (6, 2)
+
+
+def test_non_simple_polyhedra_are_refused():
+    pyramid = from_forms([(1, 0, 0, 1), (1, 1, 0, -1), (1, -1, 0, -1), (1, 0, 1, -1), (1, 0, -1, -1)], 3)
+    assert pk.float_polyhedron(pyramid) is None  # its apex (0, 0, 1) lies on four facets
+
+
+def integer_form(row):
+    scale = math.lcm(*(v.denominator for v in row))
+    return tuple(int(v * scale) for v in row)
+
+
+def split(polyhedron, rows, known=None):
+    Z, RZ = float_enclosure([v for row in rows for v in row])
+    Z, RZ = Z.reshape(-1, 4), RZ.reshape(-1, 4)
+    known = -np.ones(len(rows), np.int64) if known is None else known
+    return pk.split_polytope(*polyhedron, Z, RZ, known)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_planes_in_a_cube_against_exact_cells(seed):
+    rng = np.random.default_rng(seed)
+    rows = [list(map(Fraction, rng.normal(size=4) * (0.5, 1, 1, 1))) for _ in range(9)]
+    ok, pieces, states = split(pk.float_polyhedron(CUBE), rows)
+    assert ok
+    assert len(pieces) == count_cells(rows, CUBE) > 20
+    assert len({tuple(s) for s in states.tolist()}) == len(pieces)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generic_planes_over_space_against_exact_cells(seed):
+    """Over R^3, cut into the eight octants of three of the planes (their states known)."""
+    rng = np.random.default_rng(10 + seed)
+    rows = [list(map(Fraction, rng.normal(size=4))) for _ in range(8)]
+    total = 0
+    for signs in np.ndindex(2, 2, 2):
+        octant = [integer_form(r if s else [-v for v in r]) for r, s in zip(rows[:3], signs)]
+        known = -np.ones(len(rows), np.int64)
+        known[:3] = signs
+        ok, pieces, _ = split(pk.float_polyhedron(from_forms(octant, 3)), rows, known)
+        assert ok
+        total += len(pieces)
+    assert total == count_cells(rows)  # generic: 1 + 8 + C(8,2) + C(8,3) = 93 if general position
+    assert total == 93
+
+
+def test_a_plane_through_a_vertex_is_left_to_exact_arithmetic():
+    ok, _, _ = split(pk.float_polyhedron(CUBE), [[1, 1, 0, 0]])  # x = -1 is a facet: zero at four vertices
+    assert not ok
+    ok, _, _ = split(pk.float_polyhedron(CUBE), [[0, 1, 1, 1]])  # x + y + z = 0 misses every vertex: decided
+    assert ok
+    ok, _, _ = split(pk.float_polyhedron(CUBE), [[1, 1, 1, -1]])  # through (1, -1, 1)... and (-1, 1, 1)
+    assert not ok
