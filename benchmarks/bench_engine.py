@@ -4,8 +4,8 @@ Run: .venv/bin/python benchmarks/bench_engine.py [--quick]
 Each case prints regions, seconds, regions/s and the peak RSS of the process so far. Where two paths
 exist for the same case (the general LP engine with exact LPs, and the default path) both run and
 must return the same patterns; the ratio is printed. `count` rows are count_regions, which on
-bounded 1-D and 2-D domains runs the certified float path (analyzer/filtered.py); its counts must
-equal the enumeration's. --quick runs the small cases only.
+bounded 1-D and 2-D domains and on 3-D domains runs the certified float path
+(analyzer/filtered.py); its counts must equal the enumeration's. --quick runs the small cases only.
 """
 import resource
 import sys
@@ -49,6 +49,7 @@ def compare(label, net, domain=None):
     slow, t_slow = run(label, net, domain, exact=True)
     assert [r.pattern for r in fast] == [r.pattern for r in slow], f"{label}: paths disagree"
     print(f"{'':34s} same regions on both paths; default is {t_slow / t_fast:.1f}x faster")
+    return fast
 
 
 if __name__ == "__main__":
@@ -57,10 +58,14 @@ if __name__ == "__main__":
     count_regions(he_initialised([2, 4, 4, 1], 0), square)  # load the compiled kernels
     small = compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
     count("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square, expected=len(small))
-    compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
+    plane = compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
+    count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), expected=len(plane))
     if quick:
         sys.exit(0)
-    compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
+    space = compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
+    count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), expected=len(space))
+    solid = run("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3))[0]
+    count("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3), expected=len(solid))
     run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
     one, t_one = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=1)
     two, t_two = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=2)
