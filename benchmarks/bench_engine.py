@@ -5,7 +5,9 @@ Each case prints regions, seconds, regions/s and the peak RSS of the process so 
 exist for the same case (the general LP engine with exact LPs, and the default path) both run and
 must return the same patterns; the ratio is printed. `count` rows are count_regions, which on
 bounded 1-D and 2-D domains and on 3-D domains runs the certified float path
-(analyzer/filtered.py); its counts must equal the enumeration's. --quick runs the small cases only.
+(analyzer/filtered.py); its counts must equal the enumeration's. If the peer relucent is installed
+(`pip install relucent`; it needs gurobipy), it counts the nets over R^n too, in the same run, and
+must agree. --quick runs the small cases only.
 """
 import resource
 import sys
@@ -44,6 +46,31 @@ def count(label, net, domain=None, workers=1, expected=None):
     return total, seconds
 
 
+def relucent_count(label, net, ours, seconds):
+    """The peer relucent (PyPI; needs torch and gurobipy) on the same net over R^n, if installed:
+    its count must equal ours; prints its time and the ratio, measured in this run."""
+    try:
+        import relucent
+        import torch
+    except ImportError:
+        print(f"{label:34s} relucent not installed: no comparison")
+        return
+    modules = []
+    for layer in net.layers:
+        linear = torch.nn.Linear(layer.in_dim, layer.pre_dim).double()
+        W, _, b, _ = layer.float_enclosure
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(W))
+            linear.bias.copy_(torch.tensor(b))
+        modules += [linear, torch.nn.ReLU()] if layer.activation.splits else [linear]
+    start = time.perf_counter()
+    complex_ = relucent.Complex(relucent.convert(torch.nn.Sequential(*modules)))
+    complex_.bfs(verbose=0)
+    theirs = time.perf_counter() - start
+    assert len(complex_) == ours, f"{label}: relucent counts {len(complex_)}, we count {ours}"
+    print(f"{label:34s} relucent  {len(complex_):7d} regions {theirs:8.3f} s  (same count; ours {theirs / seconds:.0f}x faster)")
+
+
 def compare(label, net, domain=None):
     fast, t_fast = run(label, net, domain)
     slow, t_slow = run(label, net, domain, exact=True)
@@ -59,11 +86,13 @@ if __name__ == "__main__":
     small = compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
     count("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square, expected=len(small))
     plane = compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
-    count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), expected=len(plane))
+    total, seconds = count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), expected=len(plane))
+    relucent_count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), total, seconds)
     if quick:
         sys.exit(0)
     space = compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
-    count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), expected=len(space))
+    total, seconds = count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), expected=len(space))
+    relucent_count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), total, seconds)
     solid = run("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3))[0]
     count("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3), expected=len(solid))
     run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
