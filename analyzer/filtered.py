@@ -23,7 +23,7 @@ from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map, unit_pieces
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.regions import RunStatus
-from geometry import kernels, polytope_kernels
+from geometry import kernels, planar, polytope_kernels
 from geometry.exact import float_enclosure, negate, primitive_ints
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
@@ -39,7 +39,7 @@ class NotApplicable(Exception):
 def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain (it may still
     raise :class:`NotApplicable` when it starts)."""
-    return (domain.dim in (1, 2) and domain.bounded or domain.dim == 3) and all(
+    return (domain.dim == 1 and domain.bounded or domain.dim in (2, 3)) and all(
         layer.activation.kind in _RELU_LIKE or not layer.activation.splits for layer in network.layers)
 
 
@@ -94,9 +94,12 @@ class FilteredCount:
         if self.solid:
             self.roots = self._solid_roots()
         else:
-            self.polygon = exact_engine.start  # an exact polygon, or an exact interval in 1-D
             self.shapes = exact_engine.split.module
-            self.roots = [(self._root_polygon(), self.unknown[0])]
+            if self.domain.bounded:  # the exact engine starts on the exact polygon, or interval in 1-D
+                self.root_shapes = [exact_engine.start]
+                self.roots = [(self._float_polygon(exact_engine.start), self.unknown[0])]
+            else:
+                self.roots = self._planar_roots()
 
     def _solid_roots(self) -> list:
         """The 3-D domain as simple polyhedra, each with the first-layer states it fixes: the
@@ -109,10 +112,7 @@ class FilteredCount:
                 raise NotApplicable("the domain is not a simple polyhedron")
             self.root_forms = [[]]
             return [(found, self.unknown[0])]
-        first = self.network.layers[0]
-        if first.activation.kind not in _RELU_LIKE:
-            raise NotApplicable("the first layer is not ReLU-like")
-        rows = [primitive_ints([int(v) for v in row]) for row in (first.lifted * self.embedding).tolist()[1:]]
+        rows = self._first_layer_forms()
         chosen = _independent_three(rows)
         if chosen is None:
             raise NotApplicable("no three first-layer hyperplanes with independent normals")
@@ -131,19 +131,51 @@ class FilteredCount:
             self.root_forms.append(octant)
         return roots
 
-    def _root_polygon(self):
-        """The domain's polygon as counter-clockwise float lines.
+    def _planar_roots(self) -> list:
+        """An unbounded 2-D domain as pointed polygons (generators at infinity), each with the
+        first-layer states it fixes: its parts in the four quadrants of two first-layer units with
+        independent normals, which are boundaries of the partition anyway."""
+        rows = self._first_layer_forms()
+        chosen = next(((u, v) for u in range(len(rows)) for v in range(u + 1, len(rows))
+                       if rows[u][1] * rows[v][2] != rows[u][2] * rows[v][1]), None)
+        if chosen is None:
+            raise NotApplicable("no two first-layer lines with independent normals")
+        self.root_shapes, roots = [], []
+        for signs in product((1, 0), repeat=2):
+            first, second = (rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs))
+            shape = planar.quadrant(first, second)
+            for form in self.domain.region.forms:
+                shape = None if shape is None else planar.clip(shape, form)
+            if shape is not None:
+                known = self.unknown[0].copy()
+                known[list(chosen)] = signs
+                self.root_shapes.append(shape)
+                roots.append((self._float_polygon(shape), known))
+        return roots
+
+    def _first_layer_forms(self) -> list[tuple[int, ...]]:
+        """The first layer's pre-activations as primitive forms in the domain's parameters (it must
+        be ReLU-like, so that their zero sets bound its regions)."""
+        first = self.network.layers[0]
+        if first.activation.kind not in _RELU_LIKE:
+            raise NotApplicable("the first layer is not ReLU-like")
+        return [primitive_ints([int(v) for v in row]) for row in (first.lifted * self.embedding).tolist()[1:]]
+
+    def _float_polygon(self, shape):
+        """An exact polygon (or interval) as float lines in cyclic order, oriented so that every
+        generator ``L_k x L_{k+1}`` is on the inner side of the other lines.
 
         A 1-D domain (an interval of t) becomes the strip ``interval x [0, 1]`` of the (t, y) plane,
         on which every form is constant in y: the strip's regions are the interval's pieces times
         [0, 1], one for one, so the polygon kernels count them."""
         if self.domain.dim == 1:
-            (b_lo, a_lo), (b_hi, a_hi) = self.polygon.lo_form, self.polygon.hi_form
+            (b_lo, a_lo), (b_hi, a_hi) = shape.lo_form, shape.hi_form
             edges = [(0, 0, 1), (b_hi, a_hi, 0), (1, 0, -1), (b_lo, a_lo, 0)]  # y >= 0, t <= hi, y <= 1, t >= lo
         else:
-            edges = list(self.polygon.edges)
-        g, h = edges[0], edges[1]
-        if g[1] * h[2] - g[2] * h[1] < 0:  # vertex 1 = edges[0] x edges[1] must have X_0 > 0
+            edges = list(shape.edges)
+        g, h, f = edges[0], edges[1], edges[2]
+        generator = (g[1] * h[2] - g[2] * h[1], g[2] * h[0] - g[0] * h[2], g[0] * h[1] - g[1] * h[0])
+        if sum(a * x for a, x in zip(f, generator)) < 0:  # edges[2] does not pass through edges[0] x edges[1]
             edges.reverse()
         lines, radii = float_enclosure([v for e in edges for v in e])
         return lines.reshape(-1, 3), radii.reshape(-1, 3)
@@ -229,7 +261,7 @@ class FilteredCount:
         """``(ok, pieces, states)`` of a shape under one layer's pre-activations."""
         if self.solid:
             return polytope_kernels.split_polytope(*shape, G, RG, known)
-        ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG)
+        ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
         return ok, _Polygons(offsets, lines, radii), states
 
     def _exact_node(self, depth: int, where):
@@ -257,7 +289,7 @@ class FilteredCount:
         if self.solid:  # the root's own forms (an octant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
             return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, 3))), P
-        shape = self.polygon
+        shape = self.root_shapes[root]
         for form in forms:
             shape = self.shapes.clip(shape, form)
         return depth, tuple(prefix), shape, P

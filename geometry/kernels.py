@@ -204,10 +204,15 @@ def _grown(a: np.ndarray, rows: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.ndarray):
+def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.ndarray, known: np.ndarray):
     """The pieces of a polygon under forms ``Z`` (rows, with radii ``RZ``), each unit splitting it
     into ``{Z_u > 0}`` (state 1) and ``{Z_u < 0}`` (state 0); pieces without interior are dropped
-    (a piece has interior exactly when the form has that sign at some vertex).
+    (a piece has interior exactly when the form has that sign at some vertex). Units with
+    ``known[u] >= 0`` have that state already (their line bounds the polygon) and are not tested.
+
+    Generators at infinity (``X_0 = 0``, next to the line at infinity ``(1, 0, 0)``) are
+    generators like the others: the polygon is a cross-section of a pointed cone, whose edges in
+    cyclic order give consistently oriented generators ``L_k x L_{k+1}``.
 
     Only the units that cut the whole polygon can cut a piece. The pieces are made depth first
     over those units, so the work in progress is one piece per cutting unit.
@@ -222,6 +227,9 @@ def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.nd
     cutting = np.empty(n, np.int64)
     c = 0
     for u in range(n):
+        if known[u] >= 0:
+            base[u] = known[u]
+            continue
         side = side_in(Z[u], RZ[u], X, E, box)
         if side == UNDECIDED:
             return _failed(n)

@@ -117,7 +117,8 @@ def test_weights_beyond_the_float_range_count_exactly():
 def test_where_the_float_path_applies():
     relu = he_initialised([2, 4, 1], 0)
     assert filtered.applies(relu, box([-1, -1], [1, 1]))
-    assert not filtered.applies(relu, polytope([(0, 1, 0)]))  # a half-plane: unbounded
+    assert filtered.applies(relu, polytope([(0, 1, 0)]))  # a half-plane: quadrants of two first-layer lines
+    assert not filtered.applies(he_initialised([1, 4, 1], 0), polytope([(0, 1)]))  # a half-line
     assert filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
     assert filtered.applies(he_initialised([3, 4, 1], 0), polytope([(0, 1, 0, 0)]))
     assert not filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
@@ -187,6 +188,25 @@ def test_three_dimensional_fallback_below_the_root(fallbacks):
                    layer(rng.normal(size=(1, 5)), [0], "identity")])
     same_as_exact(net, all_space(3))
     assert fallbacks and min(fallbacks) == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu:1/3", "abs"])
+def test_unbounded_planar_domains(seed, activation, fallbacks):
+    """Over R^2, a half-plane and a slice of R^3: the quadrants of two first-layer lines, with
+    generators at infinity; small-integer nets too (their degeneracies go exact)."""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.normal(size=(7, 2)), rng.normal(size=7) / 3, activation),
+                   layer(rng.normal(size=(6, 7)), rng.normal(size=6) / 3, "relu"),
+                   layer(rng.normal(size=(1, 6)), [0], "identity")])
+    same_as_exact(net, all_space(2))
+    same_as_exact(net, polytope([(1, 1, -2)]))
+    small = network([layer(rng.integers(-2, 3, (5, 2)), rng.integers(-1, 2, 5), activation),
+                     layer(rng.integers(-2, 3, (4, 5)), rng.integers(-1, 2, 4), "relu"),
+                     layer(rng.integers(-2, 3, (1, 4)), [0], "identity")])
+    same_as_exact(small, all_space(2))
+    wide = he_initialised([3, 8, 8, 1], seed)
+    same_as_exact(wide, plane_slice([0, 0, 0], [1, 2, 0], [0, 1, 1]))
 
 
 def test_three_dimensional_closed_form():

@@ -152,9 +152,13 @@ def test_scaled_rows_with_an_inexact_slope():
         assert abs(F[1][j] - Fraction(H[1, j])) <= Fraction(R[1, j])
 
 
+def split_square(Z):
+    return kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z), -np.ones(len(Z), np.int64))
+
+
 def test_split_square_by_two_crossing_lines():
     Z = np.array([[0.5, 1, 0], [0.25, 0, 1]])  # x > -1/2, y > -1/4
-    ok, lines, radii, offsets, states = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    ok, lines, radii, offsets, states = split_square(Z)
     assert ok
     assert sorted(map(tuple, states.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert [offsets[p + 1] - offsets[p] for p in range(4)] == [4, 4, 4, 4]
@@ -166,14 +170,14 @@ def test_split_square_by_two_crossing_lines():
 
 def test_split_square_keeps_units_that_do_not_cut():
     Z = np.array([[5, 1, 1], [-5, 1, 0], [0.5, 1, 0]])  # positive, negative, cutting
-    ok, _, _, offsets, states = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    ok, _, _, offsets, states = split_square(Z)
     assert ok and len(offsets) == 3
     assert sorted(map(tuple, states.tolist())) == [(1, 0, 0), (1, 0, 1)]
 
 
 def test_split_through_a_corner_is_left_to_exact_arithmetic():
     Z = np.array([[0, 1, 1]])  # x + y = 0 passes through the corners (1, -1) and (-1, 1)
-    ok, *_ = kernels.split_polygon(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z))
+    ok, *_ = split_square(Z)
     assert not ok
 
 
