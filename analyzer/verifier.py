@@ -47,6 +47,7 @@ import json
 from fractions import Fraction
 from itertools import combinations
 from math import factorial, gcd
+from operator import mul
 
 
 FORMATS = ("regionscope-certificate/1", "regionscope-certificate/2")  # 2 adds vertex lists
@@ -56,8 +57,17 @@ class Rejected(Exception):
     """The certificate fails a check; the message names the first failure."""
 
 
-def _q(text) -> Fraction:
-    return Fraction(text)
+def _q(text: str) -> Fraction:
+    """A rational from its string "p/q" or "p"."""
+    numerator, _, denominator = text.partition("/")
+    return Fraction(int(numerator), int(denominator or 1))
+
+
+def _integers(texts, what: str) -> list[int]:
+    try:
+        return [int(text) for text in texts]
+    except ValueError:
+        raise Rejected(f"{what} is not a vector of integers") from None
 
 
 def _homogeneous(point) -> list[int]:
@@ -70,7 +80,7 @@ def _homogeneous(point) -> list[int]:
 
 def _dot(form, homogeneous_point) -> Fraction | int:
     """A form's value at a homogeneous point, times its (positive) denominator: the same sign."""
-    return sum(f * v for f, v in zip(form, homogeneous_point))
+    return sum(map(mul, form, homogeneous_point))
 
 
 def _value(form, point) -> Fraction:
@@ -113,7 +123,7 @@ def _integer_layer(weights, bias):
     return [[int(w * s) for w in row] for row in weights], [int(v * s) for v in bias], s
 
 
-def _unit_constraints(kind, state, zs, scale, where):
+def _unit_constraints(kind, state, zs, scale):
     """Constraint forms (tag -> form, all >= 0 on the region) and the output form of one unit.
 
     ``zs``: the unit's pre-activation forms (one, or k for maxout) as integer lists (constant first)
@@ -127,7 +137,7 @@ def _unit_constraints(kind, state, zs, scale, where):
 
     if kind == "maxout":
         if not 0 <= state < len(zs):
-            raise Rejected(f"{where}: maxout state {state} out of range")
+            raise Rejected(f"maxout state {state} out of range")
         found = {}
         for b, zb in enumerate(zs):
             if b == state:
@@ -136,7 +146,7 @@ def _unit_constraints(kind, state, zs, scale, where):
             if constant(d):
                 # ties go to the lowest index: a beats b < a only strictly
                 if d[0] < 0 or (d[0] == 0 and b < state):
-                    raise Rejected(f"{where}: maxout piece {b} is never below piece {state}, state is wrong")
+                    raise Rejected(f"maxout piece {b} is never below piece {state}, state is wrong")
                 continue
             found[b] = d
         return found, zs[state]
@@ -148,20 +158,20 @@ def _unit_constraints(kind, state, zs, scale, where):
         if constant(z):
             expected = -1 if z[0] <= -scale else (1 if z[0] >= scale else 0)
             if state != expected:
-                raise Rejected(f"{where}: constant hard-tanh input {Fraction(z[0], scale)} means state {expected}, "
+                raise Rejected(f"constant hard-tanh input {Fraction(z[0], scale)} means state {expected}, "
                                f"not {state}")
             return {}, (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
         pieces = {-1: {-1: minus([-v for v in z], one)},
                   0: {-1: [z[0] + scale, *z[1:]], 1: minus(one, z)},
                   1: {1: minus(z, one)}}
         if state not in pieces:
-            raise Rejected(f"{where}: hard-tanh state {state} is not -1, 0 or 1")
+            raise Rejected(f"hard-tanh state {state} is not -1, 0 or 1")
         return pieces[state], (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
     if state not in (0, 1):
-        raise Rejected(f"{where}: state {state} is not 0 or 1")
+        raise Rejected(f"state {state} is not 0 or 1")
     if constant(z):
         if state != (1 if z[0] > 0 else 0):
-            raise Rejected(f"{where}: constant pre-activation {Fraction(z[0], scale)} means state {int(z[0] > 0)}, "
+            raise Rejected(f"constant pre-activation {Fraction(z[0], scale)} means state {int(z[0] > 0)}, "
                            f"not {state}")
         found = {}
     else:
@@ -169,24 +179,38 @@ def _unit_constraints(kind, state, zs, scale, where):
     return found, z if state else {"relu": [0] * len(z), "leaky_relu": None, "abs": [-v for v in z]}[kind]
 
 
-def _pull_back(network, start, pattern, where, memo):
-    """Constraints {(layer, unit, tag): integer form} of a pattern, in parameter coordinates (each a
-    positive multiple of the true form), and the output map as ``(integer rows, scale)``.
+def _pre_activations(W, b, inputs, scale, kept, index):
+    """A layer's pre-activation forms ``W y + b`` (at scale s * scale), y its inputs as forms at ``scale``.
 
-    ``start`` is the input as integer rows over a common scale. Layer l's pre-activation forms depend
-    only on the states of the layers before it, so ``memo`` keeps them per pattern prefix."""
+    ``kept[index]`` holds the last pattern's inputs and result; consecutive regions differ in a few
+    units, so the result is updated: W y' + b = (W y + b) + sum over the inputs u that changed of
+    W[:, u] (y'_u - y_u). The first pattern starts from y = 0, where W y + b is b."""
+    if index == len(kept):
+        width = len(inputs[0])
+        kept.append(([[0] * width for _ in inputs], [[bk * scale] + [0] * (width - 1) for bk in b]))
+    before, pre = kept[index]
+    changed = [(u, [x - y for x, y in zip(new, old)]) for u, (new, old) in enumerate(zip(inputs, before)) if new != old]
+    if changed:
+        pre = [[p + sum(row[u] * delta[j] for u, delta in changed) for j, p in enumerate(form)]
+               for row, form in zip(W, pre)]
+    kept[index] = (inputs, pre)
+    return pre
+
+
+def _pull_back(network, start, pattern, where, kept):
+    """A pattern's constraints {(layer, unit, tag): integer form} in parameter coordinates (each a
+    positive multiple of the true form), its pre-activation forms per layer and its output map, each
+    as ``(integer forms, scale)``.
+
+    ``start`` is the input as integer forms over a common scale; ``kept`` carries each layer's last
+    pre-activations from one pattern to the next (see :func:`_pre_activations`)."""
     if len(pattern) != len(network):
         raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
-    current, scale = start
-    constraints = {}
+    inputs, scale = start
+    constraints, layers = {}, []
     for l, (W, b, s, (kind, parameter)) in enumerate(network, start=1):
-        key = json.dumps(pattern[:l - 1])
-        if key not in memo:
-            width = len(current[0])
-            memo[key] = ([[bk * scale + sum(w * f[0] for w, f in zip(row, current))] +
-                          [sum(w * f[j] for w, f in zip(row, current)) for j in range(1, width)]
-                          for row, bk in zip(W, b)], s * scale)
-        pre, pre_scale = memo[key]
+        pre, pre_scale = _pre_activations(W, b, inputs, scale, kept, l - 1), s * scale
+        layers.append((pre, pre_scale))
         size = parameter if kind == "maxout" else 1
         groups = [pre[k:k + size] for k in range(0, len(pre), size)]
         states = pattern[l - 1] if kind != "identity" else [0] * len(groups)
@@ -195,41 +219,35 @@ def _pull_back(network, start, pattern, where, memo):
         outputs = []
         slope = parameter if kind == "leaky_relu" else Fraction(1)
         for u, (zs, state) in enumerate(zip(groups, states)):
-            found, output = _unit_constraints(kind, state, zs, pre_scale, f"{where}, layer {l} unit {u}")
+            try:
+                found, output = _unit_constraints(kind, state, zs, pre_scale)
+            except Rejected as failure:
+                raise Rejected(f"{where}, layer {l} unit {u}: {failure}") from None
             for tag, form in found.items():
                 constraints[(l, u, tag)] = form
             # a leaky layer's outputs are kept at scale pre_scale * q (slope p/q): on q z, off p z
             outputs.append([slope.numerator * v for v in zs[0]] if output is None
-                           else [slope.denominator * v for v in output])
-        current, scale = outputs, pre_scale * slope.denominator
-    return constraints, (current, scale)
+                           else output if slope.denominator == 1 else [slope.denominator * v for v in output])
+        inputs, scale = outputs, pre_scale * slope.denominator
+    return constraints, layers, (inputs, scale)
 
 
-def _forward_pattern(network, x):
-    """The pattern of an exact forward pass at x, in integers: values are kept as integers over
-    a common scale."""
-    scale = 1
-    for v in x:
-        scale = scale * v.denominator // gcd(scale, v.denominator)
-    values = [int(v * scale) for v in x]
+def _forward_pattern(network, layers, point) -> list[list[int]]:
+    """The pattern of an exact forward pass at a homogeneous point, run through a pattern's own
+    pre-activation forms (``layers``, from :func:`_pull_back`): while the states found agree with that
+    pattern, the next layer's pre-activations at the point are its forms there (times a positive
+    scale), so the result is that pattern exactly when the network's forward pass gives it."""
     pattern = []
-    for W, b, s, (kind, parameter) in network:
-        z = [bk * scale + sum(w * v for w, v in zip(row, values)) for row, bk in zip(W, b)]
-        scale *= s
+    for (_, _, _, (kind, parameter)), (pre, scale) in zip(network, layers):
+        z, one = [_dot(form, point) for form in pre], scale * point[0]  # one: the value 1 at this scale
         if kind == "maxout":
-            groups = [z[k:k + parameter] for k in range(0, len(z), parameter)]
-            states = [g.index(max(g)) for g in groups]
-            values = [max(g) for g in groups]
+            states = [g.index(max(g)) for g in (z[k:k + parameter] for k in range(0, len(z), parameter))]
         elif kind == "hardtanh":
-            states = [-1 if v <= -scale else (1 if v >= scale else 0) for v in z]
-            values = [min(max(v, -scale), scale) for v in z]
+            states = [-1 if v <= -one else (1 if v >= one else 0) for v in z]
         elif kind == "identity":
-            states, values = [], z
+            states = []
         else:
             states = [int(v > 0) for v in z]
-            slope = {"relu": Fraction(0), "leaky_relu": parameter, "abs": Fraction(-1)}[kind]
-            values = [v * slope.denominator if v > 0 else v * slope.numerator for v in z]
-            scale *= slope.denominator
         pattern.append(states)
     return pattern
 
@@ -376,9 +394,10 @@ def _check_implications(entries, rows, forms, dim, where) -> None:
     >= 0, stored sparsely as {row index: value}) combine the rows into a positive multiple of it."""
     row_directions = {_direction(row) for row in rows}
     implied = {json.dumps(e["source"], sort_keys=True): e for e in entries}
-    for source, form in forms:
+    for key, form in forms:
         if _direction(form) in row_directions:
             continue
+        source = _source(key)
         entry = implied.get(json.dumps(source, sort_keys=True))
         if entry is None:
             raise Rejected(f"{where}: constraint {source} is neither a row nor shown to follow from the rows")
@@ -424,8 +443,9 @@ def _verify(certificate: dict) -> dict:
     origin = [_q(v) for v in dom["origin"]] if dom["origin"] is not None else [Fraction(0)] * n_in
     basis = [[_q(v) for v in b] for b in dom["basis"]] if dom["basis"] is not None else \
         [[Fraction(int(i == j)) for i in range(n_in)] for j in range(n_in)]
-    domain_rows = [[_q(v) for v in r] for r in dom["rows"]]
-    box_rows = [[_q(v) for v in r] for r in dom["volume_box"]]
+    # rows as primitive integer vectors: the same half-spaces
+    domain_rows = [_direction([_q(v) for v in r]) for r in dom["rows"]]
+    box_rows = [_direction([_q(v) for v in r]) for r in dom["volume_box"]]
     if dom["bounded"] == bool(box_rows):
         raise Rejected("a bounded domain needs no volume box, an unbounded one needs one")
     start_scale = 1
@@ -434,78 +454,94 @@ def _verify(certificate: dict) -> dict:
     start = ([[int(origin[i] * start_scale)] + [int(b[i] * start_scale) for b in basis] for i in range(n_in)],
              start_scale)
     regions = certificate["regions"]
-    patterns, total, memo = set(), Fraction(0), {}
+    patterns, total, kept, facets = set(), Fraction(0), [], []
     for i, region in enumerate(regions):
         where = f"region {i}"
-        pattern = [list(states) for states in region["pattern"]]
-        key = json.dumps(pattern)
-        if key in patterns:
+        pattern = tuple(tuple(states) for states in region["pattern"])
+        if pattern in patterns:
             raise Rejected(f"{where}: its pattern is listed twice")
-        patterns.add(key)
-        point = [_q(v) for v in region["point"]]
-        x = [o + sum(p * b[k] for p, b in zip(point, basis)) for k, o in enumerate(origin)]
-        if _forward_pattern(network, x) != [list(s) if k != "identity" else [] for s, (_, _, _, (k, _)) in
-                                            zip(pattern, network)]:
-            raise Rejected(f"{where}: the forward pass at its point does not give its pattern")
-        constraints, (output, output_scale) = _pull_back(network, start, pattern, where, memo)
-        inside = _homogeneous(point)
-        for source, form in [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]:
-            if _dot(form, inside) <= 0:
-                raise Rejected(f"{where}: its point is not strictly inside constraint {source}")
-        rows = []
-        for entry in region["rows"]:
-            row, source = [_q(v) for v in entry["row"]], entry["source"]
-            if any(v.denominator != 1 for v in row):
-                raise Rejected(f"{where}: row {entry['row']} is not a vector of integers")
-            row = [int(v) for v in row]
-            expected = domain_rows[source["domain"]] if "domain" in source else \
-                constraints.get((source["layer"], source["unit"], source["tag"]))
-            if expected is None or not _is_positive_multiple(row, expected):
-                raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
-            rows.append(row)
-        unit_forms = [({"layer": l, "unit": u, "tag": t}, f) for (l, u, t), f in constraints.items()]
-        domain_forms = [({"domain": k}, r) for k, r in enumerate(domain_rows)]
-        if "vertices" in region:
-            vertices = [_homogeneous([_q(v) for v in p]) for p in region["vertices"]]
-            _check_cycle(vertices, rows, dim, where)
-            box_forms = [({"box": k}, r) for k, r in enumerate(box_rows)]
-            for source, form in [*unit_forms, *domain_forms, *box_forms]:
-                for j, vertex in enumerate(vertices):
-                    if _dot(form, vertex) < 0:
-                        raise Rejected(f"{where}: vertex {j} is outside constraint {source}")
-            _check_edges(vertices, rows, dim, where)
-            vol = _measure(vertices)
-        else:
-            _check_implications(region["implied"], rows, [*unit_forms, *domain_forms], dim, where)
-            vol = polytope_volume(rows + box_rows, dim)
-        matrix = [[_q(v) for v in row] for row in region["output_map"]["matrix"]]
-        offset = [_q(v) for v in region["output_map"]["offset"]]
-        if [Fraction(f[0], output_scale) for f in output] != offset or \
-                [[Fraction(v, output_scale) for v in f[1:]] for f in output] != matrix:
-            raise Rejected(f"{where}: the output map is not the network's map on the region")
-        if vol != _q(region["volume"]):
-            raise Rejected(f"{where}: its volume is {vol}, the certificate says {region['volume']}")
-        total += vol
-        for entry in region["neighbours"]:
-            j, row = entry["region"], rows[entry["facet"]]
-            q = _homogeneous([_q(v) for v in entry["point"]])
-            other = [[_q(v) for v in e["row"]] for e in regions[j]["rows"]]
-            across = _direction([-v for v in row])
-            if _dot(row, q) != 0 or not any(_direction(r) == across for r in other):
-                raise Rejected(f"{where}: neighbour {j} does not lie across facet {entry['facet']}")
-            if any(_dot(r, q) <= 0 for r in rows if r is not row) or \
-                    any(_dot(r, q) <= 0 for r in other if _direction(r) != across):
-                raise Rejected(f"{where}: the point shared with neighbour {j} is not inside both facets")
-        covered = {e["facet"] for e in region["neighbours"]}
-        for k, entry in enumerate(region["rows"]):
-            if "domain" not in entry["source"] and k not in covered:
-                raise Rejected(f"{where}: facet {k} from a unit has no region across it")
+        patterns.add(pattern)
+        rows, volume = _check_region(region, network, start, domain_rows, box_rows, dim, kept, where)
+        facets.append(rows)
+        total += volume
+    for i, region in enumerate(regions):
+        _check_neighbours(region, i, facets)
     domain_volume = polytope_volume(domain_rows + box_rows, dim)
     if domain_volume != _q(dom["volume"]):
         raise Rejected(f"the domain's volume is {domain_volume}, the certificate says {dom['volume']}")
     if total != domain_volume:
         raise Rejected(f"the regions' volumes add up to {total}, the domain's is {domain_volume}: a region is missing")
     return {"activation_regions": len(regions), "domain": dom["description"], "volume": str(total)}
+
+
+def _source(key) -> dict:
+    """A constraint's key ``(layer, unit, tag)``, ``("domain", k)`` or ``("box", k)`` as the
+    certificate writes it."""
+    return {key[0]: key[1]} if key[0] in ("domain", "box") else dict(zip(("layer", "unit", "tag"), key))
+
+
+def _check_region(region, network, start, domain_rows, box_rows, dim, kept, where):
+    """Checks 1 to 5 of one region; its rows ``[(row, direction, from a unit)]`` and its volume."""
+    pattern = [list(states) for states in region["pattern"]]
+    constraints, layers, (output, output_scale) = _pull_back(network, start, pattern, where, kept)
+    inside = _homogeneous([_q(v) for v in region["point"]])
+    if len(inside) != dim + 1:
+        raise Rejected(f"{where}: its point does not have {dim} coordinates")
+    if _forward_pattern(network, layers, inside) != pattern:
+        raise Rejected(f"{where}: the forward pass at its point does not give its pattern")
+    forms = [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]
+    for key, form in forms:
+        if _dot(form, inside) <= 0:
+            raise Rejected(f"{where}: its point is not strictly inside constraint {key}")
+    rows = []
+    for entry in region["rows"]:
+        source = entry["source"]
+        row = _integers(entry["row"], f"{where}: row {entry['row']}")
+        expected = domain_rows[source["domain"]] if "domain" in source else \
+            constraints.get((source["layer"], source["unit"], source["tag"]))
+        if expected is None or not _is_positive_multiple(row, expected):
+            raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
+        rows.append((row, _direction(row), "domain" not in source))
+    if "vertices" in region:
+        vertices = [_homogeneous([_q(v) for v in p]) for p in region["vertices"]]
+        _check_cycle(vertices, rows, dim, where)
+        for key, form in [*forms, *((("box", k), r) for k, r in enumerate(box_rows))]:
+            for j, vertex in enumerate(vertices):
+                if _dot(form, vertex) < 0:
+                    raise Rejected(f"{where}: vertex {j} is outside constraint {_source(key)}")
+        _check_edges(vertices, [row for row, _, _ in rows], dim, where)
+        volume = _measure(vertices)
+    else:
+        _check_implications(region["implied"], [row for row, _, _ in rows], forms, dim, where)
+        volume = polytope_volume([row for row, _, _ in rows] + box_rows, dim)
+    matrix = [[_q(v) for v in row] for row in region["output_map"]["matrix"]]
+    offset = [_q(v) for v in region["output_map"]["offset"]]
+    if [Fraction(f[0], output_scale) for f in output] != offset or \
+            [[Fraction(v, output_scale) for v in f[1:]] for f in output] != matrix:
+        raise Rejected(f"{where}: the output map is not the network's map on the region")
+    if volume != _q(region["volume"]):
+        raise Rejected(f"{where}: its volume is {volume}, the certificate says {region['volume']}")
+    return rows, volume
+
+
+def _check_neighbours(region, i, facets) -> None:
+    """Check 6: each facet from a unit has a region across it, sharing a point strictly inside both
+    regions' other rows on the facet's hyperplane (``facets``: every region's checked rows)."""
+    where, rows = f"region {i}", facets[i]
+    for entry in region["neighbours"]:
+        j, k = entry["region"], entry["facet"]
+        row, direction, _ = rows[k]
+        point = _homogeneous([_q(v) for v in entry["point"]])
+        across = tuple(-v for v in direction)
+        if _dot(row, point) != 0 or not any(d == across for _, d, _ in facets[j]):
+            raise Rejected(f"{where}: neighbour {j} does not lie across facet {k}")
+        if any(_dot(r, point) <= 0 for m, (r, _, _) in enumerate(rows) if m != k) or \
+                any(_dot(r, point) <= 0 for r, d, _ in facets[j] if d != across):
+            raise Rejected(f"{where}: the point shared with neighbour {j} is not inside both facets")
+    covered = {e["facet"] for e in region["neighbours"]}
+    for k, (_, _, from_unit) in enumerate(rows):
+        if from_unit and k not in covered:
+            raise Rejected(f"{where}: facet {k} from a unit has no region across it")
 
 
 def verify_file(path: str) -> dict:
