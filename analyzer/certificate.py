@@ -26,9 +26,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from analyzer.domain import Domain
-from analyzer.maps import pattern_constraints
+from analyzer.maps import embedding, next_map, pattern_constraints, unit_pieces
 from analyzer.loaders import to_json_dict
-from analyzer.network import Network
+from analyzer.network import Network, unit_groups
 from analyzer.regions import RegionSet
 from geometry import interval, planar
 from geometry.errors import CertificateError
@@ -60,20 +60,17 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
     domain_forms = list(domain.region.forms)
     entries, memo = [], {}
     spans = _edge_spans(regions)
+    sources = _Sources(net, domain)
     for i, region in enumerate(regions.regions):
-        constraints = pattern_constraints(net, domain, region.pattern, memo)
-        source_of: dict[AffineForm, dict] = {}
-        for k, f in enumerate(domain_forms):
-            source_of.setdefault(f, {"domain": k})
-        for (layer, unit, tag), f in constraints:
-            source_of.setdefault(f, {"layer": layer, "unit": unit, "tag": tag})
         cyclic = _cyclic(region.shape)
         if cyclic is not None:
             facets, vertices = cyclic
             proof = {"vertices": [_strs(v) for v in vertices]}
         else:
             facets = [f for f in region.forms if is_facet(region.forms, f, dim)]
+            constraints = pattern_constraints(net, domain, region.pattern, memo)
             proof = {"implied": _implied(region, facets, domain_forms, constraints, dim)}
+        source_of = sources.of(region.pattern, facets)
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
         neighbours = []
         for k, f in enumerate(facets):
@@ -114,6 +111,65 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         "counts": {"activation_regions": regions.activation_regions, "per_layer": list(regions.per_layer)},
         "regions": entries,
     }
+
+
+class _Sources:
+    """Where the facets of a pattern's region come from: a domain row, or the first (layer, unit, tag)
+    of :func:`analyzer.maps.unit_pieces` giving that form in the pattern's states.
+
+    Layer l's forms depend only on the states of the layers before it; they are indexed (form ->
+    [(unit, state, tag)]) once per such prefix, kept along the last pattern's path (regions come
+    depth first, so consecutive ones share most of it)."""
+
+    def __init__(self, net: Network, domain: Domain):
+        self.layers = net.layers
+        self.domain_source = {}
+        for k, f in enumerate(domain.region.forms):
+            self.domain_source.setdefault(f, {"domain": k})
+        self.root = embedding(domain)
+        self.path: list[tuple] = []  # per depth: (prefix, the layer's pre-activation map, its index)
+
+    def of(self, pattern, facets: list[AffineForm]) -> dict[AffineForm, dict]:
+        found = {f: self.domain_source[f] for f in facets if f in self.domain_source}
+        for depth, layer in enumerate(self.layers):
+            if len(found) == len(facets):
+                break
+            _, index = self._node(pattern, depth)
+            states = pattern[depth]
+            for f in facets:
+                if f in found:
+                    continue
+                for u, state, tag in index.get(f, ()):
+                    if states[u] == state:
+                        found[f] = {"layer": depth + 1, "unit": u, "tag": tag}
+                        break
+        missing = [f for f in facets if f not in found]
+        if missing:
+            raise CertificateError(f"facets {missing} of region {pattern} are no constraint of its pattern")
+        return found
+
+    def _node(self, pattern, depth: int):
+        """The pre-activation map of layer ``depth`` (0-based) under the pattern, and its index."""
+        prefix = pattern[:depth]
+        if depth < len(self.path) and self.path[depth][0] == prefix:
+            return self.path[depth][1:]
+        if depth == 0:
+            P = self.root
+        else:
+            before, _ = self._node(pattern, depth - 1)
+            layer = self.layers[depth - 1]
+            P = next_map(layer, unit_groups(layer), pattern[depth - 1], before)
+        layer = self.layers[depth]
+        pre = layer.lifted * P
+        scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
+        index: dict[AffineForm, list[tuple[int, int, int | None]]] = defaultdict(list)
+        for u, group in enumerate(unit_groups(layer)):
+            for state, tagged in unit_pieces(layer, [rows[i] for i in group], scale[0]):
+                for tag, form in tagged:
+                    index[form].append((u, state, tag))
+        del self.path[depth:]
+        self.path.append((prefix, pre, index))
+        return pre, index
 
 
 def _edge_spans(regions: RegionSet) -> dict[AffineForm, tuple[list[Fraction], list[int]]]:
