@@ -73,7 +73,12 @@ def sign_at(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
         value += z[c] * X[c]
         data += abs(z[c]) * E[c] + rz[c] * abs(X[c]) + rz[c] * E[c]
         products += abs(z[c] * X[c])
-    bound = _upper(data + _gamma(k) * products, 4 * k)
+    return _certified_sign(value, _upper(data + _gamma(k) * products, 4 * k))
+
+
+@njit(cache=True)
+def _certified_sign(value: float, bound: float) -> int:
+    """The sign of an exact number within ``bound`` of ``value``, or ``UNDECIDED``."""
     if value > bound:
         return 1
     if -value > bound:
@@ -91,23 +96,9 @@ def vertex_signs(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) ->
 
 
 @njit(cache=True)
-def side_of(signs: np.ndarray) -> int:
+def side_at_vertices(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
     """+1 when a form is positive at every vertex, -1 when negative at every vertex, ``MIXED`` when
     it takes both signs, ``UNDECIDED`` when some vertex's sign is not certified."""
-    positive = negative = False
-    for s in signs:
-        if s == UNDECIDED:
-            return UNDECIDED
-        positive |= s > 0
-        negative |= s < 0
-    if positive and negative:
-        return MIXED
-    return 1 if positive else -1
-
-
-@njit(cache=True)
-def side_at_vertices(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
-    """:func:`side_of` the vertex signs, without storing them."""
     positive = negative = False
     for k in range(X.shape[0]):
         s = sign_at(z, rz, X[k], E[k])
@@ -156,11 +147,7 @@ def side_on_box(z: np.ndarray, rz: np.ndarray, box: np.ndarray) -> int:
     value = z[0] + z[1] * cx + z[2] * cy
     spread = _upper(rz[0] + rz[1] * abs(cx) + rz[2] * abs(cy) + _gamma(2) * (abs(z[0]) + abs(z[1] * cx) + abs(z[2] * cy))
                     + (abs(z[1]) + rz[1] + abs(z[2]) + rz[2]) * rho, 10)
-    if value > spread:
-        return 1
-    if -value > spread:
-        return -1
-    return UNDECIDED
+    return _certified_sign(value, spread)
 
 
 @njit(cache=True)
@@ -188,10 +175,36 @@ def _run(signs: np.ndarray, lines: np.ndarray, radii: np.ndarray, z: np.ndarray,
 
 @njit(cache=True)
 def side_in(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, box: np.ndarray) -> int:
-    """The side of a form on a polygon (as :func:`side_of`): the bounding-box test first, the
-    vertices when it does not decide."""
-    side = side_on_box(z, rz, box)
+    """The side of a form on a shape (as :func:`side_at_vertices`): the bounding-square test first
+    (polygons only; an infinite radius skips it), the generators when it does not decide."""
+    side = side_on_box(z, rz, box) if box[2] < np.inf else UNDECIDED
     return side if side != UNDECIDED else side_at_vertices(z, rz, X, E)
+
+
+@njit(cache=True)
+def classify_units(Z: np.ndarray, RZ: np.ndarray, known: np.ndarray, X: np.ndarray, E: np.ndarray,
+                   box: np.ndarray):
+    """Each unit's state on a whole shape with generators ``X`` (bounding square ``box``, see
+    :func:`enclosing_box`; an infinite radius disables that test), or the units that cut it:
+    ``(ok, states, cutting)``, ``ok`` False when a sign is not certified. Units with
+    ``known[u] >= 0`` keep that state untested."""
+    n = Z.shape[0]
+    states = np.zeros(n, np.int8)
+    cutting = np.empty(n, np.int64)
+    c = 0
+    for u in range(n):
+        if known[u] >= 0:
+            states[u] = known[u]
+            continue
+        side = side_in(Z[u], RZ[u], X, E, box)
+        if side == UNDECIDED:
+            return False, states, cutting[:0]
+        if side == MIXED:
+            cutting[c] = u
+            c += 1
+        else:
+            states[u] = 1 if side > 0 else 0
+    return True, states, cutting[:c]
 
 
 @njit(cache=True)
@@ -223,21 +236,10 @@ def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.nd
     n = Z.shape[0]
     X, E = vertices(lines, radii)
     box = enclosing_box(X, E)
-    base = np.zeros(n, np.int8)
-    cutting = np.empty(n, np.int64)
-    c = 0
-    for u in range(n):
-        if known[u] >= 0:
-            base[u] = known[u]
-            continue
-        side = side_in(Z[u], RZ[u], X, E, box)
-        if side == UNDECIDED:
-            return _failed(n)
-        if side == MIXED:
-            cutting[c] = u
-            c += 1
-        else:
-            base[u] = 1 if side > 0 else 0
+    ok, base, cutting = classify_units(Z, RZ, known, X, E, box)
+    if not ok:
+        return _failed(n)
+    c = cutting.shape[0]
     out_lines = np.empty((4 * lines.shape[0], 3))
     out_radii = np.empty((4 * lines.shape[0], 3))
     offsets = np.zeros(5, np.int64)

@@ -24,10 +24,12 @@ import numpy as np
 from numba import njit
 
 from geometry.exact import float_enclosure
-from geometry.kernels import MIXED, UNDECIDED, _gamma, _grown, _upper, side_of, sign_at
+from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _upper, classify_units, side_at_vertices, sign_at,
+                              vertex_signs)
 from geometry.polyhedron import HPolyhedron, facets, generators
 
 _MINORS = ((1, 2, 3), (0, 2, 3), (0, 1, 3), (0, 1, 2))
+_NO_BOX = np.array([0.0, 0.0, np.inf])  # no bounding-square test in 3-D
 
 
 @njit(cache=True)
@@ -86,14 +88,6 @@ def generator_points(planes, radii, gens, orient):
         X[t] = orient[t] * x
         E[t] = e
     return X, E
-
-
-@njit(cache=True)
-def _signs(z, rz, X, E):
-    signs = np.empty(X.shape[0], np.int64)
-    for t in range(X.shape[0]):
-        signs[t] = sign_at(z, rz, X[t], E[t])
-    return signs
 
 
 @njit(cache=True)
@@ -199,21 +193,10 @@ def split_polytope(planes, radii, gens, orient, edges, Z, RZ, known):
     ``ok`` is False when some sign could not be certified."""
     n = Z.shape[0]
     X, E = generator_points(planes, radii, gens, orient)
-    base = np.zeros(n, np.int8)
-    cutting = np.empty(n, np.int64)
-    c = 0
-    for u in range(n):
-        if known[u] >= 0:
-            base[u] = known[u]
-            continue
-        side = side_of(_signs(Z[u], RZ[u], X, E))
-        if side == UNDECIDED:
-            return False, [(planes, radii, gens, orient, edges)], np.empty((0, n), np.int8)
-        if side == MIXED:
-            cutting[c] = u
-            c += 1
-        else:
-            base[u] = 1 if side > 0 else 0
+    ok, base, cutting = classify_units(Z, RZ, known, X, E, _NO_BOX)
+    if not ok:
+        return False, [(planes, radii, gens, orient, edges)], np.empty((0, n), np.int8)
+    c = cutting.shape[0]
     out = [(planes, radii, gens, orient, edges)]
     out_states = np.empty((4, n), np.int8)
     out.pop()
@@ -223,11 +206,11 @@ def split_polytope(planes, radii, gens, orient, edges, Z, RZ, known):
         signs = np.empty(0, np.int64)
         while j < c:
             u = cutting[j]
-            signs = _signs(Z[u], RZ[u], X_p, E_p)
-            side = side_of(signs)
+            side = side_at_vertices(Z[u], RZ[u], X_p, E_p)
             if side == UNDECIDED:
                 return False, out, out_states[:0]
             if side == MIXED:
+                signs = vertex_signs(Z[u], RZ[u], X_p, E_p)
                 break
             states[u] = 1 if side > 0 else 0
             j += 1

@@ -48,6 +48,11 @@ def random_vertex(rng):
             return g, h
 
 
+def random_line_near(rng, g, h, offset):
+    """A line with a random rational normal through the vertex of g and h, shifted by ``offset``."""
+    return line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
+
+
 def line_through(g, h, direction, offset):
     """A line through the exact vertex of g and h (``offset = 0``) or shifted from it by ``offset``."""
     X = cross(g, h)
@@ -61,7 +66,7 @@ def test_a_line_through_the_vertex_is_never_certified(seed):
     rng = np.random.default_rng(seed)
     for _ in range(200):
         g, h = random_vertex(rng)
-        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), 0)
+        z = random_line_near(rng, g, h, 0)
         assert exact_sign(z, g, h) == 0
         assert certified(z, g, h) == 0
 
@@ -73,7 +78,7 @@ def test_certified_signs_are_exact_down_to_tiny_offsets(seed):
     for trial in range(400):
         g, h = random_vertex(rng)
         offset = Fraction(int(rng.choice([-1, 1])), 2 ** int(rng.integers(0, 70)))
-        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
+        z = random_line_near(rng, g, h, offset)
         s = certified(z, g, h)
         assert s in (0, exact_sign(z, g, h))
         decided += s != 0
@@ -192,7 +197,7 @@ def test_box_filter_is_sound_near_a_vertex(seed):
         X, E = kernels.vertices(lines.reshape(2, 3), radii.reshape(2, 3))
         box = kernels.enclosing_box(X[:1], E[:1])
         offset = Fraction(int(rng.choice([-1, 0, 1])), 2 ** int(rng.integers(0, 60)))
-        z = line_through(g, h, (Fraction(int(rng.integers(1, 999)), 7), Fraction(int(rng.integers(-999, 999)), 3)), offset)
+        z = random_line_near(rng, g, h, offset)
         zf, zr = float_enclosure(z)
         s = kernels.side_on_box(zf, zr, box)
         assert s in (0, exact_sign(z, g, h))
