@@ -4,8 +4,10 @@ It imports nothing from regionscope: the standard library and exact rationals on
 read and audited on its own. It re-derives, from the network's weights and each region's pattern,
 every constraint that defines the region (pre-activation forms pulled back along the pattern) and checks:
 
-1. the interior point lies strictly inside every constraint, and an exact forward pass there gives
-   the pattern; units that are constant under the pattern are in the state their constant dictates;
+1. an exact forward pass at the interior point gives the pattern (units that are constant under the
+   pattern are in the state their constant dictates), and the point lies strictly inside every row
+   and domain row, hence (with 3) inside every constraint: a nonzero affine form that is >= 0 on a
+   polyhedron is > 0 at the polyhedron's interior points (constraints are never constant);
 2. every H-row is a positive multiple of the constraint or domain row its tag names;
 3. the polyhedron P of the rows *is* the pattern's region: every constraint and domain row holds on P,
    either (a) because it is >= 0 at every listed vertex and P is the convex hull of the vertices
@@ -123,18 +125,20 @@ def _integer_layer(weights, bias):
     return [[int(w * s) for w in row] for row in weights], [int(v * s) for v in bias], s
 
 
+def _is_constant(form) -> bool:
+    return not any(form[1:])
+
+
+def _minus(f, g) -> list[int]:
+    return [a - b for a, b in zip(f, g)]
+
+
 def _unit_constraints(kind, state, zs, scale):
     """Constraint forms (tag -> form, all >= 0 on the region) and the output form of one unit.
 
     ``zs``: the unit's pre-activation forms (one, or k for maxout) as integer lists (constant first)
     that are ``scale`` times the true forms; constraints are returned at that scale (only their
     direction matters), the output too (None for a leaky unit that is off: the caller scales it)."""
-    def constant(f):
-        return not any(f[1:])
-
-    def minus(f, g):
-        return [a - b for a, b in zip(f, g)]
-
     if kind == "maxout":
         if not 0 <= state < len(zs):
             raise Rejected(f"maxout state {state} out of range")
@@ -142,8 +146,8 @@ def _unit_constraints(kind, state, zs, scale):
         for b, zb in enumerate(zs):
             if b == state:
                 continue
-            d = minus(zs[state], zb)
-            if constant(d):
+            d = _minus(zs[state], zb)
+            if _is_constant(d):
                 # ties go to the lowest index: a beats b < a only strictly
                 if d[0] < 0 or (d[0] == 0 and b < state):
                     raise Rejected(f"maxout piece {b} is never below piece {state}, state is wrong")
@@ -151,50 +155,78 @@ def _unit_constraints(kind, state, zs, scale):
             found[b] = d
         return found, zs[state]
     (z,) = zs
-    one = [scale] + [0] * (len(z) - 1)
     if kind == "identity":
         return {}, z
     if kind == "hardtanh":
-        if constant(z):
+        level = z if state == 0 else [state * scale] + [0] * (len(z) - 1)
+        if _is_constant(z):
             expected = -1 if z[0] <= -scale else (1 if z[0] >= scale else 0)
             if state != expected:
                 raise Rejected(f"constant hard-tanh input {Fraction(z[0], scale)} means state {expected}, "
                                f"not {state}")
-            return {}, (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
-        pieces = {-1: {-1: minus([-v for v in z], one)},
-                  0: {-1: [z[0] + scale, *z[1:]], 1: minus(one, z)},
-                  1: {1: minus(z, one)}}
+            return {}, level
+        one = [scale] + [0] * (len(z) - 1)
+        pieces = {-1: {-1: _minus([-v for v in z], one)},
+                  0: {-1: [z[0] + scale, *z[1:]], 1: _minus(one, z)},
+                  1: {1: _minus(z, one)}}
         if state not in pieces:
             raise Rejected(f"hard-tanh state {state} is not -1, 0 or 1")
-        return pieces[state], (z if state == 0 else [state * scale] + [0] * (len(z) - 1))
+        return pieces[state], level
     if state not in (0, 1):
         raise Rejected(f"state {state} is not 0 or 1")
-    if constant(z):
-        if state != (1 if z[0] > 0 else 0):
+    if _is_constant(z):
+        if state != int(z[0] > 0):
             raise Rejected(f"constant pre-activation {Fraction(z[0], scale)} means state {int(z[0] > 0)}, "
                            f"not {state}")
         found = {}
     else:
         found = {None: z if state else [-v for v in z]}
-    return found, z if state else {"relu": [0] * len(z), "leaky_relu": None, "abs": [-v for v in z]}[kind]
+    if state:
+        return found, z
+    if kind == "relu":
+        return found, [0] * len(z)
+    return found, None if kind == "leaky_relu" else [-v for v in z]  # abs: -z
 
 
-def _pre_activations(W, b, inputs, scale, kept, index):
+def _pre_activations(W, b, inputs, scale, last):
     """A layer's pre-activation forms ``W y + b`` (at scale s * scale), y its inputs as forms at ``scale``.
 
-    ``kept[index]`` holds the last pattern's inputs and result; consecutive regions differ in a few
-    units, so the result is updated: W y' + b = (W y + b) + sum over the inputs u that changed of
-    W[:, u] (y'_u - y_u). The first pattern starts from y = 0, where W y + b is b."""
-    if index == len(kept):
+    ``last``: the last pattern's ``(inputs, pre-activations)``, or None. Consecutive regions differ in
+    a few units, so the result is updated: W y' + b = (W y + b) + W (y' - y), over the inputs that
+    changed; without a last pattern, from y = 0, where W y + b is b."""
+    if last is None:
         width = len(inputs[0])
-        kept.append(([[0] * width for _ in inputs], [[bk * scale] + [0] * (width - 1) for bk in b]))
-    before, pre = kept[index]
-    changed = [(u, [x - y for x, y in zip(new, old)]) for u, (new, old) in enumerate(zip(inputs, before)) if new != old]
-    if changed:
-        pre = [[p + sum(row[u] * delta[j] for u, delta in changed) for j, p in enumerate(form)]
-               for row, form in zip(W, pre)]
-    kept[index] = (inputs, pre)
-    return pre
+        last = ([[0] * width for _ in inputs], [[bk * scale] + [0] * (width - 1) for bk in b])
+    before, pre = last
+    changed = [u for u, (new, old) in enumerate(zip(inputs, before)) if new != old]
+    if not changed:
+        return pre
+    deltas = [[inputs[u][j] - before[u][j] for u in changed] for j in range(len(pre[0]))]  # per coordinate
+    return [[p + sum(map(mul, weights, delta)) for p, delta in zip(form, deltas)]
+            for form, weights in zip(pre, ([row[u] for u in changed] for row in W))]
+
+
+def _layer_constraints(l, kind, parameter, pre, scale, states, where):
+    """Layer l in the given states, its pre-activation forms at ``scale``: its constraints
+    {(l, unit, tag): form} and its outputs as forms (a leaky layer's, slope p/q, at scale * q)."""
+    size = parameter if kind == "maxout" else 1
+    groups = [pre[k:k + size] for k in range(0, len(pre), size)]
+    states = [0] * len(groups) if kind == "identity" else states
+    if len(states) != len(groups):
+        raise Rejected(f"{where}: layer {l} has {len(groups)} units, the pattern {len(states)} states")
+    slope = parameter if kind == "leaky_relu" else Fraction(1)
+    constraints, outputs = {}, []
+    for u, (zs, state) in enumerate(zip(groups, states)):
+        try:
+            found, output = _unit_constraints(kind, state, zs, scale)
+        except Rejected as failure:
+            raise Rejected(f"{where}, layer {l} unit {u}: {failure}") from None
+        for tag, form in found.items():
+            constraints[(l, u, tag)] = form
+        # on q z, off p z
+        outputs.append([slope.numerator * v for v in zs[0]] if output is None
+                       else output if slope.denominator == 1 else [slope.denominator * v for v in output])
+    return constraints, outputs
 
 
 def _pull_back(network, start, pattern, where, kept):
@@ -202,33 +234,27 @@ def _pull_back(network, start, pattern, where, kept):
     positive multiple of the true form), its pre-activation forms per layer and its output map, each
     as ``(integer forms, scale)``.
 
-    ``start`` is the input as integer forms over a common scale; ``kept`` carries each layer's last
-    pre-activations from one pattern to the next (see :func:`_pre_activations`)."""
+    ``start`` is the input as integer forms over a common scale. ``kept`` carries each layer's last
+    ``(inputs, pre-activations, states, constraints and outputs)`` from one pattern to the next: the
+    pre-activations are updated (:func:`_pre_activations`), the rest reused when they and the states
+    are the same."""
     if len(pattern) != len(network):
         raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
     inputs, scale = start
     constraints, layers = {}, []
     for l, (W, b, s, (kind, parameter)) in enumerate(network, start=1):
-        pre, pre_scale = _pre_activations(W, b, inputs, scale, kept, l - 1), s * scale
-        layers.append((pre, pre_scale))
-        size = parameter if kind == "maxout" else 1
-        groups = [pre[k:k + size] for k in range(0, len(pre), size)]
-        states = pattern[l - 1] if kind != "identity" else [0] * len(groups)
-        if len(states) != len(groups):
-            raise Rejected(f"{where}: layer {l} has {len(groups)} units, the pattern {len(states)} states")
-        outputs = []
-        slope = parameter if kind == "leaky_relu" else Fraction(1)
-        for u, (zs, state) in enumerate(zip(groups, states)):
-            try:
-                found, output = _unit_constraints(kind, state, zs, pre_scale)
-            except Rejected as failure:
-                raise Rejected(f"{where}, layer {l} unit {u}: {failure}") from None
-            for tag, form in found.items():
-                constraints[(l, u, tag)] = form
-            # a leaky layer's outputs are kept at scale pre_scale * q (slope p/q): on q z, off p z
-            outputs.append([slope.numerator * v for v in zs[0]] if output is None
-                           else output if slope.denominator == 1 else [slope.denominator * v for v in output])
-        inputs, scale = outputs, pre_scale * slope.denominator
+        if l > len(kept):
+            kept.append(None)
+        last, states = kept[l - 1], pattern[l - 1]
+        pre = _pre_activations(W, b, inputs, scale, last and last[:2])
+        if last is not None and last[1] == pre and last[2] == states:
+            found, outputs = last[3]
+        else:
+            found, outputs = _layer_constraints(l, kind, parameter, pre, s * scale, states, where)
+        kept[l - 1] = (inputs, pre, states, (found, outputs))
+        constraints.update(found)
+        layers.append((pre, s * scale))
+        inputs, scale = outputs, s * scale * (parameter.denominator if kind == "leaky_relu" else 1)
     return constraints, layers, (inputs, scale)
 
 
@@ -373,6 +399,20 @@ def _check_edges(vertices, rows, dim, where) -> None:
                                f"{'end' if dim == 1 else 'edge'} {i}")
 
 
+def _bounding_box(points):
+    """The smallest box holding the points, as integer lower and upper corners over a common
+    denominator D > 0: ``([D, L_1, ..., L_n], [D, H_1, ..., H_n])``."""
+    low = _homogeneous([min(c) for c in zip(*points)])
+    high = _homogeneous([max(c) for c in zip(*points)])
+    return [low[0] * high[0], *(v * high[0] for v in low[1:])], [low[0] * high[0], *(v * low[0] for v in high[1:])]
+
+
+def _box_minimum(form, low, high) -> int:
+    """A form's minimum over a box (corners from :func:`_bounding_box`), times D: each coefficient
+    takes the side of the box where it is smallest."""
+    return form[0] * low[0] + sum(a * (lo if a >= 0 else hi) for a, lo, hi in zip(form[1:], low[1:], high[1:]))
+
+
 def _determinant3(a, b, c):
     return (a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
             + a[2] * (b[0] * c[1] - b[1] * c[0]))
@@ -481,7 +521,7 @@ def _source(key) -> dict:
 
 
 def _check_region(region, network, start, domain_rows, box_rows, dim, kept, where):
-    """Checks 1 to 5 of one region; its rows ``[(row, direction, from a unit)]`` and its volume."""
+    """Checks 1 to 5 of one region; its rows ``[(row, direction, source key)]`` and its volume."""
     pattern = [list(states) for states in region["pattern"]]
     constraints, layers, (output, output_scale) = _pull_back(network, start, pattern, where, kept)
     inside = _homogeneous([_q(v) for v in region["point"]])
@@ -489,26 +529,30 @@ def _check_region(region, network, start, domain_rows, box_rows, dim, kept, wher
         raise Rejected(f"{where}: its point does not have {dim} coordinates")
     if _forward_pattern(network, layers, inside) != pattern:
         raise Rejected(f"{where}: the forward pass at its point does not give its pattern")
-    forms = [*constraints.items(), *((("domain", k), r) for k, r in enumerate(domain_rows))]
-    for key, form in forms:
-        if _dot(form, inside) <= 0:
-            raise Rejected(f"{where}: its point is not strictly inside constraint {key}")
+    domain_forms = [(("domain", k), r) for k, r in enumerate(domain_rows)]
+    forms = [*constraints.items(), *domain_forms]
     rows = []
     for entry in region["rows"]:
         source = entry["source"]
         row = _integers(entry["row"], f"{where}: row {entry['row']}")
-        expected = domain_rows[source["domain"]] if "domain" in source else \
-            constraints.get((source["layer"], source["unit"], source["tag"]))
+        key = ("domain", source["domain"]) if "domain" in source else (source["layer"], source["unit"], source["tag"])
+        expected = domain_rows[key[1]] if key[0] == "domain" else constraints.get(key)
         if expected is None or not _is_positive_multiple(row, expected):
             raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
-        rows.append((row, _direction(row), "domain" not in source))
+        rows.append((row, _direction(row), key))
+    for key, form in [*((key, row) for row, _, key in rows), *domain_forms]:
+        if _dot(form, inside) <= 0:
+            raise Rejected(f"{where}: its point is not strictly inside constraint {key}")
     if "vertices" in region:
-        vertices = [_homogeneous([_q(v) for v in p]) for p in region["vertices"]]
+        points = [[_q(v) for v in p] for p in region["vertices"]]
+        vertices = [_homogeneous(p) for p in points]
         _check_cycle(vertices, rows, dim, where)
+        low, high = _bounding_box(points)
         for key, form in [*forms, *((("box", k), r) for k, r in enumerate(box_rows))]:
-            for j, vertex in enumerate(vertices):
-                if _dot(form, vertex) < 0:
-                    raise Rejected(f"{where}: vertex {j} is outside constraint {_source(key)}")
+            if _box_minimum(form, low, high) < 0:  # else >= 0 on the box, which holds every vertex
+                for j, vertex in enumerate(vertices):
+                    if _dot(form, vertex) < 0:
+                        raise Rejected(f"{where}: vertex {j} is outside constraint {_source(key)}")
         _check_edges(vertices, [row for row, _, _ in rows], dim, where)
         volume = _measure(vertices)
     else:
@@ -539,8 +583,8 @@ def _check_neighbours(region, i, facets) -> None:
                 any(_dot(r, point) <= 0 for r, d, _ in facets[j] if d != across):
             raise Rejected(f"{where}: the point shared with neighbour {j} is not inside both facets")
     covered = {e["facet"] for e in region["neighbours"]}
-    for k, (_, _, from_unit) in enumerate(rows):
-        if from_unit and k not in covered:
+    for k, (_, _, key) in enumerate(rows):
+        if key[0] != "domain" and k not in covered:
             raise Rejected(f"{where}: facet {k} from a unit has no region across it")
 
 
