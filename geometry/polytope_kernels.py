@@ -24,12 +24,12 @@ import numpy as np
 from numba import njit
 
 from geometry.exact import float_enclosure
-from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _upper, classify_units, side_at_vertices, sign_at,
-                              vertex_signs)
+from geometry.kernels import MIXED, UNDECIDED, _gamma, _grown, _upper, sign_tests
 from geometry.polyhedron import HPolyhedron, facets, generators
 
 _MINORS = ((1, 2, 3), (0, 2, 3), (0, 1, 3), (0, 1, 2))
-_NO_BOX = np.array([0.0, 0.0, np.inf])  # no bounding-square test in 3-D
+_NO_BOX = np.zeros(3)  # classify_units tries no bounding square in space
+sign_at, vertex_signs, side_at_vertices, classify_units = sign_tests(4)
 
 
 @njit(cache=True)
