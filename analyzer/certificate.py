@@ -59,7 +59,7 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             holders[f].append(i)
     domain_forms = list(domain.region.forms)
     entries, memo = [], {}
-    spans = _edge_spans(regions)
+    edges = _Edges(regions)
     sources = _Sources(net, domain)
     for i, region in enumerate(regions.regions):
         cyclic = _cyclic(region.shape)
@@ -74,15 +74,10 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
         neighbours = []
         for k, f in enumerate(facets):
-            if "domain" in source_of[f]:
-                continue
-            found = _polygon_neighbour(region, f, spans) if isinstance(region.shape, Polygon) else None
-            candidates = [*([found] if found is not None else []), *holders.get(negate(f), ())]
-            for j in candidates:
-                point = _facet_witness(region, regions.regions[j], f, dim)
-                if point is not None:
-                    neighbours.append({"facet": k, "region": j, "point": _strs(point)})
-                    break
+            if "domain" not in source_of[f]:
+                found = _neighbour(i, f, edges, holders, regions.regions, dim)
+                if found is not None:
+                    neighbours.append({"facet": k, "region": found[0], "point": _strs(found[1])})
         size = region.volume() if region.shape is not None else volume(from_forms([*region.forms, *box_forms], dim))
         matrix, offset = region.output_map
         entries.append({
@@ -172,25 +167,49 @@ class _Sources:
         return pre, index
 
 
-def _edge_spans(regions: RegionSet) -> dict[AffineForm, tuple[list[Fraction], list[int]]]:
-    """For polygons: per line, the edges on it as (upper ends, region indices), sorted. Regions on one
-    side of a line have disjoint edges there, so the edge overlapping a given span is found by bisection."""
-    by_line: dict[AffineForm, list[tuple[Fraction, Fraction, int]]] = defaultdict(list)
-    for j, region in enumerate(regions.regions):
-        if isinstance(region.shape, Polygon):
-            for line in region.shape.edges:
-                lo, hi = planar.edge_span(region.shape, line)
-                by_line[line].append((hi, lo, j))
-    return {line: ([hi for hi, _, _ in sorted(items)], [j for _, _, j in sorted(items)])
-            for line, items in by_line.items()}
+class _Edges:
+    """The polygons' edges: each one's span along its line (:func:`geometry.planar.edge_span`), and per
+    line the edges on it sorted. Regions on one side of a line have disjoint edges there, so the one
+    overlapping a given span is found by bisection."""
+
+    def __init__(self, regions: RegionSet):
+        self.span: dict[tuple[int, AffineForm], tuple[Fraction, Fraction]] = {}
+        by_line: dict[AffineForm, list[tuple[Fraction, Fraction, int]]] = defaultdict(list)
+        for j, region in enumerate(regions.regions):
+            if isinstance(region.shape, Polygon):
+                for line in region.shape.edges:
+                    lo, hi = self.span[j, line] = planar.edge_span(region.shape, line)
+                    by_line[line].append((hi, lo, j))
+        self.on = {line: sorted(items) for line, items in by_line.items()}
+        self.ends = {line: [hi for hi, _, _ in items] for line, items in self.on.items()}
+
+    def across(self, i: int, form: AffineForm) -> tuple[int, tuple[Fraction, Fraction]] | None:
+        """A region whose edge on the other side of ``form`` overlaps region i's edge there, and the
+        midpoint of the overlap; None when there is none."""
+        lo, hi = self.span[i, form]
+        line = negate(form)
+        ends = self.ends.get(line, [])
+        k = bisect_right(ends, lo)  # the first edge on the other side ending beyond our start
+        if k == len(ends):
+            return None
+        end, start, j = self.on[line][k]
+        start, end = max(lo, start), min(hi, end)
+        return (j, planar.point_on_line(form, (start + end) / 2)) if start < end else None
 
 
-def _polygon_neighbour(region, form: AffineForm, spans) -> int | None:
-    """The region whose edge on the other side of ``form`` overlaps the region's edge, if any."""
-    lo, hi = planar.edge_span(region.shape, form)
-    ends, owners = spans.get(negate(form), ([], []))
-    k = bisect_right(ends, lo)  # the first edge on the other side ending beyond our start
-    return owners[k] if k < len(ends) else None
+def _neighbour(i: int, form: AffineForm, edges: _Edges, holders, regions, dim: int):
+    """A region across region i's facet on ``form`` and a point in the relative interior of their
+    common face, or None."""
+    region = regions[i]
+    if isinstance(region.shape, Polygon):
+        found = edges.across(i, form)
+        if found is not None:
+            return found
+    for j in holders.get(negate(form), ()):
+        point = _facet_witness(region, regions[j], form, dim)
+        if point is not None:
+            return j, point
+    return None
 
 
 def _facet_witness(region, other, form: AffineForm, dim: int):
