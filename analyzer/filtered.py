@@ -17,6 +17,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from itertools import product
 
+import flint
 import numpy as np
 
 from analyzer.domain import Domain
@@ -103,55 +104,53 @@ class FilteredCount:
 
     def _solid_roots(self) -> list:
         """The 3-D domain as simple polyhedra, each with the first-layer states it fixes: the
-        domain itself when bounded; else its parts in the eight octants of three first-layer
-        units with independent normals, which are boundaries of the partition anyway."""
-        forms = list(self.domain.region.forms)
+        domain itself when bounded, else its parts in the octants of three first-layer units."""
         if self.domain.bounded:
             found = polytope_kernels.float_polyhedron(self.domain.region)
             if found is None:
                 raise NotApplicable("the domain is not a simple polyhedron")
             self.root_forms = [[]]
             return [(found, self.unknown[0])]
-        rows = self._first_layer_forms()
-        chosen = _independent_three(rows)
-        if chosen is None:
-            raise NotApplicable("no three first-layer hyperplanes with independent normals")
         roots, self.root_forms = [], []
-        for signs in product((1, 0), repeat=3):
-            octant = [rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs)]
-            P = from_forms([*octant, *forms], 3)
+        for octant, known in self._orthants(3):
+            P = from_forms([*octant, *self.domain.region.forms], 3)
             if not is_full_dimensional(P):
                 continue
             found = polytope_kernels.float_polyhedron(P)
             if found is None:
                 raise NotApplicable("an octant of the domain is not a simple polyhedron")
-            known = self.unknown[0].copy()
-            known[list(chosen)] = signs
             roots.append((found, known))
             self.root_forms.append(octant)
         return roots
 
     def _planar_roots(self) -> list:
         """An unbounded 2-D domain as pointed polygons (generators at infinity), each with the
-        first-layer states it fixes: its parts in the four quadrants of two first-layer units with
-        independent normals, which are boundaries of the partition anyway."""
-        rows = self._first_layer_forms()
-        chosen = next(((u, v) for u in range(len(rows)) for v in range(u + 1, len(rows))
-                       if rows[u][1] * rows[v][2] != rows[u][2] * rows[v][1]), None)
-        if chosen is None:
-            raise NotApplicable("no two first-layer lines with independent normals")
+        first-layer states it fixes: its parts in the quadrants of two first-layer units."""
         self.root_shapes, roots = [], []
-        for signs in product((1, 0), repeat=2):
-            first, second = (rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs))
+        for (first, second), known in self._orthants(2):
             shape = planar.quadrant(first, second)
             for form in self.domain.region.forms:
                 shape = None if shape is None else planar.clip(shape, form)
             if shape is not None:
-                known = self.unknown[0].copy()
-                known[list(chosen)] = signs
                 self.root_shapes.append(shape)
                 roots.append((self._float_polygon(shape), known))
         return roots
+
+    def _orthants(self, k: int):
+        """The ``2^k`` orthants of ``k`` first-layer units with independent normals, as their
+        forms and the states they fix; their boundaries are boundaries of the partition anyway, and
+        an unbounded domain's parts in them are pointed."""
+        rows = self._first_layer_forms()
+        chosen = []
+        for u, row in enumerate(rows):
+            if len(chosen) < k and flint.fmpz_mat([rows[v][1:] for v in (*chosen, u)]).rank() == len(chosen) + 1:
+                chosen.append(u)
+        if len(chosen) < k:
+            raise NotApplicable(f"no {k} first-layer hyperplanes with independent normals")
+        for signs in product((1, 0), repeat=k):
+            known = self.unknown[0].copy()
+            known[chosen] = signs
+            yield [rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs)], known
 
     def _first_layer_forms(self) -> list[tuple[int, ...]]:
         """The first layer's pre-activations as primitive forms in the domain's parameters (it must
@@ -293,15 +292,3 @@ class FilteredCount:
         for form in forms:
             shape = self.shapes.clip(shape, form)
         return depth, tuple(prefix), shape, P
-
-
-def _independent_three(rows: list[list[int]]) -> tuple[int, int, int] | None:
-    """Three rows ``(b, a)`` whose normals a are linearly independent (a nonzero determinant)."""
-    normals = [(u, row[1:]) for u, row in enumerate(rows) if any(row[1:])]
-    for i, (u, a) in enumerate(normals):
-        for v, b in normals[i + 1:]:
-            cross = (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-            if any(cross):
-                w = next((w for w, c in normals if sum(x * y for x, y in zip(cross, c))), None)
-                return None if w is None else (u, v, w)
-    return None
