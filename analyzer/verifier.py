@@ -407,10 +407,14 @@ def _bounding_box(points):
     return [low[0] * high[0], *(v * high[0] for v in low[1:])], [low[0] * high[0], *(v * low[0] for v in high[1:])]
 
 
-def _box_minimum(form, low, high) -> int:
-    """A form's minimum over a box (corners from :func:`_bounding_box`), times D: each coefficient
+def _box_minima(forms, low, high) -> list[int]:
+    """Each form's minimum over a box (corners from :func:`_bounding_box`), times D: each coefficient
     takes the side of the box where it is smallest."""
-    return form[0] * low[0] + sum(a * (lo if a >= 0 else hi) for a, lo, hi in zip(form[1:], low[1:], high[1:]))
+    if len(low) == 3:  # the plane, written out: the hot loop of vertex lists
+        d, l1, l2 = low
+        _, h1, h2 = high
+        return [c * d + a * (l1 if a >= 0 else h1) + b * (l2 if b >= 0 else h2) for c, a, b in forms]
+    return [sum(map(mul, form, [lo if a >= 0 else hi for a, lo, hi in zip(form, low, high)])) for form in forms]
 
 
 def _determinant3(a, b, c):
@@ -547,9 +551,9 @@ def _check_region(region, network, start, domain_rows, box_rows, dim, kept, wher
         points = [[_q(v) for v in p] for p in region["vertices"]]
         vertices = [_homogeneous(p) for p in points]
         _check_cycle(vertices, rows, dim, where)
-        low, high = _bounding_box(points)
-        for key, form in [*forms, *((("box", k), r) for k, r in enumerate(box_rows))]:
-            if _box_minimum(form, low, high) < 0:  # else >= 0 on the box, which holds every vertex
+        every = [*forms, *((("box", k), r) for k, r in enumerate(box_rows))]
+        for (key, form), minimum in zip(every, _box_minima([f for _, f in every], *_bounding_box(points))):
+            if minimum < 0:  # else >= 0 on the box, which holds every vertex
                 for j, vertex in enumerate(vertices):
                     if _dot(form, vertex) < 0:
                         raise Rejected(f"{where}: vertex {j} is outside constraint {_source(key)}")
