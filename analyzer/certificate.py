@@ -118,7 +118,7 @@ class _Sources:
 
     def __init__(self, net: Network, domain: Domain):
         self.layers = net.layers
-        self.domain_source = {}
+        self.domain_source: dict[AffineForm, dict] = {}
         for k, f in enumerate(domain.region.forms):
             self.domain_source.setdefault(f, {"domain": k})
         self.root = embedding(domain)
@@ -126,7 +126,7 @@ class _Sources:
 
     def of(self, pattern, facets: list[AffineForm]) -> dict[AffineForm, dict]:
         found = {f: self.domain_source[f] for f in facets if f in self.domain_source}
-        for depth, layer in enumerate(self.layers):
+        for depth in range(len(self.layers)):
             if len(found) == len(facets):
                 break
             _, index = self._node(pattern, depth)
@@ -153,7 +153,9 @@ class _Sources:
         else:
             before, _ = self._node(pattern, depth - 1)
             layer = self.layers[depth - 1]
-            P = next_map(layer, unit_groups(layer), pattern[depth - 1], before)
+            groups = unit_groups(layer)
+            states = pattern[depth - 1] if layer.activation.splits else (0,) * len(groups)
+            P = next_map(layer, groups, states, before)
         layer = self.layers[depth]
         pre = layer.lifted * P
         scale, *rows = [[int(v) for v in row] for row in pre.tolist()]

@@ -2,7 +2,8 @@
 
 It imports nothing from regionscope: the standard library and exact rationals only, so that it can be
 read and audited on its own. It re-derives, from the network's weights and each region's pattern,
-every constraint that defines the region (pre-activation forms pulled back along the pattern) and checks:
+every constraint that defines the region (pre-activation forms pulled back along the pattern, as
+integer forms at a positive scale) and checks:
 
 1. an exact forward pass at the interior point gives the pattern (units that are constant under the
    pattern are in the state their constant dictates), and the point lies strictly inside every row
@@ -41,7 +42,12 @@ mod k); the checks are: k >= 3, the V_i are distinct and turn left at every vert
 An interval lists its ends V_0 < V_1 and r_i vanishes at V_i: r_i is nonzero and >= 0 at the other
 end, so {r_0 >= 0} = [V_0, oo), {r_1 >= 0} = (-oo, V_1] and P = [V_0, V_1]. A form is >= 0 on conv(V)
 iff it is >= 0 at every V_j, so P lies in the region, which lies in P (its rows are among its
-constraints). The counterclockwise cycle makes the shoelace sum the area.
+constraints). The counterclockwise cycle makes the shoelace sum the area. A form whose minimum over
+the vertices' bounding box is >= 0 is >= 0 at every vertex: most forms are settled by that one value.
+
+Speed. Consecutive regions (depth first, as written) share most of their patterns: each layer's
+pre-activation forms are kept from one region to the next and updated over the inputs that changed,
+and the forward pass reads the states off those forms at the point (exact, see _forward_pattern).
 """
 from __future__ import annotations
 
@@ -80,7 +86,7 @@ def _homogeneous(point) -> list[int]:
     return [d, *(int(v * d) for v in point)]
 
 
-def _dot(form, homogeneous_point) -> Fraction | int:
+def _dot(form, homogeneous_point) -> int:
     """A form's value at a homogeneous point, times its (positive) denominator: the same sign."""
     return sum(map(mul, form, homogeneous_point))
 
@@ -400,11 +406,11 @@ def _check_edges(vertices, rows, dim, where) -> None:
 
 
 def _bounding_box(points):
-    """The smallest box holding the points, as integer lower and upper corners over a common
-    denominator D > 0: ``([D, L_1, ..., L_n], [D, H_1, ..., H_n])``."""
-    low = _homogeneous([min(c) for c in zip(*points)])
-    high = _homogeneous([max(c) for c in zip(*points)])
-    return [low[0] * high[0], *(v * high[0] for v in low[1:])], [low[0] * high[0], *(v * low[0] for v in high[1:])]
+    """The smallest box holding the points, as its lower and upper corners in homogeneous coordinates
+    over one denominator: ``([D, L_1, ..., L_n], [D, H_1, ..., H_n])``."""
+    n = len(points[0])
+    common = _homogeneous([*(min(c) for c in zip(*points)), *(max(c) for c in zip(*points))])
+    return [common[0], *common[1:n + 1]], [common[0], *common[n + 1:]]
 
 
 def _box_minima(forms, low, high) -> list[int]:

@@ -51,6 +51,9 @@ NETS = {
                 L([[1, 0, 1], [0, 1, 0]], [0, -1], "maxout:2"), L([[1]], [0], "identity")],
     "maxout3": [L([[1, 0], [0, 1], [-1, -1], [0, 0], [1, 1], [2, -1]], [0, 0, 0, 1, 0, -1], "maxout:3"),
                 L([[1, 1]], [0], "identity")],
+    # an affine hidden layer between two ReLU layers (its pattern entry is empty)
+    "identity_middle": [L([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"), L([[1, -1, 0], [0, 1, 1]], [0, 0], "identity"),
+                        L([[1, 0], [0, 1], [1, -2]], [F(-1, 2), 0, 0], "relu"), L([[1, 1, 1]], [0], "identity")],
     "relu_1d": [L([[1], [-1], [2], [0], [1]], [0, 1, -1, 0, 0], "relu"),
                 L([[1, 1, 0, 0, 1], [1, -1, 1, 0, 0]], [-1, 0], "relu"), L([[1, 1]], [0], "identity")],
     "hardtanh_1d": [L([[1], [2], [-1]], [0, 1, F(1, 2)], "hardtanh"), L([[1, 1, 1]], [0], "hardtanh"),
