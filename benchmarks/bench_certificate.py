@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_certificate.py [ARCH] (default 2-64-64-1 on [-1,1]^2)
 Prints regions, seconds to enumerate, to build and write the certificate, its size, and seconds
-for `analyzer.verifier` to check it (it recomputes every region's constraints, implications and
-volume from scratch).
+for `analyzer.verifier` to check it (it recomputes every region's constraints from the weights and
+checks them at the region's vertices, or its implications where it has no vertex list, and its volume).
 """
 import os
 import sys
