@@ -186,8 +186,8 @@ class _Edges:
         self.ends = {line: [hi for hi, _, _ in items] for line, items in self.on.items()}
 
     def across(self, i: int, form: AffineForm) -> tuple[int, tuple[Fraction, Fraction]] | None:
-        """A region whose edge on the other side of ``form`` overlaps region i's edge there, and the
-        midpoint of the overlap; None when there is none."""
+        """A region whose edge on the other side of ``form`` overlaps region i's edge there, and a
+        point inside the overlap; None when there is none."""
         lo, hi = self.span[i, form]
         line = negate(form)
         ends = self.ends.get(line, [])
@@ -196,7 +196,15 @@ class _Edges:
             return None
         end, start, j = self.on[line][k]
         start, end = max(lo, start), min(hi, end)
-        return (j, planar.point_on_line(form, (start + end) / 2)) if start < end else None
+        return (j, planar.point_on_line(form, _dyadic_between(start, end))) if start < end else None
+
+
+def _dyadic_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """A short rational strictly between lo < hi: (floor(lo 2^k) + 1) / 2^k, which lies in
+    (lo, lo + 2^-k], with k the least the bit lengths of hi - lo show to give 2^-k < hi - lo."""
+    gap = hi - lo
+    k = max(gap.denominator.bit_length() - gap.numerator.bit_length() + 2, 0)
+    return Fraction((lo.numerator << k) // lo.denominator + 1, 1 << k)
 
 
 def _neighbour(i: int, form: AffineForm, edges: _Edges, holders, regions, dim: int):

@@ -594,3 +594,18 @@ def test_implication_naming_a_row_that_is_not_there(implied_certs, kind):
     entry = next(e for e in cert["regions"][i]["implied"] if e["source"].get("unit") == 2)
     entry["multipliers"][str(len(cert["regions"][i]["rows"]))] = "1"
     rejected(cert, f"region {i}: the multipliers for constraint {{'layer': 1, 'unit': 2, 'tag': None}} name row")
+
+
+def test_dyadic_point_strictly_between():
+    """The writer's shared points: strictly inside (lo, hi) for gaps from 2^-200 to 10^6, both signs,
+    with a power-of-two denominator 2^k no larger than the gap requires: 2^-k < gap, and gap < 2^(3-k)
+    unless k = 0."""
+    from analyzer.certificate import _dyadic_between
+    cases = [(F(-7, 3), F(-7, 3) + F(1, 2 ** 200)), (F(1, 3), F(1, 2)), (F(-5), F(10 ** 6)), (F(2), F(3)),
+             (F(-1, 10 ** 30), F(1, 10 ** 30)), (F(123456789, 987654321), F(123456790, 987654321))]
+    for lo, hi in cases:
+        x = _dyadic_between(lo, hi)
+        assert lo < x < hi, (lo, hi, x)
+        k = x.denominator.bit_length() - 1
+        assert x.denominator == 2 ** k and F(1, 2 ** k) < hi - lo
+        assert k == 0 or hi - lo < F(8, 2 ** k)
