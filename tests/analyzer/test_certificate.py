@@ -359,6 +359,17 @@ def test_neighbour_tampered(base_certs):
     rejected(bad, f"region {i}: the point shared with neighbour {across} is not inside both facets")
 
 
+def test_format_1_is_still_read():
+    """Format 1 is format 2 without vertex lists. Over all of R every region carries implications, so
+    the certificate relabelled as format 1 still verifies, with the brute-force count."""
+    spec = NETS["relu_1d"]
+    cert = certify(spec, all_space(1))
+    assert all("implied" in r and "vertices" not in r for r in cert["regions"])
+    expected = len(naive.brute_force_patterns(spec, ())[0])
+    cert["format"] = "regionscope-certificate/1"
+    assert verify(cert)["activation_regions"] == expected
+
+
 def test_malformed_certificates(base_certs):
     cert = copy.deepcopy(base_certs["box"])
     cert["format"] = "something-else/1"
