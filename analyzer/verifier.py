@@ -550,6 +550,7 @@ def _check_region(region, network, start, domain_rows, box_rows, dim, kept, wher
         if expected is None or not _is_positive_multiple(row, expected):
             raise Rejected(f"{where}: row {entry['row']} is not the constraint its tag {source} names")
         rows.append((row, _direction(row), key))
+    row_forms = [row for row, _, _ in rows]
     for key, form in [*((key, row) for row, _, key in rows), *domain_forms]:
         if _dot(form, inside) <= 0:
             raise Rejected(f"{where}: its point is not strictly inside constraint {key}")
@@ -563,11 +564,11 @@ def _check_region(region, network, start, domain_rows, box_rows, dim, kept, wher
                 for j, vertex in enumerate(vertices):
                     if _dot(form, vertex) < 0:
                         raise Rejected(f"{where}: vertex {j} is outside constraint {_source(key)}")
-        _check_edges(vertices, [row for row, _, _ in rows], dim, where)
+        _check_edges(vertices, row_forms, dim, where)
         volume = _measure(vertices)
     else:
-        _check_implications(region["implied"], [row for row, _, _ in rows], forms, dim, where)
-        volume = polytope_volume([row for row, _, _ in rows] + box_rows, dim)
+        _check_implications(region["implied"], row_forms, forms, dim, where)
+        volume = polytope_volume(row_forms + box_rows, dim)
     matrix = [[_q(v) for v in row] for row in region["output_map"]["matrix"]]
     offset = [_q(v) for v in region["output_map"]["offset"]]
     if [Fraction(f[0], output_scale) for f in output] != offset or \
@@ -587,7 +588,7 @@ def _check_neighbours(region, i, facets) -> None:
         row, direction, _ = rows[k]
         point = _homogeneous([_q(v) for v in entry["point"]])
         across = tuple(-v for v in direction)
-        if _dot(row, point) != 0 or not any(d == across for _, d, _ in facets[j]):
+        if len(point) != len(row) or _dot(row, point) != 0 or not any(d == across for _, d, _ in facets[j]):
             raise Rejected(f"{where}: neighbour {j} does not lie across facet {k}")
         if any(_dot(r, point) <= 0 for m, (r, _, _) in enumerate(rows) if m != k) or \
                 any(_dot(r, point) <= 0 for r, d, _ in facets[j] if d != across):

@@ -357,6 +357,10 @@ def test_neighbour_tampered(base_certs):
     facet = [F(v) for v in cert["regions"][i]["rows"][entry["facet"]]["row"]]
     bad["regions"][i]["neighbours"][0]["point"] = ["0", "5"] if facet[1] else ["5", "0"]
     rejected(bad, f"region {i}: the point shared with neighbour {across} is not inside both facets")
+    # a coordinate dropped: no point of the plane at all
+    bad = copy.deepcopy(cert)
+    bad["regions"][i]["neighbours"][0]["point"] = ["0"]
+    rejected(bad, f"region {i}: neighbour {across} does not lie across facet {entry['facet']}")
 
 
 def test_format_1_is_still_read():
