@@ -483,26 +483,10 @@ def verify(certificate: dict) -> dict:
 def _verify(certificate: dict) -> dict:
     if certificate.get("format") not in FORMATS:
         raise Rejected(f"unknown certificate format {certificate.get('format')!r}")
-    network = []
-    for spec in certificate["network"]["layers"]:
-        W, b, s = _integer_layer([[_q(v) for v in row] for row in spec["weights"]], [_q(v) for v in spec["bias"]])
-        network.append((W, b, s, _activation(spec["activation"])))
+    network = _read_network(certificate["network"]["layers"])
     dom = certificate["domain"]
     dim = dom["dim"]
-    n_in = len(network[0][0][0])
-    origin = [_q(v) for v in dom["origin"]] if dom["origin"] is not None else [Fraction(0)] * n_in
-    basis = [[_q(v) for v in b] for b in dom["basis"]] if dom["basis"] is not None else \
-        [[Fraction(int(i == j)) for i in range(n_in)] for j in range(n_in)]
-    # rows as primitive integer vectors: the same half-spaces
-    domain_rows = [_direction([_q(v) for v in r]) for r in dom["rows"]]
-    box_rows = [_direction([_q(v) for v in r]) for r in dom["volume_box"]]
-    if dom["bounded"] == bool(box_rows):
-        raise Rejected("a bounded domain needs no volume box, an unbounded one needs one")
-    start_scale = 1
-    for v in [*origin, *(c for b in basis for c in b)]:
-        start_scale = start_scale * v.denominator // gcd(start_scale, v.denominator)
-    start = ([[int(origin[i] * start_scale)] + [int(b[i] * start_scale) for b in basis] for i in range(n_in)],
-             start_scale)
+    start, domain_rows, box_rows = _read_domain(dom, len(network[0][0][0]))
     regions = certificate["regions"]
     patterns, total, kept, facets = set(), Fraction(0), [], []
     for i, region in enumerate(regions):
@@ -522,6 +506,42 @@ def _verify(certificate: dict) -> dict:
     if total != domain_volume:
         raise Rejected(f"the regions' volumes add up to {total}, the domain's is {domain_volume}: a region is missing")
     return {"activation_regions": len(regions), "domain": dom["description"], "volume": str(total)}
+
+
+def _read_network(layers) -> list:
+    """Each layer as ``(W, b, s, (activation, parameter))`` (see :func:`_integer_layer`), its weights a
+    matrix as wide as the layer before has units."""
+    network, width = [], None
+    for l, spec in enumerate(layers, start=1):
+        W, b, s = _integer_layer([[_q(v) for v in row] for row in spec["weights"]], [_q(v) for v in spec["bias"]])
+        kind, parameter = _activation(spec["activation"])
+        width = len(W[0]) if width is None else width
+        if len(b) != len(W) or any(len(row) != width for row in W) or (kind == "maxout" and len(W) % parameter):
+            raise Rejected(f"layer {l}: its weights and bias do not fit the layer before or its activation")
+        network.append((W, b, s, (kind, parameter)))
+        width = len(W) // parameter if kind == "maxout" else len(W)
+    return network
+
+
+def _read_domain(dom, n_in: int):
+    """The input as integer forms of the domain's parameters over a common scale, and the domain and
+    volume-box rows as primitive integer vectors (the same half-spaces)."""
+    dim = dom["dim"]
+    origin = [_q(v) for v in dom["origin"]] if dom["origin"] is not None else [Fraction(0)] * n_in
+    basis = [[_q(v) for v in b] for b in dom["basis"]] if dom["basis"] is not None else \
+        [[Fraction(int(i == j)) for i in range(n_in)] for j in range(n_in)]
+    domain_rows = [_direction([_q(v) for v in r]) for r in dom["rows"]]
+    box_rows = [_direction([_q(v) for v in r]) for r in dom["volume_box"]]
+    if len(origin) != n_in or len(basis) != dim or any(len(b) != n_in for b in basis) or \
+            any(len(r) != dim + 1 for r in domain_rows + box_rows):
+        raise Rejected(f"the domain's origin, basis or rows do not fit {dim} parameters and {n_in} inputs")
+    if dom["bounded"] == bool(box_rows):
+        raise Rejected("a bounded domain needs no volume box, an unbounded one needs one")
+    scale = 1
+    for v in [*origin, *(c for b in basis for c in b)]:
+        scale = scale * v.denominator // gcd(scale, v.denominator)
+    return ([[int(origin[i] * scale)] + [int(b[i] * scale) for b in basis] for i in range(n_in)], scale), \
+        domain_rows, box_rows
 
 
 def _source(key) -> dict:

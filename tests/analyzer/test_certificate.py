@@ -387,6 +387,20 @@ def test_malformed_certificates(base_certs):
     assert base_certs["box"]["format"] == FORMAT
 
 
+def test_shapes_that_do_not_fit(base_certs):
+    """Numbers that zip() would silently drop: an output weight for a fourth hidden unit (there are
+    three), a domain row without its y coefficient, a basis of one vector for a 2-D domain."""
+    cert = copy.deepcopy(base_certs["box"])
+    cert["network"]["layers"][1]["weights"][0].append("1")
+    rejected(cert, "layer 2: its weights and bias do not fit the layer before or its activation")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["rows"][0].pop()
+    rejected(cert, "the domain's origin, basis or rows do not fit 2 parameters and 2 inputs")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["origin"], cert["domain"]["basis"] = ["0", "0"], [["1", "0"]]
+    rejected(cert, "the domain's origin, basis or rows do not fit 2 parameters and 2 inputs")
+
+
 # --- vertex lists ---------------------------------------------------------------------------------
 
 def cyclic_rotations(points):
