@@ -82,17 +82,6 @@ def length(piece: Interval) -> Fraction:
     return Fraction(piece.hi[1], piece.hi[0]) - Fraction(piece.lo[1], piece.lo[0])
 
 
-def implication(piece: Interval, form: AffineForm) -> tuple[Fraction, dict[int, Fraction]] | None:
-    """``(l0, {0 or 1: l})`` with ``form = l0 + l * edges[k]`` identically, ``l0, l >= 0`` (edges are
-    (lo_form, hi_form)): the form's minimum is at the end it decreases towards; None when negative."""
-    k = 0 if form[1] > 0 else 1
-    end, edge = (piece.lo, piece.lo_form) if k == 0 else (piece.hi, piece.hi_form)
-    at_end = Fraction(value_times_denominator(form, end), end[0])
-    if at_end < 0:
-        return None
-    return at_end, {k: Fraction(form[1], edge[1])}
-
-
 def shared_end_point(piece: Interval, other: Interval, form: AffineForm) -> tuple[Fraction] | None:
     """The common end of two intervals on either side of ``{form = 0}``, or None."""
     if form == piece.hi_form and negate(form) == other.lo_form:

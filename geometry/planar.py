@@ -126,27 +126,6 @@ def area(poly: Polygon) -> Fraction:
     return abs(twice) / 2
 
 
-def implication(poly: Polygon, form: AffineForm) -> tuple[Fraction, dict[int, Fraction]] | None:
-    """``(l0, {edge index: l})`` with ``form = l0 + sum l_i edges_i`` identically and every l >= 0,
-    proving ``form >= 0`` on the polygon; None when the form is negative somewhere on it.
-
-    The minimum of the form is at a vertex v; there the form's normal lies in the cone of the two
-    edges' normals (first-order optimality), so two nonnegative multipliers exist and ``l0 = f(v)``."""
-    values = [value_times_denominator(form, v) for v in poly.vertices]  # f(v) * d, compared by cross-multiplication
-    i = 0
-    for k in range(1, len(values)):
-        if values[k] * poly.vertices[i][0] < values[i] * poly.vertices[k][0]:
-            i = k
-    if values[i] < 0:
-        return None
-    before, after = (i - 1) % len(poly.edges), i
-    (_, a1, c1), (_, a2, c2) = poly.edges[before], poly.edges[after]
-    det = a1 * c2 - a2 * c1
-    l1 = Fraction(form[1] * c2 - a2 * form[2], det)
-    l2 = Fraction(a1 * form[2] - form[1] * c1, det)
-    return Fraction(values[i], poly.vertices[i][0]), {before: l1, after: l2}
-
-
 def edge_span(poly: Polygon, line: AffineForm) -> tuple[Fraction, Fraction] | None:
     """The polygon's edge on ``line`` as an interval of the line's parameter (x, or y for a vertical
     line), or None when no edge lies on it."""
