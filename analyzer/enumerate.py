@@ -15,6 +15,7 @@ path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -136,11 +137,13 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
 
 
 def _count_in_pool(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
-    """The filtered count with the subtrees below a frontier counted in ``workers`` processes;
-    the budget is checked as each chunk of subtrees comes back."""
+    """The filtered count with the subtrees below a frontier counted in ``workers`` forked
+    processes, which inherit the counter and the frontier (nothing is pickled but chunks of
+    indices); the budget is checked as each chunk comes back."""
     total, frontier = counter.frontier(per_layer, 16 * workers)
-    chunks = [frontier[i::8 * workers] for i in range(8 * workers) if frontier[i::8 * workers]]
-    pool = ProcessPoolExecutor(workers, initializer=_start_counter, initargs=(counter.network, counter.domain))
+    chunks = [list(range(i, len(frontier), 8 * workers)) for i in range(min(8 * workers, len(frontier)))]
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
+                               initargs=(counter, frontier))
     try:
         for found, counts in pool.map(_count_in_worker, chunks):
             total += found
@@ -163,17 +166,18 @@ def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCoun
         return None
 
 
-_COUNTER: filtered.FilteredCount | None = None
+_SHARED: tuple = ()
 
 
-def _start_counter(network: Network, domain: Domain) -> None:
-    global _COUNTER
-    _COUNTER = _filtered_counter(network, domain)
+def _share(counter: filtered.FilteredCount, frontier: list) -> None:
+    global _SHARED
+    _SHARED = counter, frontier
 
 
-def _count_in_worker(entries: list) -> tuple[int, list[int]]:
-    per_layer = [0] * len(_COUNTER.network.layers)
-    return _COUNTER.descend(list(reversed(entries)), per_layer), per_layer
+def _count_in_worker(indices: list[int]) -> tuple[int, list[int]]:
+    counter, frontier = _SHARED
+    per_layer = [0] * len(counter.network.layers)
+    return counter.descend([frontier[i] for i in reversed(indices)], per_layer), per_layer
 
 
 def count_along_polyline(network: Network, points, *, exact: bool = False) -> int:
