@@ -41,20 +41,25 @@ def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain (it may still
     raise :class:`NotApplicable` when it starts)."""
     return (domain.dim == 1 and domain.bounded or domain.dim in (2, 3)) and all(
-        layer.activation.kind in _RELU_LIKE or not layer.activation.splits for layer in network.layers)
+        layer.activation.kind in (*_RELU_LIKE, Kind.HARDTANH) or not layer.activation.splits
+        for layer in network.layers)
 
 
 def _float_layer(layer: Layer, cols: int) -> tuple:
     """A layer's arguments of :func:`geometry.kernels.affine_image`: ``W, |W|, EW, EW == 0, C, RC``
     (weights as floats with radii; the bias as forms ``C = b e_0`` with ``cols`` columns, with
-    radii) and the unit slopes per state (floats, radii)."""
+    radii), then a unit's output on each of its pieces, ``slope z + offset``: the slopes (floats,
+    radii) and the exact offsets, indexed by the float path's state (hard-tanh: 0, 1, 2 for the
+    engine's -1, 0, 1)."""
     W, EW, b, Eb = layer.float_enclosure
     act = layer.activation
-    exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1)}.get(act.kind, (1, 1))
+    exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1),
+                    Kind.HARDTANH: (0, 1, 0)}.get(act.kind, (1, 1))
     slopes, slope_errors = float_enclosure(exact_slopes)
+    offsets = np.array((-1.0, 0.0, 1.0) if act.kind is Kind.HARDTANH else (0.0, 0.0))
     C, RC = np.zeros((len(b), cols)), np.zeros((len(b), cols))
     C[:, 0], RC[:, 0] = b, Eb
-    return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors
+    return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors, offsets
 
 
 class _Polygons:
@@ -95,7 +100,9 @@ class FilteredCount:
         if self.solid:
             self.roots = self._solid_roots()
         else:
-            self.shapes = exact_engine.split.module
+            self.shapes = getattr(exact_engine.split, "module", None)  # exact intervals or polygons
+            if self.shapes is None:
+                raise NotApplicable("the exact engine refines this domain with LPs, not polygons")
             if self.domain.bounded:  # the exact engine starts on the exact polygon, or interval in 1-D
                 self.root_shapes = [exact_engine.start]
                 self.roots = [(self._float_polygon(exact_engine.start), self.unknown[0])]
@@ -244,7 +251,8 @@ class FilteredCount:
                 return 1
             stack.append((depth + 1, ([shape], None, G, RG, (block, p), [], None), 0))
             return 0
-        ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p])
+        ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
+                                               layers[depth].activation.kind is Kind.HARDTANH)
         if not ok:
             return self._exact_node(depth, (block, p))
         per_layer[depth] += len(pieces)
@@ -256,12 +264,21 @@ class FilteredCount:
         stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
         return 0
 
-    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray):
-        """``(ok, pieces, states)`` of a shape under one layer's pre-activations."""
+    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, hardtanh: bool):
+        """``(ok, pieces, states)`` of a shape under one layer's pre-activations. A hard-tanh unit
+        is cut by ``z + 1`` and ``z - 1``; its state is how many of the two are positive (0, 1, 2:
+        ``z < -1``, between, ``z > 1``; both positive and negative at once is empty)."""
+        if hardtanh:
+            G, RG = kernels.thresholds(G, RG)
+            known = np.repeat(known, 2)
         if self.solid:
-            return polytope_kernels.split_polytope(*shape, G, RG, known)
-        ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
-        return ok, _Polygons(offsets, lines, radii), states
+            ok, pieces, states = polytope_kernels.split_polytope(*shape, G, RG, known)
+        else:
+            ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
+            pieces = _Polygons(offsets, lines, radii)
+        if hardtanh:
+            states = states[:, 0::2] + states[:, 1::2]
+        return ok, pieces, states
 
     def _exact_node(self, depth: int, where):
         """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: its
@@ -273,7 +290,8 @@ class FilteredCount:
             prefix.append(() if states is None else tuple(int(s) for s in states[p]))
             where, root = parent, p
         prefix.reverse()
-        prefix = prefix[1:]  # the root block has no states
+        prefix = [tuple(s - 1 for s in states) if layer.activation.kind is Kind.HARDTANH else states
+                  for layer, states in zip(self.network.layers, prefix[1:])]  # the root block has no states
         forms, P = [], self.embedding
         for layer, states in zip(self.network.layers, prefix):
             pre = layer.lifted * P

@@ -331,10 +331,12 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
 
 
 @njit(cache=True)
-def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray,
+def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
                 states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row u of ``F`` times ``slopes[states[u]]`` (a unit's output on its piece, e.g. ReLU's slopes
-    (0, 1)), with radii; ``slope_errors`` bound the distance of the float slopes to the exact ones."""
+    """Row u of ``F`` times ``slopes[states[u]]``, plus ``offsets[states[u]]`` in column 0 (a unit's
+    output on its piece: ReLU's slopes (0, 1); hard-tanh's slopes (0, 1, 0) and offsets (-1, 0, 1)),
+    with radii; ``slope_errors`` bound the distance of the float slopes to the exact ones; the
+    offsets are exact."""
     n, cols = F.shape
     H = np.empty((n, cols))
     R = np.empty((n, cols))
@@ -347,36 +349,59 @@ def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors:
                 R[u, j] = abs(s) * RF[u, j]  # exact scaling
             else:
                 R[u, j] = _upper((abs(s) + es) * RF[u, j] + es * abs(F[u, j]) + U * abs(H[u, j]), 4)
+        o = offsets[states[u]]
+        if o != 0.0:
+            exact = H[u, 0] == 0.0
+            H[u, 0] += o
+            if not exact:
+                R[u, 0] = _upper(R[u, 0] + U * abs(H[u, 0]), 2)
     return H, R
 
+
+@njit(cache=True)
+def thresholds(G: np.ndarray, RG: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The forms ``z_u + 1`` and ``z_u - 1`` of each row (rows 2u and 2u + 1), with radii: a
+    hard-tanh unit's pieces are cut by them."""
+    n, cols = G.shape
+    Z = np.empty((2 * n, cols))
+    R = np.empty((2 * n, cols))
+    for u in range(n):
+        for t in range(2):
+            Z[2 * u + t] = G[u]
+            R[2 * u + t] = RG[u]
+            Z[2 * u + t, 0] += 1.0 if t == 0 else -1.0
+            R[2 * u + t, 0] = _upper(RG[u, 0] + U * abs(Z[2 * u + t, 0]), 2)
+    return Z, R
 
 
 @njit(cache=True)
 def piece_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray, RC: np.ndarray,
-                F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, states: np.ndarray,
-                base_states: np.ndarray, G: np.ndarray, RG: np.ndarray):
+                F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
+                states: np.ndarray, base_states: np.ndarray, G: np.ndarray, RG: np.ndarray):
     """The next layer's pre-activations ``W (slopes[states] * F) + C`` of a piece, with radii.
 
     Pieces of one region share its pre-activations ``F`` and differ only in some units' states.
     With ``G`` the image for a sibling's ``base_states``, the image for ``states`` is
-    ``G + W[:, D] (Delta slope * F)[D]`` over the units D whose state differs (:func:`affine_image`
+    ``G + W[:, D] (Delta slope * F + Delta offset e_0)[D]`` over the units D whose state differs (:func:`affine_image`
     with ``G`` as the added forms; the float slope difference is within ``e_s + e_s0 + u |d|`` of
     the exact one). That update is used when fewer than a quarter of the units changed state; else
     (or when ``G`` is empty) the image is computed afresh. Returns ``(G, RG, afresh)``."""
     n = F.shape[0]
     changed = np.flatnonzero(states != base_states) if G.shape[0] else np.arange(n)
     if 4 * changed.shape[0] < n:
-        G2, RG2 = _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base_states, states,
-                                 G, RG, changed)
+        G2, RG2 = _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, base_states,
+                                 states, G, RG, changed)
         return G2, RG2, False
-    H, RH = scaled_rows(F, RF, slopes, slope_errors, states)
+    H, RH = scaled_rows(F, RF, slopes, slope_errors, offsets, states)
     G2, RG2 = affine_image(W, absW, EW, exact_weights, C, RC, H, RH)
     return G2, RG2, True
 
 
 @njit(cache=True)
-def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base_states, states, G, RG, changed):
-    """``G + W[:, changed] (Delta slope * F)[changed]`` with radii (see :func:`piece_image`)."""
+def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, base_states, states, G, RG,
+                   changed):
+    """``G + W[:, changed] (Delta slope * F + Delta offset e_0)[changed]`` with radii (see
+    :func:`piece_image`)."""
     c, cols = changed.shape[0], F.shape[1]
     dH = np.empty((c, cols))
     dR = np.empty((c, cols))
@@ -389,6 +414,12 @@ def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, base
             dH[t, j] = d * F[u, j]
             dR[t, j] = abs(d) * RF[u, j] if ed == 0.0 else _upper(
                 (abs(d) + ed) * RF[u, j] + ed * abs(F[u, j]) + U * abs(dH[t, j]), 4)
+        do = offsets[states[u]] - offsets[base_states[u]]  # exact: the offsets are small integers
+        if do != 0.0:
+            exact = dH[t, 0] == 0.0
+            dH[t, 0] += do
+            if not exact:
+                dR[t, 0] = _upper(dR[t, 0] + U * abs(dH[t, 0]), 2)
     n_out = W.shape[0]
     Wc = np.empty((n_out, c))
     absWc = np.empty((n_out, c))

@@ -123,7 +123,9 @@ def test_where_the_float_path_applies():
     assert filtered.applies(he_initialised([3, 4, 1], 0), polytope([(0, 1, 0, 0)]))
     assert not filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
     hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
-    assert not filtered.applies(hard, box([-1, -1], [1, 1]))
+    assert filtered.applies(hard, box([-1, -1], [1, 1]))
+    maxout = network([layer([[1, 0], [0, 1]], [0, 0], "maxout:2"), layer([[1]], [0], "identity")])
+    assert not filtered.applies(maxout, box([-1, -1], [1, 1]))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -214,3 +216,38 @@ def test_three_dimensional_closed_form():
     rng = np.random.default_rng(9)
     net = network([layer(rng.normal(size=(4, 3)), rng.normal(size=4), "relu"), layer([[1, 1, 1, 1]], [0], "identity")])
     assert count_regions(net) == (15, (15,))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hard_tanh_nets(seed, fallbacks):
+    """A hard-tanh unit is cut by z = -1 and z = 1; saturated units pass constants on. Generic
+    nets on a box, a 3-D box and a segment never fall back; small-integer ones (thresholds through
+    vertices, units exactly saturated) do, and over R^2 a hard-tanh first layer gives no
+    quadrants, so the exact engine counts alone."""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.normal(size=(8, 2)), rng.normal(size=8), "hardtanh"),
+                   layer(rng.normal(size=(6, 8)), rng.normal(size=6), "hardtanh"),
+                   layer(rng.normal(size=(5, 6)), rng.normal(size=5) / 3, "relu"),
+                   layer(rng.normal(size=(1, 5)), [0], "identity")])
+    same_as_exact(net, box([-2, -2], [2, 2]))
+    solid = network([layer(rng.normal(size=(6, 3)), rng.normal(size=6), "hardtanh"),
+                     layer(rng.normal(size=(5, 6)), rng.normal(size=5), "hardtanh"),
+                     layer(rng.normal(size=(1, 5)), [0], "identity")])
+    same_as_exact(solid, box([-2, -2, -2], [2, 2, 2]))
+    same_as_exact(solid, segment([-3, 1, 0], [3, -1, 2]))
+    assert fallbacks == []
+    small = network([layer(rng.integers(-2, 3, (5, 2)), rng.integers(-1, 2, 5), "hardtanh"),
+                     layer(rng.integers(-2, 3, (4, 5)), rng.integers(-1, 2, 4), "hardtanh"),
+                     layer(rng.integers(-2, 3, (1, 4)), [0], "identity")])
+    same_as_exact(small, box([-2, -2], [2, 2]))
+    same_as_exact(small, all_space(2))
+
+
+def test_hard_tanh_closed_form():
+    """One hard-tanh layer of n units in general position in a large box: 2n lines (z = -1 and
+    z = 1 per unit; the two lines of a unit are parallel), so 1 + 2n + (C(2n, 2) - n) regions."""
+    n = 4
+    angles = [0.3 + k * 0.7 for k in range(n)]
+    net = network([layer([[math.cos(t), math.sin(t)] for t in angles], [0.1 * k for k in range(n)], "hardtanh"),
+                   layer([[1] * n], [0], "identity")])
+    assert count_regions(net, box([-50, -50], [50, 50]))[0] == 1 + 2 * n + (2 * n * (2 * n - 1) // 2 - n)

@@ -117,33 +117,47 @@ def test_affine_image_radii_contain_the_exact_error(seed):
     assert (R < 1e-6 * np.abs(F).max()).all()  # the bounds are tight enough to be useful
 
 
-@pytest.mark.parametrize("slopes", [(Fraction(0), Fraction(1)), (Fraction(1, 3), Fraction(1)), (Fraction(-1), Fraction(1))])
-def test_piece_image_encloses_the_exact_image(slopes):
+@pytest.mark.parametrize("slopes, offsets", [
+    ((Fraction(0), Fraction(1)), (0, 0)),                         # relu
+    ((Fraction(1, 3), Fraction(1)), (0, 0)),                      # leaky relu
+    ((Fraction(-1), Fraction(1)), (0, 0)),                        # abs
+    ((Fraction(0), Fraction(1), Fraction(0)), (-1, 0, 1)),        # hard-tanh: low, linear, high
+])
+def test_piece_image_encloses_the_exact_image(slopes, offsets):
     """A piece's next pre-activations, updated from a sibling's or computed afresh, enclose the
-    exact W (s * F) + b."""
+    exact W (s * F + o e_0) + b."""
     rng = np.random.default_rng(4)
     n, n_next = 16, 6
     F = random_rationals(rng, (n, 3))
     W = random_rationals(rng, (n_next, n), 1000, 97)
     b = [Fraction(int(rng.integers(-99, 99)), 7) for _ in range(n_next)]
-    base = rng.integers(0, 2, n).astype(np.int8)
+    base = rng.integers(0, len(slopes), n).astype(np.int8)
     states = base.copy()
-    states[[1, 4, 5]] ^= 1
+    states[[1, 4, 5]] = (states[[1, 4, 5]] + 1) % len(slopes)
 
     def image(s):
-        return [[sum(W[i][k] * slopes[s[k]] * F[k][j] for k in range(n)) + (b[i] if j == 0 else 0) for j in range(3)]
-                for i in range(n_next)]
+        return [[sum(W[i][k] * (slopes[s[k]] * F[k][j] + (offsets[s[k]] if j == 0 else 0)) for k in range(n))
+                 + (b[i] if j == 0 else 0) for j in range(3)] for i in range(n_next)]
     (Ff, RF), (Wf, EW), (Cf, RC) = enclosure(F), enclosure(W), enclosure([[v, 0, 0] for v in b])
     (Gf, RG) = enclosure(image(base))
     sf, se = float_enclosure(slopes)
-    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, sf, se)
+    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, sf, se, np.array(offsets, float))
     G2, R2, afresh = kernels.piece_image(*layer, states, base, Gf, RG)
     assert not afresh and enclosed(image(states), G2, R2)
     G3, R3, afresh = kernels.piece_image(*layer, states, base[:0], Gf[:0], RG[:0])
     assert afresh and enclosed(image(states), G3, R3)
-    many = base ^ 1
+    many = (base + 1) % len(slopes)
     G4, R4, afresh = kernels.piece_image(*layer, many, base, Gf, RG)
     assert afresh and enclosed(image(many), G4, R4)
+
+
+def test_thresholds_enclose_z_plus_and_minus_one():
+    rng = np.random.default_rng(8)
+    G = random_rationals(rng, (5, 3))
+    Gf, RG = enclosure(G)
+    Z, R = kernels.thresholds(Gf, RG)
+    expected = [[row[0] + t, row[1], row[2]] for row in G for t in (1, -1)]
+    assert enclosed(expected, Z, R)
 
 
 def test_scaled_rows_with_an_inexact_slope():
@@ -151,7 +165,8 @@ def test_scaled_rows_with_an_inexact_slope():
     F = [[Fraction(1, 7), Fraction(-2, 11), Fraction(5, 13)], [Fraction(3), Fraction(1, 3), Fraction(-1, 9)]]
     Ff, RF = float_enclosure([v for row in F for v in row])
     slopes, slope_errors = float_enclosure([alpha, Fraction(1)])
-    H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.array([0, 1], np.int8))
+    H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.zeros(2),
+                               np.array([0, 1], np.int8))
     for j in range(3):
         assert abs(alpha * F[0][j] - Fraction(H[0, j])) <= Fraction(R[0, j])
         assert abs(F[1][j] - Fraction(H[1, j])) <= Fraction(R[1, j])
