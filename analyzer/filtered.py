@@ -9,7 +9,8 @@ unit constant at 0, coincident boundaries, a non-simple polyhedron: the degenera
 node's whole subtree is refined by the exact engine, rebuilt from the node's pattern. The counts are
 therefore exactly the exact engine's; random weights rarely need the fallback, degenerate ones do.
 
-Applies to ReLU-like networks (relu, leaky_relu, abs; identity layers anywhere).
+Applies to relu, leaky_relu, abs and hard-tanh layers (identity layers anywhere); maxout goes to
+the exact engine. Unbounded domains start from orthants of ReLU-like first-layer units.
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ class _Polygons:
 
 
 class FilteredCount:
-    """Region counts of a ReLU-like network (see the module docstring).
+    """Region counts of a network on the float path (see the module docstring).
 
     ``exact_engine`` is the engine's exact refinement of the same network and domain: its
     ``descend([node], per_layer)`` refines a node ``(depth, pattern, geometry, map)`` exactly (its
