@@ -5,20 +5,22 @@ its radius array stands for an exact form ``F`` (a line ``F0 + F1 x + F2 y`` of 
 ``|F_i - f_i| <= r_i``. Only signs of exact forms matter, so ``F`` may be any positive multiple of
 the line meant, as long as the radii refer to that multiple.
 
-A polygon is the cyclic list of its edge lines, counter-clockwise, each nonnegative on the polygon:
-vertex ``k`` is where lines ``k`` and ``k + 1`` meet. Its homogeneous coordinates are the cross
-product ``X = L_k x L_{k+1}``, and counter-clockwise order makes ``X_0 > 0``, so the sign of a form
-``Z`` at the vertex is the sign of ``Z . X``. That sign is trusted only when ``|Z . X|`` computed in
-floats exceeds a bound on its error (the radii propagated through the products, plus the rounding
-of every operation); otherwise the kernel reports that it cannot decide, and the caller decides in
-exact arithmetic instead. No tolerance ever decides a sign.
+A polygon is the cyclic list of its edge lines, each nonnegative on the polygon, oriented so that
+generator ``k``, where lines ``k`` and ``k + 1`` meet, has the homogeneous coordinates
+``X = L_k x L_{k+1}`` on the inner side of every line (counter-clockwise order gives ``X_0 > 0`` at
+a vertex; an unbounded polygon also has the line at infinity ``(1, 0, 0)`` and generators at
+infinity, ``X_0 = 0``). The sign of a form ``Z`` there is the sign of ``Z . X``. That sign is
+trusted only when ``|Z . X|`` computed in floats exceeds a bound on its error (the radii propagated
+through the products, plus the rounding of every operation); otherwise the kernel reports that it
+cannot decide, and the caller decides in exact arithmetic instead. No tolerance ever decides a sign.
 
 Bounds are float sums of ``k`` nonnegative terms. :func:`_upper` inflates such a sum by
-``1 + 4 (k + 2) u`` (u = 2^-53) and adds 2^-1000, more than ``k + 2`` smallest subnormals for any
-``k < 2^70`` (and a normal number, so that no arithmetic on subnormals slows the kernels), which covers the rounding of
-the sum itself and underflow (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed.,
-§3.1-3.5: a computed sum of products of nonnegative numbers is within ``gamma_k`` of the exact one,
-``gamma_k = k u / (1 - k u)``). An infinite or NaN value or bound never certifies anything.
+``1 + 4 (k + 2) u`` (u = 2^-53), which covers the rounding of the sum itself (Higham, *Accuracy
+and Stability of Numerical Algorithms*, 2nd ed., §3.1-3.5: a computed sum of products of
+nonnegative numbers is within ``gamma_k = k u / (1 - k u)`` of the exact one), and adds 2^-1000 for
+underflow: more than ``k + 2`` smallest subnormals for any ``k < 2^70``, and a normal number, so
+that no arithmetic on subnormals slows the kernels. An infinite or NaN value or bound never
+certifies anything.
 """
 from __future__ import annotations
 
