@@ -27,9 +27,9 @@ from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import ShapeError, UnsupportedLayerError
 from analyzer.network import Kind, Layer, Network, unit_groups
-from analyzer.maps import as_rational_map, embedding, next_map, unit_pieces
+from analyzer.maps import as_rational_map, embedding, first_layer_orthants, next_map, unit_pieces
 from analyzer.regions import Region, RegionSet, RunStatus
-from geometry.exact import cartesian, is_constant, negate, primitive_ints
+from geometry.exact import cartesian, is_constant
 from geometry.partition import meeting_pieces
 from geometry import interval as interval_geometry, planar as planar_geometry
 from geometry.polyhedron import require_full_dimensional
@@ -233,24 +233,18 @@ class _Refinement:
             self.split, self.start = _LPSplitter(self.dim, exact), (list(domain.region.forms), start)
 
     def _quadrants(self) -> list | None:
-        """The four quadrants of two non-parallel first-layer hyperplanes, cut to the domain (None
-        when the first layer is not ReLU-like or has no two non-parallel nonconstant units)."""
-        first = self.network.layers[0]
-        if first.activation.kind not in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
-            return None
-        rows = [[int(v) for v in row] for row in (first.lifted * embedding(self.domain)).tolist()[1:]]
-        lines = [primitive_ints(row) for row in rows if any(row[1:])]
-        second = next((g for g in lines if lines[0][1] * g[2] != lines[0][2] * g[1]), None) if lines else None
-        if second is None:
+        """The four quadrants of two first-layer hyperplanes with independent normals, cut to the
+        domain (None when there are none: see :func:`analyzer.maps.first_layer_orthants`)."""
+        orthants = first_layer_orthants(self.network, self.domain, 2)
+        if orthants is None:
             return None
         shapes = []
-        for u in (lines[0], negate(lines[0])):
-            for v in (second, negate(second)):
-                shape = planar_geometry.quadrant(u, v)
-                for f in self.domain.region.forms:
-                    shape = None if shape is None else planar_geometry.clip(shape, f)
-                if shape is not None:
-                    shapes.append(shape)
+        for (u, v), _ in orthants:
+            shape = planar_geometry.quadrant(u, v)
+            for f in self.domain.region.forms:
+                shape = None if shape is None else planar_geometry.clip(shape, f)
+            if shape is not None:
+                shapes.append(shape)
         return shapes
 
     def root(self):

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from itertools import product
-
-import flint
 import numpy as np
 
 from analyzer.domain import Domain
-from analyzer.maps import embedding, next_map, unit_pieces
+from analyzer.maps import embedding, first_layer_orthants, next_map, unit_pieces
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.regions import RunStatus
 from geometry import kernels, planar, polytope_kernels
-from geometry.exact import float_enclosure, negate, primitive_ints
+from geometry.exact import float_enclosure, primitive_ints
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
@@ -145,28 +142,15 @@ class FilteredCount:
         return roots
 
     def _orthants(self, k: int):
-        """The ``2^k`` orthants of ``k`` first-layer units with independent normals, as their
-        forms and the states they fix; their boundaries are boundaries of the partition anyway, and
-        an unbounded domain's parts in them are pointed."""
-        rows = self._first_layer_forms()
-        chosen = []
-        for u, row in enumerate(rows):
-            if len(chosen) < k and flint.fmpz_mat([rows[v][1:] for v in (*chosen, u)]).rank() == len(chosen) + 1:
-                chosen.append(u)
-        if len(chosen) < k:
-            raise NotApplicable(f"no {k} first-layer hyperplanes with independent normals")
-        for signs in product((1, 0), repeat=k):
+        """The orthants of ``k`` first-layer units (:func:`analyzer.maps.first_layer_orthants`) as
+        their forms and the first-layer states they fix."""
+        orthants = first_layer_orthants(self.network, self.domain, k)
+        if orthants is None:
+            raise NotApplicable(f"no {k} ReLU-like first-layer hyperplanes with independent normals")
+        for forms, states in orthants:
             known = self.unknown[0].copy()
-            known[chosen] = signs
-            yield [rows[u] if s else negate(rows[u]) for u, s in zip(chosen, signs)], known
-
-    def _first_layer_forms(self) -> list[tuple[int, ...]]:
-        """The first layer's pre-activations as primitive forms in the domain's parameters (it must
-        be ReLU-like, so that their zero sets bound its regions)."""
-        first = self.network.layers[0]
-        if first.activation.kind not in _RELU_LIKE:
-            raise NotApplicable("the first layer is not ReLU-like")
-        return [primitive_ints([int(v) for v in row]) for row in (first.lifted * self.embedding).tolist()[1:]]
+            known[list(states)] = list(states.values())
+            yield forms, known
 
     def _float_polygon(self, shape):
         """An exact polygon (or interval) as float lines in cyclic order, oriented so that every

@@ -8,6 +8,7 @@ the units' states.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -149,3 +150,26 @@ def pattern_constraints(network: Network, domain: Domain, pattern,
             constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
         P = next_map(layer, groups, states, pre)
     return constraints
+
+
+def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple[list[AffineForm], tuple[int, ...]]] | None:
+    """The ``2^k`` orthants of ``k`` first-layer units with linearly independent normals (the first
+    such units, in order), as ``(forms, states)``: the units' primitive forms in the domain's
+    parameters, each negated where its state is 0. A ReLU-like first layer's hyperplanes bound its
+    regions, so no region crosses an orthant's boundary, and an unbounded domain's parts in the
+    orthants are pointed. None when the first layer is not ReLU-like or has no k such units."""
+    first = network.layers[0]
+    if first.activation.kind not in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
+        return None
+    rows = [primitive_ints([int(v) for v in row]) for row in (first.lifted * embedding(domain)).tolist()[1:]]
+    chosen: list[int] = []
+    for u in range(len(rows)):
+        if len(chosen) < k and flint.fmpz_mat([rows[v][1:] for v in (*chosen, u)]).rank() == len(chosen) + 1:
+            chosen.append(u)
+    if len(chosen) < k:
+        return None
+    orthants = []
+    for states in itertools.product((1, 0), repeat=k):
+        forms = [rows[u] if state else negate(rows[u]) for u, state in zip(chosen, states)]
+        orthants.append((forms, dict(zip(chosen, states))))
+    return orthants
