@@ -1,8 +1,8 @@
 """Counting regions with certified float64 polygons and polyhedra.
 
 The same refinement as the exact engine's, with every number a float carrying a rigorous error
-radius: a region is a polygon (:mod:`geometry.kernels`, bounded 1-D and 2-D domains) or a simple
-3-polyhedron (:mod:`geometry.polytope_kernels`, 3-D domains, bounded or not), and its layer map a
+radius: a region is a polygon (:mod:`geometry.kernels`, 1-D and 2-D domains) or a simple
+polyhedron (:mod:`geometry.polytope_kernels`, 3-D and 4-D domains), and its layer map a
 float matrix of affine forms in the domain's parameters. Each sign that decides whether a unit
 cuts a region is certified by its error bound. Where one is not (a boundary through a vertex, a
 unit constant at 0, coincident boundaries, a non-simple polyhedron: the degenerate cases), that
@@ -38,7 +38,7 @@ class NotApplicable(Exception):
 def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain (it may still
     raise :class:`NotApplicable` when it starts)."""
-    return (domain.dim == 1 and domain.bounded or domain.dim in (2, 3)) and all(
+    return (domain.dim == 1 and domain.bounded or domain.dim in (2, 3, 4)) and all(
         layer.activation.kind in (*_RELU_LIKE, Kind.HARDTANH) or not layer.activation.splits
         for layer in network.layers)
 
@@ -85,8 +85,8 @@ class FilteredCount:
 
     def __init__(self, exact_engine):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
-        self.solid = self.domain.dim == 3
-        cols = 4 if self.solid else 3
+        self.solid = self.domain.dim >= 3
+        cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
         self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]
         self.embedding = embedding(self.domain)
@@ -108,8 +108,8 @@ class FilteredCount:
                 self.roots = self._planar_roots()
 
     def _solid_roots(self) -> list:
-        """The 3-D domain as simple polyhedra, each with the first-layer states it fixes: the
-        domain itself when bounded, else its parts in the octants of three first-layer units."""
+        """A 3-D or 4-D domain as simple polyhedra, each with the first-layer states it fixes: the
+        domain itself when bounded, else its parts in the orthants of d first-layer units."""
         if self.domain.bounded:
             found = polytope_kernels.float_polyhedron(self.domain.region)
             if found is None:
@@ -117,8 +117,8 @@ class FilteredCount:
             self.root_forms = [[]]
             return [(found, self.unknown[0])]
         roots, self.root_forms = [], []
-        for octant, known in self._orthants(3):
-            P = from_forms([*octant, *self.domain.region.forms], 3)
+        for octant, known in self._orthants(self.domain.dim):
+            P = from_forms([*octant, *self.domain.region.forms], self.domain.dim)
             if not is_full_dimensional(P):
                 continue
             found = polytope_kernels.float_polyhedron(P)
@@ -257,7 +257,7 @@ class FilteredCount:
             G, RG = kernels.thresholds(G, RG)
             known = np.repeat(known, 2)
         if self.solid:
-            ok, pieces, states = polytope_kernels.split_polytope(*shape, G, RG, known)
+            ok, pieces, states = polytope_kernels.KERNELS[self.domain.dim][2](*shape, G, RG, known)
         else:
             ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
             pieces = _Polygons(offsets, lines, radii)
@@ -290,7 +290,7 @@ class FilteredCount:
             P = next_map(layer, groups, states, pre)
         if self.solid:  # the root's own forms (an octant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
-            return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, 3))), P
+            return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
         shape = self.root_shapes[root]
         for form in forms:
             shape = self.shapes.clip(shape, form)

@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_engine.py [--quick]
 Each case prints regions, seconds, regions/s and the peak RSS of the process so far. Where two paths
 exist for the same case (the general LP engine with exact LPs, and the default path) both run and
 must return the same patterns; the ratio is printed. `count` rows are count_regions, which on
-bounded 1-D and 2-D domains and on 3-D domains runs the certified float path
+bounded 1-D domains and on 2-D, 3-D and 4-D domains runs the certified float path
 (analyzer/filtered.py); its counts must equal the enumeration's. If the peer relucent is installed
 (`pip install relucent`; it needs gurobipy), it counts the nets over R^n too, in the same run, and
 must agree. --quick runs the small cases only.
@@ -95,7 +95,8 @@ if __name__ == "__main__":
     relucent_count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), total, seconds)
     solid = run("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3))[0]
     count("[3,8,8,8,1] on [-1,1]^3", he_initialised([3, 8, 8, 8, 1], 0), box([-1] * 3, [1] * 3), expected=len(solid))
-    run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
+    four = run("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))[0]
+    count("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0), expected=len(four))
     one, t_one = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=1)
     two, t_two = run("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square, workers=2)
     assert [r.pattern for r in one] == [r.pattern for r in two]

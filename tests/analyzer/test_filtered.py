@@ -121,7 +121,8 @@ def test_where_the_float_path_applies():
     assert not filtered.applies(he_initialised([1, 4, 1], 0), polytope([(0, 1)]))  # a half-line
     assert filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
     assert filtered.applies(he_initialised([3, 4, 1], 0), polytope([(0, 1, 0, 0)]))
-    assert not filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
+    assert filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
+    assert not filtered.applies(he_initialised([5, 4, 1], 0), box([-1] * 5, [1] * 5))
     hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
     assert filtered.applies(hard, box([-1, -1], [1, 1]))
     maxout = network([layer([[1, 0], [0, 1]], [0, 0], "maxout:2"), layer([[1]], [0], "identity")])
@@ -251,3 +252,26 @@ def test_hard_tanh_closed_form():
     net = network([layer([[math.cos(t), math.sin(t)] for t in angles], [0.1 * k for k in range(n)], "hardtanh"),
                    layer([[1] * n], [0], "identity")])
     assert count_regions(net, box([-50, -50], [50, 50]))[0] == 1 + 2 * n + (2 * n * (2 * n - 1) // 2 - n)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_four_dimensional_nets(seed, fallbacks):
+    """Simple polyhedra of R^4: in a box, over R^4 (16 orthants of four first-layer units), and
+    small-integer nets whose degeneracies go exact."""
+    rng = np.random.default_rng(seed)
+    net = network([layer(rng.normal(size=(7, 4)), rng.normal(size=7) / 3, "relu"),
+                   layer(rng.normal(size=(5, 7)), rng.normal(size=5) / 3, "relu"),
+                   layer(rng.normal(size=(1, 5)), [0], "identity")])
+    same_as_exact(net, box([-1] * 4, [1] * 4))
+    assert fallbacks == []
+    same_as_exact(net, all_space(4))
+    small = network([layer(rng.integers(-2, 3, (5, 4)), rng.integers(-1, 2, 5), "relu"),
+                     layer(rng.integers(-2, 3, (1, 5)), [0], "identity")])
+    same_as_exact(small, all_space(4))
+
+
+def test_four_dimensional_closed_form():
+    """Six generic hyperplanes in R^4 (one ReLU layer): sum_{i <= 4} C(6, i) = 57 regions."""
+    rng = np.random.default_rng(12)
+    net = network([layer(rng.normal(size=(6, 4)), rng.normal(size=6), "relu"), layer([[1] * 6], [0], "identity")])
+    assert count_regions(net) == (57, (57,))

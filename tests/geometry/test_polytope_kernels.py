@@ -13,6 +13,7 @@ from geometry.exact import float_enclosure
 from geometry.polyhedron import box, from_forms
 
 CUBE = box([-1, -1, -1], [1, 1, 1])
+MEET, GENERATOR_POINTS, _ = pk.KERNELS[3]
 
 
 def exact_meet(a, b, c):
@@ -34,15 +35,15 @@ def test_meet_is_orthogonal_and_its_bounds_hold():
         rows = [[Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**4))) for _ in range(4)] for _ in range(3)]
         X = exact_meet(*rows)
         assert all(sum(x * r for x, r in zip(X, row)) == 0 for row in rows)
-        floats = [float_enclosure(row) for row in rows]
-        Xf, E = pk.meet(*(v for pair in floats for v in pair))
+        values, radii = float_enclosure([v for row in rows for v in row])
+        Xf, E = MEET(values.reshape(3, 4), radii.reshape(3, 4))
         assert all(abs(x - Fraction(f)) <= Fraction(e) for x, f, e in zip(X, Xf.tolist(), E.tolist()))
 
 
 def test_cube_start():
     planes, radii, gens, orient, edges = pk.float_polyhedron(CUBE)
     assert (planes.shape, gens.shape, edges.shape) == ((6, 4), (8, 3), (12, 2))
-    X, _ = pk.generator_points(planes, radii, gens, orient)
+    X, _ = GENERATOR_POINTS(planes, radii, gens, orient)
     assert sorted(map(tuple, (X[:, 1:] / X[:, :1]).tolist())) == [(x, y, z) for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)]
     assert (planes @ X.T >= 0).all()  # every generator on the inner side of every plane
 
@@ -64,9 +65,10 @@ def integer_form(row):
 
 def split(polyhedron, rows, known=None):
     Z, RZ = float_enclosure([v for row in rows for v in row])
-    Z, RZ = Z.reshape(-1, 4), RZ.reshape(-1, 4)
+    Z, RZ = Z.reshape(len(rows), -1), RZ.reshape(len(rows), -1)
     known = -np.ones(len(rows), np.int64) if known is None else known
-    return pk.split_polytope(*polyhedron, Z, RZ, known)
+    d = Z.shape[1] - 1
+    return pk.KERNELS[d][2](*polyhedron, Z, RZ, known)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -103,3 +105,42 @@ def test_a_plane_through_a_vertex_is_left_to_exact_arithmetic():
     assert ok
     ok, _, _ = split(pk.float_polyhedron(CUBE), [[1, 1, 1, -1]])  # through (1, -1, 1)... and (-1, 1, 1)
     assert not ok
+
+
+def test_meet_in_four_dimensions():
+    rng = np.random.default_rng(3)
+    meet, _, _ = pk.KERNELS[4]
+    for _ in range(50):
+        rows = [[Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**4))) for _ in range(5)] for _ in range(4)]
+        X = pk._exact_meet(*rows)
+        assert all(sum(x * r for x, r in zip(X, row)) == 0 for row in rows)
+        values, radii = float_enclosure([v for row in rows for v in row])
+        Xf, E = meet(values.reshape(4, 5), radii.reshape(4, 5))
+        assert all(abs(x - Fraction(f)) <= Fraction(e) for x, f, e in zip(X, Xf.tolist(), E.tolist()))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hyperplanes_in_a_four_dimensional_box_against_exact_cells(seed):
+    rng = np.random.default_rng(30 + seed)
+    tesseract = box([-1] * 4, [1] * 4)
+    rows = [list(map(Fraction, rng.normal(size=5) * (0.5, 1, 1, 1, 1))) for _ in range(7)]
+    ok, pieces, states = split(pk.float_polyhedron(tesseract), rows)
+    assert ok
+    assert len(pieces) == count_cells(rows, tesseract) > 20
+    assert len({tuple(s) for s in states.tolist()}) == len(pieces)
+
+
+def test_generic_hyperplanes_over_four_space():
+    """n generic hyperplanes cut R^4 into sum_{i <= 4} C(n, i) regions; here through the 16
+    orthants of four of them."""
+    rng = np.random.default_rng(40)
+    rows = [list(map(Fraction, rng.normal(size=5))) for _ in range(7)]
+    total = 0
+    for signs in np.ndindex(2, 2, 2, 2):
+        orthant = [integer_form(r if s else [-v for v in r]) for r, s in zip(rows[:4], signs)]
+        known = -np.ones(len(rows), np.int64)
+        known[:4] = signs
+        ok, pieces, _ = split(pk.float_polyhedron(from_forms(orthant, 4)), rows, known)
+        assert ok
+        total += len(pieces)
+    assert total == sum(math.comb(7, i) for i in range(5)) == 99
