@@ -31,8 +31,8 @@ _FRESH_EVERY = 16
 
 
 class NotApplicable(Exception):
-    """The float path cannot start on this domain (a non-simple 3-D domain, or no three
-    independent first-layer hyperplanes to cut an unbounded one into pointed pieces)."""
+    """The float path cannot start on this domain (a non-simple polyhedron, or no d independent
+    ReLU-like first-layer hyperplanes to cut an unbounded one into pointed pieces)."""
 
 
 def applies(network: Network, domain: Domain) -> bool:
@@ -117,15 +117,15 @@ class FilteredCount:
             self.root_forms = [[]]
             return [(found, self.unknown[0])]
         roots, self.root_forms = [], []
-        for octant, known in self._orthants(self.domain.dim):
-            P = from_forms([*octant, *self.domain.region.forms], self.domain.dim)
+        for orthant, known in self._orthants(self.domain.dim):
+            P = from_forms([*orthant, *self.domain.region.forms], self.domain.dim)
             if not is_full_dimensional(P):
                 continue
             found = polytope_kernels.float_polyhedron(P)
             if found is None:
-                raise NotApplicable("an octant of the domain is not a simple polyhedron")
+                raise NotApplicable("an orthant of the domain is not a simple polyhedron")
             roots.append((found, known))
-            self.root_forms.append(octant)
+            self.root_forms.append(orthant)
         return roots
 
     def _planar_roots(self) -> list:
@@ -267,7 +267,7 @@ class FilteredCount:
 
     def _exact_node(self, depth: int, where):
         """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: its
-        pattern prefix's forms (the domain's polygon clipped by them, or in 3-D the forms with an
+        pattern prefix's forms (the domain's polygon clipped by them, or in 3-D and 4-D the forms with an
         exact interior point), and the exact map of layers 1..depth."""
         prefix = []
         while where is not None:
@@ -288,7 +288,7 @@ class FilteredCount:
             for group, state in zip(groups, states):
                 forms += [primitive_ints(form) for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]]
             P = next_map(layer, groups, states, pre)
-        if self.solid:  # the root's own forms (an octant) bound it too
+        if self.solid:  # the root's own forms (an orthant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
             return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
         shape = self.root_shapes[root]
