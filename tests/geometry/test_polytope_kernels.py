@@ -81,19 +81,26 @@ def test_random_planes_in_a_cube_against_exact_cells(seed):
     assert len({tuple(s) for s in states.tolist()}) == len(pieces)
 
 
+def count_through_orthants(rows, d):
+    """Cells of generic hyperplanes over R^d: the pieces of the 2^d orthants of the first d rows
+    (their states known), each of which must be decided in floats."""
+    total = 0
+    for signs in np.ndindex(*(2,) * d):
+        orthant = [integer_form(r if s else [-v for v in r]) for r, s in zip(rows[:d], signs)]
+        known = -np.ones(len(rows), np.int64)
+        known[:d] = signs
+        ok, pieces, _ = split(pk.float_polyhedron(from_forms(orthant, d)), rows, known)
+        assert ok
+        total += len(pieces)
+    return total
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_generic_planes_over_space_against_exact_cells(seed):
     """Over R^3, cut into the eight octants of three of the planes (their states known)."""
     rng = np.random.default_rng(10 + seed)
     rows = [list(map(Fraction, rng.normal(size=4))) for _ in range(8)]
-    total = 0
-    for signs in np.ndindex(2, 2, 2):
-        octant = [integer_form(r if s else [-v for v in r]) for r, s in zip(rows[:3], signs)]
-        known = -np.ones(len(rows), np.int64)
-        known[:3] = signs
-        ok, pieces, _ = split(pk.float_polyhedron(from_forms(octant, 3)), rows, known)
-        assert ok
-        total += len(pieces)
+    total = count_through_orthants(rows, 3)
     assert total == count_cells(rows)  # generic: 1 + 8 + C(8,2) + C(8,3) = 93 if general position
     assert total == 93
 
@@ -135,12 +142,5 @@ def test_generic_hyperplanes_over_four_space():
     orthants of four of them."""
     rng = np.random.default_rng(40)
     rows = [list(map(Fraction, rng.normal(size=5))) for _ in range(7)]
-    total = 0
-    for signs in np.ndindex(2, 2, 2, 2):
-        orthant = [integer_form(r if s else [-v for v in r]) for r, s in zip(rows[:4], signs)]
-        known = -np.ones(len(rows), np.int64)
-        known[:4] = signs
-        ok, pieces, _ = split(pk.float_polyhedron(from_forms(orthant, 4)), rows, known)
-        assert ok
-        total += len(pieces)
+    total = count_through_orthants(rows, 4)
     assert total == sum(math.comb(7, i) for i in range(5)) == 99
