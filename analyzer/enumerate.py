@@ -114,9 +114,9 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
                   budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
-    On bounded 1-D and 2-D domains and on 3-D domains, ReLU-like networks are counted with
-    certified float polygons and polyhedra (:mod:`analyzer.filtered`), which fall back to exact
-    arithmetic wherever floats cannot decide.
+    Relu, leaky-ReLU, abs and hard-tanh networks on domains of dimension 1 to 4 (bounded in 1-D)
+    are counted with certified float polygons and polyhedra (:mod:`analyzer.filtered`), which fall
+    back to exact arithmetic wherever floats cannot decide.
     ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
     so far (every 256 regions or more)."""
@@ -130,7 +130,8 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
         walk.close()
     elif workers <= 1:
         total = counter.descend(counter.start(), per_layer, stop=watch.stop)
-        watch.status = counter.status if counter.status is not RunStatus.COMPLETE else watch.status
+        if counter.status is RunStatus.INTERRUPTED:  # a budget's stop is in watch.status already
+            watch.status = counter.status
     else:
         total = _count_in_pool(counter, per_layer, workers, watch)
     return Counts(total, _reported_layers(network, per_layer), watch.status)
