@@ -1,4 +1,7 @@
-"""The ``regionscope`` command: parse, call the API, print."""
+"""The ``regionscope`` command: parse, call the API, print.
+
+Each subcommand imports the library where it runs, so that ``regionscope --help`` and argument
+errors answer without loading numpy, numba or the engine."""
 from __future__ import annotations
 
 import argparse
@@ -6,17 +9,6 @@ import contextlib
 import json
 import sys
 import time
-
-from analyzer.bounds import architecture_bounds, check, network_bounds, violations
-from analyzer.domain import parse_domain
-from analyzer.enumerate import Budget, count_regions, enumerate_regions
-from analyzer import constructions
-from analyzer.certificate import write_certificate
-from analyzer.loaders import load, save_json, save_npz
-from analyzer.provenance import provenance
-from analyzer.regions import RunStatus
-from analyzer.report import (bound_dicts, bounds_latex, bounds_text, check_dicts, checks_text, counts_csv,
-                             counts_latex)
 
 DOMAIN_HELP = """domain to count in (default: all):
   all                        all of R^n
@@ -109,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _count(args) -> int:
+    from analyzer.bounds import check, network_bounds, violations
+    from analyzer.certificate import write_certificate
+    from analyzer.domain import parse_domain
+    from analyzer.enumerate import Budget, count_regions, enumerate_regions
+    from analyzer.loaders import load
+    from analyzer.provenance import provenance
+    from analyzer.regions import RunStatus
+    from analyzer.report import check_dicts, checks_text, counts_csv, counts_latex
     net = load(args.model, arch=args.arch, input_shape=args.input_shape)
     domain = parse_domain(args.domain, net.input_dim)
     started = time.perf_counter()
@@ -201,6 +201,9 @@ def _progress_display():
 
 def _plot(args) -> int:
     from analyzer import plot
+    from analyzer.domain import parse_domain
+    from analyzer.enumerate import enumerate_regions
+    from analyzer.loaders import load
     net = load(args.model, arch=args.arch, input_shape=args.input_shape)
     domain = parse_domain(args.domain, net.input_dim)
     if args.layers:
@@ -238,6 +241,8 @@ def _verify(args) -> int:
 
 
 def _construct(args) -> int:
+    from analyzer import constructions
+    from analyzer.loaders import save_json, save_npz
     widths = [int(v) for v in args.widths.split(",") if v.strip()]
     made = {
         "sawtooth": lambda: constructions.sawtooth(args.depth),
@@ -255,6 +260,8 @@ def _construct(args) -> int:
 
 
 def _bounds(args) -> int:
+    from analyzer.bounds import architecture_bounds
+    from analyzer.report import bound_dicts, bounds_latex, bounds_text
     try:
         arch = [int(v) for v in args.arch.split("-")]
     except ValueError:
