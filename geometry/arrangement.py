@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-
-import sympy
+from typing import TYPE_CHECKING
 
 from geometry.errors import DimensionMismatchError
 from geometry.exact import (
@@ -46,6 +45,9 @@ from geometry.polyhedron import (
     require_full_dimensional,
     whole_space,
 )
+
+if TYPE_CHECKING:
+    import sympy
 
 
 @dataclass(frozen=True)
@@ -242,16 +244,15 @@ def _contains(flat, h: AffineForm) -> bool:
         sum(a * d for a, d in zip(h[1:], direction)) == 0 for direction in directions)
 
 
-T = sympy.Symbol("t")
-
-
 def characteristic_polynomial(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> sympy.Poly:
-    """``chi_A(t) = sum over flats x of mu(x) t^dim(x)``, exactly, as a sympy polynomial in t."""
+    """``chi_A(t) = sum over flats x of mu(x) t^dim(x)``, exactly, as a sympy polynomial in t
+    (sympy is imported here, not when the module loads)."""
+    import sympy
     A = rows if isinstance(rows, Arrangement) else arrangement(rows, dim)
     coefficients = [0] * (A.dim + 1)
     for flat in intersection_poset(A):
         coefficients[A.dim - flat.rank] += flat.mobius
-    return sympy.Poly(list(reversed(coefficients)), T, domain=sympy.ZZ)
+    return sympy.Poly(list(reversed(coefficients)), sympy.Symbol("t"), domain=sympy.ZZ)
 
 
 def zaslavsky_counts(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> tuple[int, int]:
