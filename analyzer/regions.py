@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from geometry import interval, planar
 from geometry.errors import UnboundedError
@@ -31,6 +30,10 @@ from geometry.polyhedron import (
     is_bounded,
     volume,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 @dataclass(frozen=True)
 class FVector:
@@ -130,6 +133,7 @@ class RegionSet:
         Candidate pairs are regions with a form and its negation among their defining forms (every
         common facet is such a pair); each candidate is decided by one certified LP in the hyperplane.
         ``same_map_only`` restricts to pairs with equal output maps (what linear regions need)."""
+        import networkx as nx
         graph = nx.Graph()
         graph.add_nodes_from(range(len(self.regions)))
         groups: dict[object, list[int]] = defaultdict(list)
@@ -162,6 +166,7 @@ class RegionSet:
     @cached_property
     def linear_region_labels(self) -> tuple[int, ...]:
         """For each activation region, the index of its linear region (0, 1, ... in order of first region)."""
+        import networkx as nx
         graph = self.adjacency(same_map_only=True)
         labels = [0] * len(self.regions)
         components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
