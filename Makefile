@@ -32,7 +32,7 @@ $(CDD_HEADER):
 $(STAMP): pyproject.toml $(CDD_HEADER)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[torch,onnx,dask,dev]'
+	$(PY) -m pip install --quiet -e '.[torch,onnx,dask,plot,dev]'
 	touch $(STAMP)
 
 clean:

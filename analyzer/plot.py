@@ -44,8 +44,11 @@ _GID = "regions"  # gid of the PolyCollection holding one polygon per region
 
 def new_figure(width: float = 5.0, height: float = 4.5):
     """A Figure on the Agg canvas (no pyplot, no global backend)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise AnalyzerError("drawing needs matplotlib: pip install 'regionscope[plot]'") from None
 
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
