@@ -298,12 +298,16 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
     (exact entries within ``EW`` of the floats; ``absW = |W|``; ``exact_weights`` when ``EW`` is all
     zero), plus the forms ``C`` (radii ``RC``; a layer's bias is ``C = b e_0``).
 
-    ``|F - F_hat| <= EW (|H| + RH) + |W| (RH + gamma_n |H|) + RC + u |F_hat|``. The sums may be
-    evaluated in any order, with fused multiply-adds (the ``gamma_n`` bound holds for every order),
-    which lets the compiler vectorise them."""
+    ``|F - F_hat| <= EW (|H| + RH) + |W| (RH + g |H|) + RC + g |C|`` with ``g = gamma_{n+1}``: each
+    entry of ``F`` is one float sum of the ``n`` products and ``C``, and Higham's bound
+    ``|fl(sum t_k) - sum t_k| <= gamma_{n+1} sum |t_k|`` holds for every order of evaluation and with
+    fused multiply-adds. So the compiler may reassociate the whole sum, ``C`` included, and
+    vectorise it (the ``reassoc`` and ``contract`` flags below); nothing else in this kernel is
+    reassociated in a way the bound does not cover (the bound is itself a sum of nonnegative terms,
+    inflated by :func:`_upper`, which holds in any order)."""
     n_out, n_in = W.shape
     cols = H.shape[1]
-    g = _gamma(n_in)
+    g = _gamma(n_in + 1)
     HT = np.empty((cols, n_in))  # columns contiguous, so that each sum over k vectorises
     A = np.empty((cols, n_in))
     B = np.empty((cols, n_in))
@@ -326,7 +330,7 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
                 for k in range(n_in):
                     bound += EW[i, k] * A[j, k]
             value += C[i, j]
-            bound += RC[i, j] + U * abs(value)
+            bound += RC[i, j] + g * abs(C[i, j])
             F[i, j] = value
             R[i, j] = _upper(bound, 4 * n_in + 4)
     return F, R
