@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     bounds.add_argument("--activation", default="relu", help="relu, leaky_relu, abs, hardtanh or maxout:K")
     bounds.add_argument("--json", action="store_true", help="print a JSON list")
     bounds.add_argument("--latex", action="store_true", help="print a booktabs table")
+    bounds.add_argument("--symbolic", action="store_true",
+                        help="also give each bound's closed form in n_0, n_1, ..., n_L (sympy; LaTeX with --latex)")
     construct = sub.add_parser(
         "construct", help="write a network that attains a bound",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -268,6 +270,17 @@ def _bounds(args) -> int:
         raise ValueError(f"cannot read architecture {args.arch!r}: use integers joined by '-', e.g. 2-8-8-1") from None
     if any(v < 1 for v in arch):
         raise ValueError(f"architecture {args.arch!r} has a width below 1")
+    if args.symbolic:
+        from analyzer import bounds_formulas as formulas
+        found = formulas.bound_formulas(arch, args.activation)
+        if args.json:
+            print(json.dumps(formulas.formula_dicts(found)))
+        elif args.latex:
+            print(formulas.formulas_latex(found, f"Bounds on the number of regions of a {args.arch} {args.activation} "
+                                                 "network, with their closed forms."))
+        else:
+            print(formulas.formulas_text(found))
+        return 0
     bounds = architecture_bounds(arch, args.activation)
     if args.json:
         print(json.dumps(bound_dicts(bounds)))
