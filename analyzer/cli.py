@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     bounds.add_argument("--latex", action="store_true", help="print a booktabs table")
     bounds.add_argument("--symbolic", action="store_true",
                         help="also give each bound's closed form in n_0, n_1, ..., n_L (sympy; LaTeX with --latex)")
+    formula = sub.add_parser("formula", help="print the network's function as an exact piecewise formula",
+                             formatter_class=argparse.RawDescriptionHelpFormatter,
+                             description="The network's function on the domain, one exact affine expression per "
+                                         "linear region with its inequalities (irredundant where the region is "
+                                         "convex).\n\n" + DOMAIN_HELP)
+    formula.add_argument("model", help="network file: .npz, .json, .pt/.pth or .onnx")
+    formula.add_argument("--domain", default="all", help="where (see above)")
+    formula.add_argument("--latex", action="store_true", help="print a LaTeX cases environment")
+    formula.add_argument("--json", action="store_true", help="print one JSON object (strings sympy parses)")
+    formula.add_argument("--max-regions", type=int,
+                         help="refuse networks with more activation regions than this (default 256)")
     construct = sub.add_parser(
         "construct", help="write a network that attains a bound",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -95,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot}
+        commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot,
+                    "formula": _formula}
         return commands[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -258,6 +270,24 @@ def _construct(args) -> int:
         save_npz(made.network, args.output)
     print(f"wrote {made.name} to {args.output}: expected activation regions {made.relation} "
           f"{made.expected_regions} on {made.domain.description} ({made.source})")
+    return 0
+
+
+def _formula(args) -> int:
+    from analyzer.domain import parse_domain
+    from analyzer.formula import MAX_REGIONS, network_formula
+    from analyzer.loaders import load
+    net = load(args.model)
+    limit = MAX_REGIONS if args.max_regions is None else args.max_regions
+    found = network_formula(net, parse_domain(args.domain, net.input_dim), max_regions=limit)
+    if args.json:
+        print(json.dumps(found.to_json()))
+    elif args.latex:
+        print(found.latex())
+    else:
+        print(f"{found.activation_regions} activation regions, {found.linear_regions} linear regions on "
+              f"{found.domain.description}; variables {', '.join(found.variables)}")
+        print(found.text())
     return 0
 
 
