@@ -1,4 +1,6 @@
-"""Make the shared test helpers (tests/reference.py, tests/catalogue.py) importable from every test file."""
+"""Make the shared test helpers (tests/reference.py, tests/arrangement_cases.py) importable from every
+test file. They go first on sys.path, so their names must not be those of installed packages (the
+arrangement cases were once ``catalogue``, which shadowed the PyPI package of that name)."""
 import sys
 from pathlib import Path
 

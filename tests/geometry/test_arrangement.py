@@ -1,7 +1,7 @@
 """geometry/arrangement.py: cells of an arrangement (over R^n and inside a domain) and Zaslavsky's counts.
 
 Every expected value comes from outside the code under test: the Sage data in tests/data, closed forms
-(generic arrangements, braid), the hand counts in tests/catalogue.py, or the brute-force reference in
+(generic arrangements, braid), the hand counts in tests/arrangement_cases.py, or the brute-force reference in
 tests/reference.py (one exact LP per sign vector).
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import catalogue
+import arrangement_cases as cases
 import reference
 from geometry.arrangement import (
     arrangement,
@@ -197,7 +197,7 @@ def test_random_cells_in_a_box(arr, bounds):
 @pytest.mark.parametrize("seed", range(60))
 def test_seeded_degenerate_arrangements(seed):
     dim, n = 1 + seed % 5, 6 + seed % 7
-    rows = catalogue.random_degenerate(seed, dim, n)
+    rows = cases.random_degenerate(seed, dim, n)
     result = cells(rows)
     regions, bounded = zaslavsky_counts(rows, dim)
     assert len(result) == regions
@@ -210,10 +210,10 @@ def test_seeded_degenerate_arrangements(seed):
 
 # --- the catalogue: hand counts, brute force, facets, both paths ------------------------------------
 
-CASE_IDS = [c.name for c in catalogue.CASES]
+CASE_IDS = [c.name for c in cases.CASES]
 
 
-@pytest.mark.parametrize("case", catalogue.CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", cases.CASES, ids=CASE_IDS)
 def test_catalogue_counts(case):
     result = cells(case.rows)
     assert len(result) == case.regions, case.why
@@ -223,12 +223,12 @@ def test_catalogue_counts(case):
     check_cells(case.rows, result)
 
 
-@pytest.mark.parametrize("case", catalogue.TINY, ids=[c.name for c in catalogue.TINY])
+@pytest.mark.parametrize("case", cases.TINY, ids=[c.name for c in cases.TINY])
 def test_catalogue_sign_vectors_match_brute_force(case):
     assert sign_set(cells(case.rows)) == reference.brute_force_cells(case.rows)
 
 
-@pytest.mark.parametrize("case", catalogue.CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", cases.CASES, ids=CASE_IDS)
 def test_catalogue_float_and_exact_paths_agree(case):
     fast, exact = cells(case.rows), cells(case.rows, exact=True)
     assert [c.signs for c in fast] == [c.signs for c in exact]
@@ -236,7 +236,7 @@ def test_catalogue_float_and_exact_paths_agree(case):
     assert len(exact) == case.regions
 
 
-@pytest.mark.parametrize("case", catalogue.TINY, ids=[c.name for c in catalogue.TINY])
+@pytest.mark.parametrize("case", cases.TINY, ids=[c.name for c in cases.TINY])
 def test_catalogue_facets_are_irredundant_and_exact(case):
     check_facets(case.rows, cells(case.rows))
 
@@ -270,11 +270,11 @@ def test_row_signs_of_duplicates_opposites_and_zero_rows():
 
 @pytest.mark.parametrize("m, d", [(1, 1), (4, 1), (3, 2), (6, 2), (4, 3), (7, 3), (5, 4), (7, 4), (6, 5)])
 def test_generic_moment_curve(m, d):
-    rows = catalogue.moment_curve(m, d)
+    rows = cases.moment_curve(m, d)
     result = cells(rows)
-    assert len(result) == catalogue.generic_regions(m, d)
-    assert sum(c.is_relatively_bounded() for c in result) == catalogue.generic_bounded(m, d)
-    assert zaslavsky_counts(rows) == (catalogue.generic_regions(m, d), catalogue.generic_bounded(m, d))
+    assert len(result) == cases.generic_regions(m, d)
+    assert sum(c.is_relatively_bounded() for c in result) == cases.generic_bounded(m, d)
+    assert zaslavsky_counts(rows) == (cases.generic_regions(m, d), cases.generic_bounded(m, d))
     # chi(t) = sum_k (-1)^k C(m, k) t^(d - k): every k <= d hyperplanes meet in a flat of codim k (Boolean)
     t = sympy.Symbol("t")
     expected = sympy.Poly(sum((-1) ** k * math.comb(m, k) * t ** (d - k) for k in range(min(m, d) + 1)), t)
@@ -296,14 +296,14 @@ def test_generic_random_integer(seed):
         if reference.is_generic(rows):
             break
     result = cells(rows)
-    assert len(result) == catalogue.generic_regions(m, d)
-    assert sum(c.is_relatively_bounded() for c in result) == catalogue.generic_bounded(m, d)
-    assert sum(c.is_bounded() for c in result) == catalogue.generic_bounded(m, d)  # essential: the same
+    assert len(result) == cases.generic_regions(m, d)
+    assert sum(c.is_relatively_bounded() for c in result) == cases.generic_bounded(m, d)
+    assert sum(c.is_bounded() for c in result) == cases.generic_bounded(m, d)  # essential: the same
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
 def test_braid_has_n_factorial_regions(n):
-    rows = catalogue.braid(n)
+    rows = cases.braid(n)
     result = cells(rows)
     assert len(result) == math.factorial(n)
     assert not any(c.is_relatively_bounded() for c in result)
@@ -318,7 +318,7 @@ def test_braid_has_n_factorial_regions(n):
 
 def test_braid_4_intersection_poset_is_the_partition_lattice():
     # flats of x_i = x_j in R^4 <-> set partitions of {1..4}; rank = 4 - #blocks; S(4, k) = 1, 6, 7, 1
-    flats = intersection_poset(catalogue.braid(4))
+    flats = intersection_poset(cases.braid(4))
     assert [sum(f.rank == r for f in flats) for r in range(4)] == [1, 6, 7, 1]
     # mu of the bottom flat x1 = x2 = x3 = x4 (one block of size 4) is (-1)^3 3! = -6
     assert [f.mobius for f in flats if f.rank == 3] == [-6]
@@ -326,10 +326,10 @@ def test_braid_4_intersection_poset_is_the_partition_lattice():
 
 @pytest.mark.parametrize("d", [1, 2, 3, 4])
 def test_coordinate_and_cube_arrangements(d):
-    assert len(cells(catalogue.coordinate(d))) == 2 ** d
+    assert len(cells(cases.coordinate(d))) == 2 ** d
     t = sympy.Symbol("t")
-    assert characteristic_polynomial(catalogue.coordinate(d)).all_coeffs() == sympy.Poly((t - 1) ** d, t).all_coeffs()
-    result = cells(catalogue.cube_facets(d))
+    assert characteristic_polynomial(cases.coordinate(d)).all_coeffs() == sympy.Poly((t - 1) ** d, t).all_coeffs()
+    result = cells(cases.cube_facets(d))
     assert len(result) == 3 ** d
     bounded = [c for c in result if c.is_bounded()]
     assert len(bounded) == 1 and all(0 < x < 1 for x in bounded[0].point)
@@ -340,7 +340,7 @@ def test_named_small_closed_forms():
     result = cells([[0, 1, 0], [0, 0, 1], [0, 1, 1], [-1, 1, 0]])
     assert len(result) == 9 and sum(c.is_bounded() for c in result) == 1
     # five generic lines: 1 + 5 + 10 = 16 regions, C(4, 2) = 6 bounded
-    result = cells(catalogue.moment_curve(5, 2, start=-2))
+    result = cells(cases.moment_curve(5, 2, start=-2))
     assert len(result) == 16 and sum(c.is_bounded() for c in result) == 6
 
 
@@ -350,7 +350,7 @@ def box_volume(lower, upper):
     return math.prod(Fraction(u) - Fraction(lo) for lo, u in zip(lower, upper))
 
 
-BOXED = [c for c in catalogue.CASES if c.dim <= 3 and not c.near_degenerate]
+BOXED = [c for c in cases.CASES if c.dim <= 3 and not c.near_degenerate]
 
 
 @pytest.mark.parametrize("case", BOXED, ids=[c.name for c in BOXED])
@@ -369,7 +369,7 @@ def test_catalogue_in_a_box(case):
     assert sum(volumes) == box_volume(lower, upper)
 
 
-ORTHANT_CASES = [c for c in catalogue.TINY if c.dim <= 3]
+ORTHANT_CASES = [c for c in cases.TINY if c.dim <= 3]
 
 
 @pytest.mark.parametrize("case", ORTHANT_CASES, ids=[c.name for c in ORTHANT_CASES])
@@ -395,7 +395,7 @@ def test_sage_volumes_in_a_box(name):
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_braid_in_the_unit_cube(n):
     # the orderings of the coordinates cut [0,1]^n into n! congruent simplices of volume 1/n!
-    result = cells(catalogue.braid(n), box([0] * n, [1] * n))
+    result = cells(cases.braid(n), box([0] * n, [1] * n))
     assert len(result) == math.factorial(n)
     assert all(volume(c.polyhedron) == Fraction(1, math.factorial(n)) for c in result)
     assert all(len(c.polyhedron.forms) == n + 1 for c in result)  # a simplex has n + 1 facets
@@ -447,9 +447,9 @@ def test_cells_in_a_polytope_domain():
 
 def test_near_degenerate_cells_in_a_box():
     # x = 1 and x = 1/(1 + 2^-52) in [0, 2]: three pieces of lengths 1/(1+e), 1 - 1/(1+e), 1
-    rows = [[-1, 1], [-1, 1 + catalogue.EPS]]
+    rows = [[-1, 1], [-1, 1 + cases.EPS]]
     result = cells(rows, box([0], [2]))
-    root = 1 / (1 + Fraction(catalogue.EPS))
+    root = 1 / (1 + Fraction(cases.EPS))
     assert sorted(volume(c.polyhedron) for c in result) == sorted([root, 1 - root, Fraction(1)])
     assert [c.signs for c in result] == [c.signs for c in cells(rows, box([0], [2]), exact=True)]
 
@@ -473,7 +473,7 @@ def test_tiny_box_cut_by_its_diagonal():
 
 # --- 6. near-degenerate input: float path versus exact path ---------------------------------------------
 
-@pytest.mark.parametrize("case", catalogue.NEAR_DEGENERATE, ids=[c.name for c in catalogue.NEAR_DEGENERATE])
+@pytest.mark.parametrize("case", cases.NEAR_DEGENERATE, ids=[c.name for c in cases.NEAR_DEGENERATE])
 def test_near_degenerate_counts_on_both_paths(case):
     for exact in (False, True):
         result = cells(case.rows, exact=exact)
