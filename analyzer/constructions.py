@@ -182,11 +182,3 @@ def _subset_with_sum(values: list[Fraction], target: Fraction) -> set[int] | Non
             reachable.setdefault(total + v, members | {i})
     found = reachable.get(target)
     return None if found is None else set(found)
-
-
-CONSTRUCTIONS = {
-    "sawtooth": "sawtooth --depth L",
-    "montufar": "montufar --n0 N --widths 4,4,3",
-    "arora": "arora --n0 N --m M --w W --depth L",
-    "serra1d": "serra1d --widths 3,4,3",
-}
