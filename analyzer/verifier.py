@@ -319,7 +319,7 @@ def _rank(vectors) -> int:
 def polytope_volume(rows, dim) -> Fraction:
     """Volume of the bounded polytope {row >= 0}: its vertices are the feasible unique solutions of
     dim tight rows; a pulling triangulation (cone from one vertex over the faces not containing it)
-    splits it into simplices of volume |det| / dim!."""
+    splits it into simplices of volume ``|det| / dim!``."""
     rows = [[Fraction(v) for v in r] for r in rows]
     vertices = []
     for chosen in combinations(rows, dim):
