@@ -111,7 +111,7 @@ def cells(
     Incremental refinement: each cell carries an exact interior point p; a hyperplane h with
     ``h(p) = s != 0`` cuts the cell exactly when the cell meets ``{s h < 0}`` in an open set, decided
     by one certified LP (:func:`geometry.lp.solve_strict`); when ``h(p) = 0`` it cuts, and one LP per
-side finds that side's interior point. Facets: a
+    side finds that side's interior point. Facets: a
     hyperplane is a facet of a cell exactly when flipping that one sign gives another cell (the segment
     between their interior points crosses no other hyperplane); a domain form is tested by LP.
     ``exact=True`` solves every LP in rational arithmetic; the cells are the same.
@@ -256,7 +256,15 @@ def characteristic_polynomial(rows: Iterable[Sequence[object]] | Arrangement, di
 
 
 def zaslavsky_counts(rows: Iterable[Sequence[object]] | Arrangement, dim: int | None = None) -> tuple[int, int]:
-    """``(regions, relatively bounded regions) = ((-1)^n chi(-1), (-1)^rank chi(1))``."""
+    """``(regions, relatively bounded regions) = ((-1)^n chi(-1), (-1)^rank chi(1))``.
+
+    Three lines of the plane through one point, and three in general position (rows ``(b, a_1, a_2)``):
+
+    >>> zaslavsky_counts([(0, 1, 0), (0, 0, 1), (0, 1, 1)])
+    (6, 0)
+    >>> zaslavsky_counts([(0, 1, 0), (0, 0, 1), (-1, 1, 1)])
+    (7, 1)
+    """
     A = rows if isinstance(rows, Arrangement) else arrangement(rows, dim)
     chi = characteristic_polynomial(A)
     rank = A.dim - min(m for m, in chi.monoms() if m is not None) if not chi.is_zero else 0

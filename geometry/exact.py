@@ -36,7 +36,13 @@ def rational(value: object) -> Fraction:
     """The exact rational number ``value`` denotes.
 
     Binary floats of any width (Python, numpy including long double), Decimals and sympy Floats are
-    taken at their exact value; strings as ``p/q`` or decimals; NaN and infinities are rejected."""
+    taken at their exact value; strings as ``p/q`` or decimals; NaN and infinities are rejected.
+
+    >>> rational(0.1)  # the double nearest to 1/10
+    Fraction(3602879701896397, 36028797018963968)
+    >>> rational("0.1"), rational("-2/6"), rational(7)
+    (Fraction(1, 10), Fraction(-1, 3), Fraction(7, 1))
+    """
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
@@ -173,7 +179,7 @@ _UNIT_ROUNDOFF = 2.0 ** -53
 
 def float_enclosure(values: Iterable[Fraction | int]) -> tuple[np.ndarray, np.ndarray]:
     """The nearest float64 of each exact number, and a radius bounding its distance to it: 0 when
-    the float is the number (a dyadic p / 2^k with |p| < 2^53 and k <= 1074), else
+    the float is the number (a dyadic ``p / 2^k`` with ``|p| < 2^53`` and ``k <= 1074``), else
     ``2 u |float| + 2^-1074`` (rounding to nearest, subnormals included). Raises OverflowError
     beyond the float range."""
     approx, radii = [], []

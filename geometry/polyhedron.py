@@ -280,6 +280,9 @@ def _float_ray(cone: HPolyhedron):
 def volume(P: HPolyhedron) -> Fraction:
     """The exact n-dimensional volume of a bounded P (zero when P is not full-dimensional).
 
+    >>> volume(polyhedron([(0, 1, 0), (0, 0, 1), ("1/2", -1, -1)]))  # x, y >= 0, x + y <= 1/2
+    Fraction(1, 8)
+
     Computed by a pulling triangulation: P is the union, with disjoint interiors, of the pyramids
     from one vertex over the facets not containing it, recursively; a simplex has volume
     ``|det(v_1 - v_0, ..., v_n - v_0)| / n!``.
