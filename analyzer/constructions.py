@@ -31,7 +31,13 @@ def _relu_layer(weights, bias, index):
 
 def sawtooth(depth: int) -> Construction:
     """Telgarsky's sawtooth: the tent map ``t(y) = 2 relu(y) - 4 relu(y - 1/2)`` composed ``depth``
-    times, two units per layer; ``2^depth`` regions on [0, 1] (Telgarsky 2016)."""
+    times, two units per layer; ``2^depth`` regions on [0, 1] (Telgarsky 2016).
+
+    >>> from analyzer.enumerate import count_regions
+    >>> saw = sawtooth(3)
+    >>> saw.expected_regions, count_regions(saw.network, saw.domain)[0]
+    (8, 8)
+    """
     if depth < 1:
         raise AnalyzerError(f"sawtooth depth must be at least 1, got {depth}")
     half = Fraction(1, 2)

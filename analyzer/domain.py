@@ -130,7 +130,14 @@ def polyline(points: Sequence[Sequence[object]]) -> list[Domain]:
 
 def parse_domain(text: str, input_dim: int) -> Domain:
     """Read the command-line forms: ``all``, ``box:LO,HI``, ``box:LO1:HI1,LO2:HI2,...``,
-    ``ball:C1,C2,...;R``, ``slice:P0;P1;P2`` and ``segment:A;B`` (numbers as rationals or decimals)."""
+    ``ball:C1,C2,...;R``, ``slice:P0;P1;P2`` and ``segment:A;B`` (numbers as rationals or decimals).
+
+    >>> square = parse_domain("box:-1,1", 2)
+    >>> square.dim, square.bounded, square.description
+    (2, True, 'box:-1:1,-1:1')
+    >>> parse_domain("segment:0,0;1,1/2", 2).embed([Fraction(1, 2)])
+    (Fraction(1, 2), Fraction(1, 4))
+    """
     text = text.strip()
     name, _, rest = text.partition(":")
     name = name.lower()

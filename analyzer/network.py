@@ -134,7 +134,15 @@ class Layer:
 
 def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str | Activation = "relu",
           *, index: int = 0) -> Layer:
-    """A layer from nested sequences (or numpy arrays) of exact numbers, validated."""
+    """A layer from nested sequences (or numpy arrays) of exact numbers, validated.
+
+    Each entry is taken exactly (:func:`geometry.exact.rational`): a float is its binary value, a
+    string ``"p/q"`` or decimal is read as written.
+
+    >>> lay = layer([[1, "1/2"], [0.5, -1]], [0, "0.1"], "leaky_relu:1/4")
+    >>> lay.weights[0][1] == lay.weights[1][0], lay.bias[1], str(lay.activation)
+    (True, Fraction(1, 10), 'leaky_relu:1/4')
+    """
     act = activation(act)
     try:
         rows = [list(r) for r in weights]
@@ -191,6 +199,12 @@ class Network:
 
 
 def network(layers: Sequence[Layer]) -> Network:
+    """The network applying ``layers`` in order (each layer's inputs must be the previous one's outputs).
+
+    >>> net = network([layer([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"), layer([[1, 1, 1]], [0], "identity")])
+    >>> net.architecture
+    (2, 3, 1)
+    """
     return Network(tuple(layers))
 
 
@@ -246,7 +260,12 @@ def unit_groups(lay: Layer) -> list[list[int]]:
 
 
 def forward(net: Network, x: Sequence[object]) -> tuple[tuple[Fraction, ...], tuple[tuple[int, ...], ...]]:
-    """Exact output at x and the activation pattern (one tuple of unit states per layer)."""
+    """Exact output at x and the activation pattern (one tuple of unit states per layer).
+
+    >>> net = network([layer([[1, 0], [0, 1]], [0, "-1/2"], "relu"), layer([[1, 3]], [0], "identity")])
+    >>> forward(net, ["1/3", 1])  # relu(1/3) + 3 relu(1/2)
+    ((Fraction(11, 6),), ((1, 1), ()))
+    """
     y = [rational(v) for v in x]
     if len(y) != net.input_dim:
         raise ShapeError(f"the network takes {net.input_dim} inputs, got a point with {len(y)}")
