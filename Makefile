@@ -1,13 +1,14 @@
 # Two entry points, each doing the whole set-up on a fresh Debian machine (as root):
 #   make run    set up, then count the regions of the bundled example
 #   make test   set up, then run the test suite
+#   make docs   set up, then build the documentation (docs/_build/html); any Sphinx warning fails it
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 CDD_HEADER := /usr/include/cddlib/cdd.h
 
-.PHONY: run test bench setup clean
+.PHONY: run test docs bench setup clean
 
 run: setup
 	$(VENV)/bin/regionscope count examples/networks/small_relu.json --per-layer
@@ -15,6 +16,9 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+docs: setup
+	$(PY) -m sphinx -E -W --keep-going -q -b html docs docs/_build/html
 
 bench: setup
 	$(PY) benchmarks/bench_arrangement.py
@@ -36,4 +40,4 @@ $(STAMP): pyproject.toml $(CDD_HEADER)
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info docs/_build
