@@ -28,12 +28,9 @@ from pathlib import Path
 from analyzer.domain import Domain, DomainKind
 from analyzer.errors import AnalyzerError, ShapeError
 from analyzer.network import Network, network as make_network
+from analyzer.polygons import Point2, Window, clipped_or_none, clipped_polygon, exact_value, window_forms, window_of
 from analyzer.regions import Region, RegionSet
 from geometry.exact import AffineForm, rational
-from geometry.polyhedron import box as box_polyhedron, generators, intersect, is_full_dimensional
-
-Point2 = tuple[Fraction, Fraction]
-Window = tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]  # ((x_lo, x_hi), (y_lo, y_hi))
 
 _EDGE_OLD = "0.3"
 _EDGE_NEW = "#d62728"
@@ -101,85 +98,6 @@ def _require_planar(domain: Domain) -> None:
                          f"slice), got a {domain.dim}-D domain ({domain.description})")
 
 
-def window_of(regionsets: Sequence[RegionSet], domain: Domain) -> Window | None:
-    """The drawing window (exact rationals) for an unbounded domain, None for a bounded one.
-
-    The bounding box of the regions' interior points and vertices (over all the region sets given),
-    enlarged by a quarter of its larger side (at least 1 when the box is a point)."""
-    if domain.bounded:
-        return None
-    points: list[tuple[Fraction, ...]] = []
-    for rs in regionsets:
-        for region in rs.regions:
-            points.append(region.point)
-            points.extend(region.vertices())
-    if not points:
-        points = [(Fraction(0),) * domain.dim]
-    lo = [min(p[i] for p in points) for i in range(domain.dim)]
-    hi = [max(p[i] for p in points) for i in range(domain.dim)]
-    side = max(h - l for l, h in zip(lo, hi))
-    pad = side / 4 if side > 0 else Fraction(1)
-    return tuple((l - pad, h + pad) for l, h in zip(lo, hi))
-
-
-def _window_forms(window: Window | None) -> tuple[AffineForm, ...]:
-    if window is None:
-        return ()
-    return box_polyhedron([w[0] for w in window], [w[1] for w in window]).forms
-
-
-def _value(form: AffineForm, point: Sequence[Fraction]) -> Fraction:
-    return form[0] + sum(a * x for a, x in zip(form[1:], point))
-
-
-def clipped_polygon(region: Region, window: Window | None) -> tuple[list[Point2], list[tuple[Point2, Point2]]]:
-    """The region (cut to the window, if any) as its exact vertices in boundary order, and its edges.
-
-    Two vertices span an edge when a form of the clipped region vanishes at both (a form vanishing at
-    two vertices of a convex polygon is positive elsewhere on it, so its line carries that edge); the
-    vertex order is the walk around this edge cycle, so no floating-point angle is involved."""
-    P = intersect(region.polyhedron, _window_forms(window))
-    gens = generators(P)
-    if gens.rays or gens.lines:
-        raise ShapeError("an unbounded region reached the drawing step without a window")
-    vertices = list(gens.vertices)
-    edges: list[tuple[Point2, Point2]] = []
-    neighbours: dict[Point2, list[Point2]] = {v: [] for v in vertices}
-    seen = set()
-    for form in P.forms:
-        tight = [v for v in vertices if _value(form, v) == 0]
-        if len(tight) == 2:
-            key = frozenset(tight)
-            if key in seen:
-                continue
-            seen.add(key)
-            a, b = tight
-            edges.append((a, b))
-            neighbours[a].append(b)
-            neighbours[b].append(a)
-    if len(vertices) < 3 or any(len(n) != 2 for n in neighbours.values()):
-        raise ShapeError(f"region {region.pattern} is not a polygon with {len(vertices)} vertices in the window")
-    ordered = [vertices[0]]
-    previous, current = None, vertices[0]
-    while True:
-        a, b = neighbours[current]
-        following = b if a == previous else a
-        if following == ordered[0]:
-            break
-        ordered.append(following)
-        previous, current = current, following
-    return ordered, edges
-
-
-def _clipped_or_none(region: Region, window: Window | None) -> list[Point2] | None:
-    """The clipped polygon's vertices, or None when the region misses the window's interior."""
-    if window is not None:
-        inside = all(lo < x < hi for x, (lo, hi) in zip(region.point, window))
-        if not inside and not is_full_dimensional(intersect(region.polyhedron, _window_forms(window))):
-            return None
-    return clipped_polygon(region, window)[0]
-
-
 def _floats(points: Sequence[Sequence[Fraction]]) -> list[tuple[float, ...]]:
     return [tuple(float(c) for c in p) for p in points]
 
@@ -233,7 +151,7 @@ def plot_partition(regionset: RegionSet, domain: Domain, ax=None, color_by: str 
         colors = [palette[label] for label in labels]
     else:
         colors = distinct_colors(len(regionset.regions))
-    drawn = [(p, c) for p, c in zip((_clipped_or_none(r, window) for r in regionset.regions), colors) if p is not None]
+    drawn = [(p, c) for p, c in zip((clipped_or_none(r, window) for r in regionset.regions), colors) if p is not None]
     polygons = [p for p, _ in drawn]
     faces = [c for _, c in drawn]
     collection = PolyCollection([_floats(p) for p in polygons], facecolors=faces, edgecolors=_EDGE_OLD,
@@ -272,12 +190,12 @@ def new_edges(child: RegionSet, parent: RegionSet | None, domain: Domain, window
     lies strictly inside its region's parent (the ``parent`` region whose pattern is a prefix of its
     own; the whole domain when ``parent`` is None), old when it lies on the parent's boundary.
     Edges on the boundary of the domain or window are in neither list."""
-    outer = (*domain.region.forms, *_window_forms(window))
+    outer = (*domain.region.forms, *window_forms(window))
     parents = {} if parent is None else {r.pattern: r for r in parent.regions}
     new, old = [], []
     seen = set()
     for region in child.regions:
-        if _clipped_or_none(region, window) is None:
+        if clipped_or_none(region, window) is None:
             continue
         _, edges = clipped_polygon(region, window)
         if parent is None:
@@ -293,9 +211,9 @@ def new_edges(child: RegionSet, parent: RegionSet | None, domain: Domain, window
                 continue
             seen.add(key)
             mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-            if any(_value(f, mid) == 0 for f in outer):
+            if any(exact_value(f, mid) == 0 for f in outer):
                 continue
-            (new if all(_value(f, mid) > 0 for f in bounding) else old).append((a, b))
+            (new if all(exact_value(f, mid) > 0 for f in bounding) else old).append((a, b))
     return new, old
 
 
@@ -325,7 +243,7 @@ def plot_layers(net: Network, domain: Domain, out, *, exact: bool = False, windo
         window = window_of([rs for _, rs in partitions], domain)
     parent = None
     for ax, (l, rs) in zip(axes, partitions):
-        polygons = [p for p in (_clipped_or_none(r, window) for r in rs.regions) if p is not None]
+        polygons = [p for p in (clipped_or_none(r, window) for r in rs.regions) if p is not None]
         faces = [(*c[:3], 0.55) for c in distinct_colors(len(polygons))]
         fill = PolyCollection([_floats(p) for p in polygons], facecolors=faces, edgecolors="none")
         fill.set_gid(_GID)

@@ -69,34 +69,12 @@ def test_linear_colouring_has_one_colour_per_linear_region():
     assert (regions.activation_regions, regions.linear_regions) == (4, 2)
 
 
-def test_unbounded_window_meets_every_region_and_holds_every_vertex():
-    regions = enumerate_regions(random_net(3), all_space(2))
-    assert regions.bounded_regions < regions.activation_regions  # some regions are cut by the window
-    (x0, x1), (y0, y1) = plot.window_of([regions], all_space(2))
-    for r in regions:
-        for x, y in (r.point, *r.vertices()):
-            assert x0 < x < x1 and y0 < y < y1
-        vertices, edges = plot.clipped_polygon(r, ((x0, x1), (y0, y1)))
-        assert len(vertices) == len(edges) >= 3
-        if r.is_bounded():
-            assert set(vertices) == set(r.vertices())  # drawn whole, exactly
-
-
 def test_a_smaller_window_leaves_out_the_regions_that_miss_it():
     regions = enumerate_regions(half_dead_net(), all_space(2))
     ax = plot.plot_partition(regions, all_space(2), window=((F(1), F(2)), (F(-1), F(2))))
     collection, _ = face_colors(ax)
     assert len(collection.get_paths()) == 2  # the quadrants with x > 0
     assert ax.get_xlim() == (1.0, 2.0)
-
-
-def test_clipped_polygon_is_exact_and_in_boundary_order():
-    r = enumerate_regions(half_dead_net(), SQUARE).regions[0]
-    vertices, edges = plot.clipped_polygon(r, None)
-    assert all(isinstance(c, F) for v in vertices for c in v)
-    assert sorted(vertices) == sorted([(F(-1), F(-1)), (F(0), F(-1)), (F(0), F(0)), (F(-1), F(0))])
-    consecutive = {frozenset((vertices[i], vertices[i - 1])) for i in range(len(vertices))}
-    assert consecutive == {frozenset(e) for e in edges}
 
 
 def test_partition_rejects_other_dimensions_and_options():
