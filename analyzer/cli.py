@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "slice), or the piecewise-linear function along a 1-D domain.\n\n" + DOMAIN_HELP)
     plot.add_argument("model", help="network file: .npz, .json, .pt/.pth or .onnx")
     plot.add_argument("--domain", default="all", help="where to draw (see above)")
-    plot.add_argument("-o", "--output", required=True, help="figure file: .png, .pdf or .svg")
+    plot.add_argument("-o", "--output", required=True, help="figure file: .png, .pdf or .svg; or .geojson for the polygons of a 2-D partition (regions, or linear regions with --color linear)")
     plot.add_argument("--color", choices=["pattern", "linear"], default="pattern",
                       help="one colour per activation region, or per linear region")
     plot.add_argument("--layers", action="store_true", help="one panel per layer, new boundaries highlighted")
@@ -220,7 +220,10 @@ def _plot(args) -> int:
     from analyzer.loaders import load
     net = load(args.model, arch=args.arch, input_shape=args.input_shape)
     domain = parse_domain(args.domain, net.input_dim)
-    if args.layers:
+    if args.output.lower().endswith(".geojson") and not args.layers:
+        from analyzer.geojson import write_geojson
+        write_geojson(enumerate_regions(net, domain), args.output, linear=args.color == "linear")
+    elif args.layers:
         plot.plot_layers(net, domain, args.output)
     elif domain.dim == 1:
         ax = plot.plot_function_1d(net, domain)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODULES = ["analyzer.network", "analyzer.domain", "analyzer.constructions", "geometry.exact",
+MODULES = ["analyzer.network", "analyzer.domain", "analyzer.constructions", "analyzer.geojson", "geometry.exact",
            "geometry.arrangement", "geometry.polyhedron"]
 PAGES = sorted(p.name for p in DOCS.glob("*.md") if ">>>" in p.read_text())
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
