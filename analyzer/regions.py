@@ -217,3 +217,8 @@ class RegionSet:
     @property
     def linear_regions(self) -> int:
         return len(set(self.linear_region_labels)) if self.regions else 0
+
+    def to_shapely(self, *, linear: bool = False) -> list:
+        """shapely polygons of a 2-D partition (:func:`analyzer.geojson.to_shapely`)."""
+        from analyzer.geojson import to_shapely
+        return to_shapely(self, linear=linear)

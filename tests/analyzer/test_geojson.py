@@ -102,6 +102,7 @@ def test_two_linear_regions_of_four_quadrants():
     assert [u.geom_type for u in unions] == ["Polygon", "Polygon"]
     assert [u.area for u in unions] == [2.0, 2.0]
     assert [u.bounds for u in unions] == [(-1.0, -1.0, 0.0, 1.0), (0.0, -1.0, 1.0, 1.0)]
+    assert [u.area for u in enumerate_regions(net, SQUARE).to_shapely(linear=True)] == [2.0, 2.0]  # the method
 
 
 def test_the_whole_plane_is_cut_to_the_window():
