@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "slice), or the piecewise-linear function along a 1-D domain.\n\n" + DOMAIN_HELP)
     plot.add_argument("model", help="network file: .npz, .json, .pt/.pth or .onnx")
     plot.add_argument("--domain", default="all", help="where to draw (see above)")
-    plot.add_argument("-o", "--output", required=True, help="figure file: .png, .pdf or .svg; or .geojson for the polygons of a 2-D partition (regions, or linear regions with --color linear)")
+    plot.add_argument("-o", "--output", required=True,
+                      help="figure file: .png, .pdf or .svg; or .geojson for the polygons of a 2-D partition "
+                           "(regions, or linear regions with --color linear)")
     plot.add_argument("--color", choices=["pattern", "linear"], default="pattern",
                       help="one colour per activation region, or per linear region")
     plot.add_argument("--layers", action="store_true", help="one panel per layer, new boundaries highlighted")
