@@ -105,12 +105,14 @@ def _linear_features(regions: RegionSet, rings: list[list[Point2] | None]) -> li
     import shapely
 
     members: dict[int, list[int]] = {}
+    polygons = {}
     for i, (label, ring) in enumerate(zip(regions.linear_region_labels, rings)):
         if ring is not None:
             members.setdefault(label, []).append(i)
+            polygons[i] = shapely.Polygon(_floats(ring))
     features = []
     for label, indices in sorted(members.items()):
-        union = shapely.union_all([shapely.Polygon(_floats(rings[i])) for i in indices])
+        union = shapely.union_all([polygons[i] for i in indices])
         matrix, offset = regions.regions[indices[0]].output_map
         features.append(_feature(json.loads(shapely.to_geojson(_counter_clockwise(union))), {
             "linear_region": label,

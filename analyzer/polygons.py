@@ -18,8 +18,8 @@ from analyzer.regions import Region, RegionSet
 from geometry.exact import AffineForm
 from geometry.polyhedron import box as box_polyhedron, generators, intersect, is_full_dimensional
 
-Point2 = tuple[Fraction, Fraction]
-Window = tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]  # ((x_lo, x_hi), (y_lo, y_hi))
+Point2 = tuple[Fraction, ...]  # (x, y)
+Window = tuple[tuple[Fraction, Fraction], ...]  # ((x_lo, x_hi), (y_lo, y_hi))
 
 
 def window_of(regionsets: Sequence[RegionSet], domain: Domain | None = None) -> Window | None:
@@ -55,7 +55,7 @@ def window_forms(window: Window | None) -> tuple[AffineForm, ...]:
 
 def exact_value(form: AffineForm, point: Sequence[Fraction]) -> Fraction:
     """``b + a . x`` at a rational point."""
-    return form[0] + sum(a * x for a, x in zip(form[1:], point))
+    return sum((a * x for a, x in zip(form[1:], point)), Fraction(form[0]))
 
 
 def clipped_polygon(region: Region, window: Window | None) -> tuple[list[Point2], list[tuple[Point2, Point2]]]:
