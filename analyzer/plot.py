@@ -192,7 +192,8 @@ def new_edges(child: RegionSet, parent: RegionSet | None, domain: Domain, window
     Edges on the boundary of the domain or window are in neither list."""
     outer = (*domain.region.forms, *window_forms(window))
     parents = {} if parent is None else {r.pattern: r for r in parent.regions}
-    new, old = [], []
+    new: list[tuple[Point2, Point2]] = []
+    old: list[tuple[Point2, Point2]] = []
     seen = set()
     for region in child.regions:
         if clipped_or_none(region, window) is None:
@@ -307,7 +308,8 @@ def plot_function_1d(net: Network, segment_domain: Domain, ax=None, *, regions: 
     order = sorted(range(len(ends)), key=lambda i: regions.regions[i].point[0])
     n_out = len(regions.regions[0].output_map[1]) if regions.regions else 0
     colors = ["C0", "C1", "C2", "C3", "C4", "C5"]
-    kinks, flat = [], []
+    kinks: list[tuple[Fraction, list[Fraction]]] = []
+    flat: list[tuple[Fraction, list[Fraction]]] = []
     for position, i in enumerate(order):
         region = regions.regions[i]
         lo, hi = ends[i]
