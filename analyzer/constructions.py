@@ -74,7 +74,8 @@ def _generic_cube_arrangement(m: int, d: int):
         # prod (t - r) = t^d - sum_k x_k t^k  => x_k = -(coefficient of t^k)
         poly = [Fraction(1)]
         for r in roots:
-            poly = [(poly[i - 1] if i > 0 else 0) - r * (poly[i] if i < len(poly) else 0) for i in range(len(poly) + 1)]
+            poly = [(poly[i - 1] if i > 0 else Fraction(0)) - r * (poly[i] if i < len(poly) else 0)
+                    for i in range(len(poly) + 1)]
         vertices.append([-poly[k] for k in range(d)])
     lo = [min(v[k] for v in vertices) for k in range(d)]
     hi = [max(v[k] for v in vertices) for k in range(d)]
@@ -158,7 +159,7 @@ def serra_1d(widths: list[int]) -> Construction:
         layers.append(_relu_layer(W, b, index))
         read = jumps
         # f(c_1) must be 0: at c_1 only the left-facing units are on, relu(c - c_1) = c - c_1
-        read_bias = -sum(j * (c - breaks[0]) for j, c, s in zip(jumps, breaks, facing) if s < 0)
+        read_bias = -sum((j * (c - breaks[0]) for j, c, s in zip(jumps, breaks, facing) if s < 0), Fraction(0))
     layers.append(layer([read], [read_bias], "identity", index=len(widths) + 1))
     return Construction(f"serra_1d(widths={widths})", network(layers), all_space(1), prod(n + 1 for n in widths),
                         "==", "Serra et al. 2018: prod (n_l + 1) is the maximum for n0 = 1")
@@ -175,7 +176,7 @@ def _serra_units(n: int) -> tuple[list[int], list[Fraction]]:
             last = last_magnitude * h if values[-1] == 0 else -last_magnitude * h
             slopes = [first, *inner, last]
             jumps = [Fraction(slopes[k + 1] - slopes[k]) for k in range(n)]
-            subset = _subset_with_sum(jumps, last)
+            subset = _subset_with_sum(jumps, Fraction(last))
             if subset is not None:
                 return [1 if k in subset else -1 for k in range(n)], jumps
     raise AnalyzerError(f"no serra_1d layer found for width {n}")
