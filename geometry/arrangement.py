@@ -71,7 +71,8 @@ def arrangement(rows: Iterable[Sequence[object]], dim: int | None = None) -> Arr
             raise DimensionMismatchError("the dimension of an arrangement with no rows must be given")
         dim = len(forms[0]) - 1
     keys: dict[AffineForm, int] = {}
-    index, orientation = [], []
+    index: list[int | None] = []
+    orientation: list[int] = []
     for i, f in enumerate(forms):
         if len(f) != dim + 1:
             raise DimensionMismatchError(f"row {i} has {len(f)} entries; rows in R^{dim} need {dim + 1}")

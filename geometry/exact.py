@@ -23,6 +23,7 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -51,21 +52,22 @@ def rational(value: object) -> Fraction:
         return Fraction(int(value))
     if isinstance(value, str):
         return _parse(value)
-    if getattr(value, "is_Number", False):  # sympy numbers
-        if getattr(value, "is_Rational", False):
-            return Fraction(int(value.p), int(value.q))
-        if not value.is_finite:
+    number: Any = value  # duck-typed from here on: sympy numbers, python-flint fmpq, floats
+    if getattr(number, "is_Number", False):  # sympy numbers
+        if getattr(number, "is_Rational", False):
+            return Fraction(int(number.p), int(number.q))
+        if not number.is_finite:
             raise NonFiniteError(f"coefficient {value!r} is not finite")
         from sympy import Rational
-        exact = Rational(value)
+        exact = Rational(number)
         return Fraction(int(exact.p), int(exact.q))
-    if hasattr(value, "is_Number"):
+    if hasattr(number, "is_Number"):
         raise NotANumberError(f"{value!r} is not a rational number")
-    if isinstance(getattr(value, "p", None), numbers.Integral) and isinstance(getattr(value, "q", None), numbers.Integral):
-        return Fraction(int(value.p), int(value.q))  # python-flint fmpq
+    if isinstance(getattr(number, "p", None), numbers.Integral) and isinstance(getattr(number, "q", None), numbers.Integral):
+        return Fraction(int(number.p), int(number.q))  # python-flint fmpq
     if hasattr(value, "as_integer_ratio") and not isinstance(value, complex):
         try:
-            p, q = value.as_integer_ratio()
+            p, q = number.as_integer_ratio()
         except (OverflowError, ValueError):
             raise NonFiniteError(f"coefficient {value!r} is not finite") from None
         return Fraction(int(p), int(q))

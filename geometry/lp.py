@@ -123,7 +123,7 @@ def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
     try:
         matrix = np.array(array, dtype=float)
         matrix[:-2] /= -matrix[:-2, -1:]
-        lp = cdd.linprog_from_array(matrix, cdd.LPObjType.MAX)
+        lp = cdd.linprog_from_array(matrix, cdd.LPObjType.MAX)  # type: ignore[arg-type]  # an array of floats
         cdd.linprog_solve(lp)
     except (OverflowError, RuntimeError):  # too large for floats, or float cdd gave up: decide exactly
         return None
@@ -158,7 +158,7 @@ def _farkas_on_support(rows: list[AffineForm], dim: int, support: list[int]):
             replaced = [[(int(r == k - 1) if cc == c else matrix[r][cc]) for cc in range(k)] for r in range(k)]
             y[i] = _determinant(replaced) * (1 if det > 0 else -1)
         return y
-    entries = []
+    entries: list[int] = []
     for r in range(dim + 1):
         entries.extend(columns[c][r] for c in range(k))
         entries.append(int(r == dim))
@@ -212,10 +212,10 @@ def implication_certificate(forms: Sequence[AffineForm], form: AffineForm, dim: 
     From a Farkas vector y of ``{forms > 0, -form > 0}``: ``sum y_i f_i - y_g g`` is a constant c <= 0,
     so ``g = (sum y_i f_i - c) / y_g``; ``y_g > 0`` because the forms alone are strictly feasible.
     """
-    answer = solve_strict([*forms, negate(form)], dim, exact=exact)
-    if answer.feasible:
+    farkas = solve_strict([*forms, negate(form)], dim, exact=exact).farkas
+    if farkas is None:
         return None
-    *y, y_g = answer.farkas
+    *y, y_g = farkas
     if y_g == 0:
         raise EmptyDomainError("the polyhedron given to implication_certificate has no interior point")
     constant = sum(yi * f[0] for yi, f in zip(y, forms) if yi) - y_g * form[0]

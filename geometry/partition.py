@@ -9,7 +9,8 @@ point strictly inside it.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from geometry.exact import AffineForm, HomogeneousPoint, is_strictly_inside
 from geometry.lp import solve_strict
@@ -39,17 +40,21 @@ def meeting_pieces(
     return found
 
 
-def clipped_pieces(shape, pieces: Sequence[Sequence[AffineForm]], clip) -> list[tuple[int, object]]:
+Shape = TypeVar("Shape")
+
+
+def clipped_pieces(shape: Shape, pieces: Sequence[Sequence[AffineForm]],
+                   clip: Callable[[Shape, AffineForm], Shape | None]) -> list[tuple[int, Shape]]:
     """For an exact shape (interval, polygon) and ``clip(shape, form)`` returning the part where the
     form is >= 0 or None when that part has no interior: ``(index, part)`` for each candidate piece
     ``{forms >= 0}`` that meets the shape in an open set."""
-    found = []
+    found: list[tuple[int, Shape]] = []
     for index, forms in enumerate(pieces):
-        part = shape
+        part: Shape | None = shape
         for f in forms:
-            part = clip(part, f)
             if part is None:
                 break
+            part = clip(part, f)
         if part is not None:
             found.append((index, part))
     return found

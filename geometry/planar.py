@@ -22,7 +22,7 @@ from geometry.exact import (AffineForm, HomogeneousPoint, affine_form, homogeneo
 from geometry.partition import clipped_pieces
 from geometry.polyhedron import HPolyhedron, bounded_vertices
 
-Vertex = tuple[int, int, int]
+Vertex = tuple[int, ...]  # (d, X, Y)
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,11 @@ def polygon(P: HPolyhedron) -> Polygon:
     (x0, x1), (y0, y1) = [(min(v[k] for v in vertices), max(v[k] for v in vertices)) for k in (0, 1)]
     corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
     sides = [affine_form(-y0, (0, 1)), affine_form(x1, (-1, 0)), affine_form(y1, (0, -1)), affine_form(-x0, (1, 0))]
-    result: Polygon | None = Polygon(tuple(homogeneous(c) for c in corners), tuple(sides))
+    result = Polygon(tuple(homogeneous(c) for c in corners), tuple(sides))
     for f in P.forms:
-        result = clip(result, f)
+        clipped = clip(result, f)
+        assert clipped is not None  # P is full-dimensional: each of its forms keeps an open part of it
+        result = clipped
     return result
 
 
@@ -102,10 +104,10 @@ def quadrant(first: AffineForm, second: AffineForm) -> Polygon:
                            first[0] * second[1] - first[1] * second[0]])
     if apex[0] < 0:
         apex = negate(apex)
-    along_first = (0, -first[2], first[1])
+    along_first: Vertex = (0, -first[2], first[1])
     if value_times_denominator(second, along_first) < 0:
         along_first = negate(along_first)
-    along_second = (0, -second[2], second[1])
+    along_second: Vertex = (0, -second[2], second[1])
     if value_times_denominator(first, along_second) < 0:
         along_second = negate(along_second)
     return Polygon((apex, primitive_ints(along_first), primitive_ints(along_second)), (first, AT_INFINITY, second))
@@ -122,7 +124,7 @@ def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
 def area(poly: Polygon) -> Fraction:
     """The exact area of a bounded polygon (shoelace formula; either orientation)."""
     points = [(Fraction(x, d), Fraction(y, d)) for d, x, y in poly.vertices]
-    twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]))
+    twice = sum((x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])), Fraction(0))
     return abs(twice) / 2
 
 

@@ -126,8 +126,8 @@ def _check_point(P: HPolyhedron, point: Sequence[object]) -> None:
 
 def interior_point(P: HPolyhedron, *, exact: bool = False) -> tuple[Fraction, ...] | None:
     """An exact rational point strictly inside P, or None when P is not full-dimensional."""
-    answer = solve_strict(P.forms, P.dim, exact=exact)
-    return cartesian(answer.point) if answer.feasible else None
+    point = solve_strict(P.forms, P.dim, exact=exact).point
+    return None if point is None else cartesian(point)
 
 
 def interior_point_homogeneous(P: HPolyhedron, *, exact: bool = False) -> HomogeneousPoint | None:
