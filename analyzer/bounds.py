@@ -220,11 +220,12 @@ def check(bounds: Sequence[Bound], total: int, per_layer: Sequence[int]) -> list
     rows = []
     for b in bounds:
         count = total if b.layer is None else (per_layer[b.layer - 1] if b.layer <= len(per_layer) else None)
-        if not b.applies or count is None:
+        value = b.value
+        if value is None or count is None:  # the bound does not apply, or its layer was not counted
             rows.append(Check(b, count, None, None, None))
             continue
-        holds = count <= b.value if b.kind is BoundKind.UPPER else None
-        rows.append(Check(b, count, holds, b.value - count, Fraction(b.value, count) if count else None))
+        holds = count <= value if b.kind is BoundKind.UPPER else None
+        rows.append(Check(b, count, holds, value - count, Fraction(value, count) if count else None))
     return rows
 
 
