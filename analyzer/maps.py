@@ -116,25 +116,40 @@ def next_map(layer: Layer, groups, states, pre: flint.fmpz_mat) -> flint.fmpz_ma
 
 def pattern_constraints(network: Network, domain: Domain, pattern,
                         memo: dict | None = None) -> list[tuple[tuple[int, int, int | None], AffineForm]]:
-    """The forms that define a pattern's region, each with its source ``(layer, unit, tag)`` (1-based
-    layer, 0-based unit, tag as in :func:`unit_pieces`): the region is where all are >= 0, within the
-    domain. Raises ValueError when a unit constant under the pattern has another state. ``memo``
-    (a dict kept across calls) reuses each layer's pre-activations per pattern prefix."""
-    memo = {} if memo is None else memo
+    """The forms that define a (whole) pattern's region, each with its source (see :func:`pull_back`)."""
     if len(pattern) != len(network.layers):
         raise PatternError(f"a pattern of {len(pattern)} layers for a network of {len(network.layers)}")
+    return pull_back(network, domain, pattern, memo)[0]
+
+
+def pull_back(network: Network, domain: Domain, prefix, memo: dict | None = None
+              ) -> tuple[list[tuple[tuple[int, int, int | None], AffineForm]], flint.fmpz_mat]:
+    """A pattern prefix (the states of layers 1..l) pulled back to the domain's parameters:
+    ``(constraints, P)``, the forms that define its region of layers 1..l, each with its source
+    ``(layer, unit, tag)`` (1-based layer, 0-based unit, tag as in :func:`unit_pieces`; the region is
+    where all are > 0, within the domain), and the homogeneous integer map ``P`` of layers 1..l.
+
+    This is the one pull-back of the project: the engine's exact fallback and the regions built
+    from the float path use it. Raises :class:`~analyzer.errors.PatternError` when a unit constant
+    under the prefix has another state. ``memo`` (a dict kept across calls) reuses each layer's
+    pre-activations and maps per prefix."""
+    memo = {} if memo is None else memo
+    if len(prefix) > len(network.layers):
+        raise PatternError(f"a pattern of {len(prefix)} layers for a network of {len(network.layers)}")
     P = embedding(domain)
     constraints = []
-    for depth, layer in enumerate(network.layers):
+    for depth, layer in enumerate(network.layers[:len(prefix)]):
         groups = unit_groups(layer)
-        prefix = tuple(pattern[:depth])
-        if prefix not in memo:
+        head = tuple(prefix[:depth])
+        if head not in memo:
             pre = layer.lifted * P
             scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
             pieces = [dict(unit_pieces(layer, [rows[i] for i in group], scale[0])) for group in groups]
-            memo[prefix] = pre, rows, pieces
-        pre, rows, pieces = memo[prefix]
-        states = pattern[depth] if layer.activation.splits else tuple(0 for _ in groups)
+            memo[head] = pre, rows, pieces
+        pre, rows, pieces = memo[head]
+        states = prefix[depth] if layer.activation.splits else tuple(0 for _ in groups)
+        if len(states) != len(groups):
+            raise PatternError(f"layer {depth + 1} has {len(groups)} units but the pattern gives {len(states)} states")
         for u, (group, state) in enumerate(zip(groups, states)):
             unit_rows = [rows[i] for i in group]
             tagged = pieces[u].get(state)
@@ -148,8 +163,11 @@ def pattern_constraints(network: Network, domain: Domain, pattern,
                     if b != state and b not in by_competitor and twin is not None:
                         tagged.append((b, by_competitor[twin]))
             constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
-        P = next_map(layer, groups, states, pre)
-    return constraints
+        key = ("map", tuple(prefix[:depth + 1]))
+        if key not in memo:
+            memo[key] = next_map(layer, groups, states, pre)
+        P = memo[key]
+    return constraints, P
 
 
 def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple[list[AffineForm], tuple[int, ...]]] | None:
