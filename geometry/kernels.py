@@ -436,3 +436,97 @@ def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offs
             absWc[i, t] = absW[i, changed[t]]
             EWc[i, t] = EW[i, changed[t]]
     return affine_image(Wc, absWc, EWc, exact_weights, G, RG, dH, dR)
+
+
+@njit(cache=True)
+def piece_outputs(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray,
+                  RC: np.ndarray, F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray,
+                  offsets: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`piece_image` for every row of ``states`` (pieces of one region, whose
+    pre-activations are ``F``): arrays of shape (pieces, n_out, cols) with radii. Each piece is
+    updated from the previous one's image, and computed afresh at least every 16 pieces."""
+    m, cols = states.shape[0], F.shape[1]
+    out = np.empty((m, W.shape[0], cols))
+    out_r = np.empty((m, W.shape[0], cols))
+    G = np.empty((0, cols))
+    RG = np.empty((0, cols))
+    base = states[0] if m else np.empty(0, states.dtype)
+    updates = 0
+    for p in range(m):
+        if updates >= 16:
+            G, RG, updates = G[:0], RG[:0], 0
+        G, RG, afresh = piece_image(W, absW, EW, exact_weights, C, RC, F, RF, slopes, slope_errors, offsets,
+                                    states[p], base, G, RG)
+        out[p], out_r[p] = G, RG
+        base = states[p]
+        updates = 0 if afresh else updates + 1
+    return out, out_r
+
+
+@njit(cache=True)
+def piece_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
+               states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`scaled_rows` for every row of ``states``: a last layer's outputs on each piece,
+    arrays of shape (pieces, n, cols) with radii."""
+    m, (n, cols) = states.shape[0], F.shape
+    out = np.empty((m, n, cols))
+    out_r = np.empty((m, n, cols))
+    for p in range(m):
+        out[p], out_r[p] = scaled_rows(F, RF, slopes, slope_errors, offsets, states[p])
+    return out, out_r
+
+
+@njit(cache=True)
+def generator_hint(X: np.ndarray, E: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A float point meant to lie inside the pointed polyhedron with homogeneous generators ``X``
+    (radii ``E``), and whether every generator is certified finite (``X_0 > E_0``: the polyhedron
+    is bounded).
+
+    The point is ``S[1:] / S[0]`` for ``S`` the sum of the generators scaled to unit 1-norm: a
+    positive combination of all generators, so inside in exact arithmetic; in floats it is only a
+    hint (NaN when ``S_0 <= 0``), which the caller checks exactly."""
+    k = X.shape[1]
+    S = np.zeros(k)
+    finite = True
+    for t in range(X.shape[0]):
+        norm = 0.0
+        for c in range(k):
+            norm += abs(X[t, c])
+        for c in range(k):
+            S[c] += X[t, c] / norm
+        finite &= X[t, 0] - E[t, 0] > 0.0
+    point = np.full(k - 1, np.nan)
+    if S[0] > 0.0:
+        for c in range(1, k):
+            point[c - 1] = S[c] / S[0]
+    return point, finite
+
+
+@njit(cache=True)
+def has_plane_at_infinity(planes: np.ndarray, radii: np.ndarray) -> bool:
+    """Whether one of the planes is exactly the plane at infinity ``(1, 0, ..., 0)`` (radius 0).
+    Every plane of a piece holds a generator, so a piece with it has a ray: it is unbounded."""
+    for q in range(planes.shape[0]):
+        if planes[q, 0] > 0.0 and radii[q, 0] == 0.0:
+            exact_infinity = True
+            for c in range(1, planes.shape[1]):
+                exact_infinity &= planes[q, c] == 0.0 and radii[q, c] == 0.0
+            if exact_infinity:
+                return True
+    return False
+
+
+@njit(cache=True)
+def polygon_hints(lines: np.ndarray, radii: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each piece returned by :func:`split_polygon`: a float point meant to lie inside
+    (:func:`generator_hint`), and 1 when it is certified bounded, 0 certified unbounded, -1 when
+    floats cannot tell."""
+    m = offsets.shape[0] - 1
+    points = np.empty((m, 2))
+    bounded = np.empty(m, np.int8)
+    for p in range(m):
+        L, R = lines[offsets[p]:offsets[p + 1]], radii[offsets[p]:offsets[p + 1]]
+        X, E = vertices(L, R)
+        points[p], finite = generator_hint(X, E)
+        bounded[p] = 1 if finite else (0 if has_plane_at_infinity(L, R) else -1)
+    return points, bounded
