@@ -6,11 +6,15 @@
 (4, (4,))
 
 The names below are loaded on first use, so that ``import analyzer`` (and ``regionscope --help``)
-does not pay for numba, sympy or the exact geometry until they are needed.
+does not pay for numba, sympy or the exact geometry until they are needed. ``analyzer.network`` is
+the function :func:`analyzer.network.network`, although the module of that name exists too: import
+the module's contents with ``from analyzer.network import ...``.
 """
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 _EXPORTS = {
     "count_regions": "analyzer.enumerate",
@@ -57,3 +61,16 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _FrontDoor(types.ModuleType):
+    """The package keeps its exported functions when a submodule of the same name is loaded (the
+    import system would otherwise set the attribute ``network`` to the module)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _FrontDoor

@@ -26,6 +26,7 @@ import flint
 from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import ShapeError, UnsupportedLayerError
+from analyzer.leaves import LeafStore
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.maps import as_rational_map, embedding, first_layer_orthants, next_map, unit_pieces
 from analyzer.regions import Region, RegionSet, RunStatus
@@ -58,8 +59,13 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     """
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
-    walk = _walk(network, domain, per_layer, exact, workers, scheduler)
     watch = _Watch(budget, progress)
+    counter = None if exact or scheduler is not None else _filtered_counter(network, domain)
+    if counter is not None:  # the certified float path, regions built from its leaves when asked
+        counter.leaves = LeafStore(network, domain, counter)
+        _descend(counter, per_layer, workers, watch)
+        return counter.leaves.region_set(_reported_layers(network, per_layer), watch.status)
+    walk = _walk(network, domain, per_layer, exact, workers, scheduler)
     found = _collect(walk, watch)
     walk.close()
     regions = sorted(found, key=lambda r: r.pattern)
@@ -128,27 +134,32 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
         walk = _walk(network, domain, per_layer, exact, workers)
         total = len(_collect(walk, watch))
         walk.close()
-    elif workers <= 1:
-        total = counter.descend(counter.start(), per_layer, stop=watch.stop)
-        if counter.status is RunStatus.INTERRUPTED:  # a budget's stop is in watch.status already
-            watch.status = counter.status
     else:
-        total = _count_in_pool(counter, per_layer, workers, watch)
+        total = _descend(counter, per_layer, workers, watch)
     return Counts(total, _reported_layers(network, per_layer), watch.status)
 
 
-def _count_in_pool(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
-    """The filtered count with the subtrees below a frontier counted in ``workers`` forked
-    processes, which inherit the counter and the frontier (nothing is pickled but chunks of
-    indices); the budget is checked as each chunk comes back."""
+def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
+    """The float path's traversal of the whole domain: the number of regions found (kept in
+    ``counter.leaves`` too when it is a :class:`~analyzer.leaves.LeafStore`). With ``workers > 1``
+    the subtrees below a frontier are refined in that many forked processes, which inherit the
+    counter and the frontier (only chunks of indices travel there; counts, and leaves as arrays,
+    come back); the budget is checked as each chunk comes back."""
+    if workers <= 1:
+        total = counter.descend(counter.start(), per_layer, stop=watch.stop)
+        if counter.status is RunStatus.INTERRUPTED:  # a budget's stop is in watch.status already
+            watch.status = counter.status
+        return total
     total, frontier = counter.frontier(per_layer, 16 * workers)
     chunks = [list(range(i, len(frontier), 8 * workers)) for i in range(min(8 * workers, len(frontier)))]
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
                                initargs=(counter, frontier))
     try:
-        for found, counts in pool.map(_count_in_worker, chunks):
+        for found, counts, leaves in pool.map(_descend_in_worker, chunks):
             total += found
             per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
+            if leaves is not None:
+                counter.leaves.merge(leaves)
             if watch.stop(total):
                 break
     except KeyboardInterrupt:
@@ -175,10 +186,13 @@ def _share(counter: filtered.FilteredCount, frontier: list) -> None:
     _SHARED = counter, frontier
 
 
-def _count_in_worker(indices: list[int]) -> tuple[int, list[int]]:
+def _descend_in_worker(indices: list[int]) -> tuple[int, list[int], dict | None]:
     counter, frontier = _SHARED
     per_layer = [0] * len(counter.network.layers)
-    return counter.descend([frontier[i] for i in reversed(indices)], per_layer), per_layer
+    if counter.leaves is not None:
+        counter.leaves = counter.leaves.empty()
+    found = counter.descend([frontier[i] for i in reversed(indices)], per_layer)
+    return found, per_layer, None if counter.leaves is None else counter.leaves.payload()
 
 
 def count_along_polyline(network: Network, points, *, exact: bool = False) -> int:

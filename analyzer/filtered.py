@@ -19,11 +19,11 @@ from fractions import Fraction
 import numpy as np
 
 from analyzer.domain import Domain
-from analyzer.maps import embedding, first_layer_orthants, next_map, unit_pieces
-from analyzer.network import Kind, Layer, Network, unit_groups
+from analyzer.maps import embedding, first_layer_orthants, pull_back
+from analyzer.network import Kind, Layer, Network
 from analyzer.regions import RunStatus
 from geometry import kernels, planar, polytope_kernels
-from geometry.exact import float_enclosure, primitive_ints
+from geometry.exact import float_enclosure
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
@@ -85,6 +85,7 @@ class FilteredCount:
 
     def __init__(self, exact_engine):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
+        self.leaves = None  # a sink for the leaves (see :meth:`descend`), or None to only count them
         self.solid = self.domain.dim >= 3
         cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
@@ -174,7 +175,7 @@ class FilteredCount:
     def start(self) -> list:
         """The stack entries of the whole domain (one per root shape)."""
         shapes, known = [shape for shape, _ in self.roots], [known for _, known in self.roots]
-        root = (shapes, None, *self.input_forms, None, [], known)
+        root = (shapes, None, *self.input_forms, None, [], known, np.empty(0, np.int8), -1)
         return [(0, root, i) for i in reversed(range(len(shapes)))]
 
     def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
@@ -196,8 +197,8 @@ class FilteredCount:
         refined. A stack entry is ``(depth, block, piece)``, so a level of the stack costs a few
         bytes per piece beyond the block's arrays. Consecutive siblings are close and differ in a
         few units' states, so a piece's pre-activations are usually updated from the previous
-        sibling's (:func:`kernels.piece_image`), and computed afresh at least every
-        ``_FRESH_EVERY`` pieces so that the radii stay small."""
+        sibling's, and computed afresh at least every ``_FRESH_EVERY`` pieces so that the radii
+        stay small (:meth:`_piece_image`)."""
         self.status = RunStatus.COMPLETE
         total = 0
         try:
@@ -206,9 +207,11 @@ class FilteredCount:
                 if isinstance(found, int):
                     total += found
                     continue
-                for _ in self.exact_engine.descend([found], per_layer):  # a subtree floats cannot decide
+                for region in self.exact_engine.descend([found], per_layer):  # a subtree floats cannot decide
                     if stop is not None and stop(total):
                         return total
+                    if self.leaves is not None:
+                        self.leaves.add_region(region)
                     total += 1
         except KeyboardInterrupt:
             self.status = RunStatus.INTERRUPTED
@@ -219,22 +222,23 @@ class FilteredCount:
         is returned); or, where floats cannot decide, return the exact engine's node for it."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         depth, block, p = entry
-        shapes, piece_states, F, RF, _, last, known = block
+        shapes, piece_states, F, RF, _, last, known, prefix, root = block
         shape = shapes[p]
+        root = p if root < 0 else root
+        if piece_states is not None:  # this piece's states of the layers above
+            prefix = np.concatenate((prefix, piece_states[p]))
         layer = self.layers[depth]
         if piece_states is None:
             G, RG = kernels.affine_image(*layer[:6], F, RF)
         else:
-            base_states, base, base_radii, updates = last if last and last[3] < _FRESH_EVERY else (
-                piece_states[p][:0], F[:0], F[:0], 0)
-            G, RG, afresh = kernels.piece_image(*layer[:6], F, RF, *self.layers[depth - 1][6:], piece_states[p],
-                                                base_states, base, base_radii)
-            last[:] = piece_states[p], G, RG, 0 if afresh else updates + 1
+            G, RG = self._piece_image(depth, block, p)
         if not layers[depth].activation.splits:
             per_layer[depth] += 1
             if depth + 1 == depth_total:
+                if self.leaves is not None:
+                    self.leaves.add(root, prefix, prefix[None, :0], self._hints([shape]), G[None], RG[None])
                 return 1
-            stack.append((depth + 1, ([shape], None, G, RG, (block, p), [], None), 0))
+            stack.append((depth + 1, ([shape], None, G, RG, (block, p), [], None, prefix, root), 0))
             return 0
         ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
                                                layers[depth].activation.kind is Kind.HARDTANH)
@@ -244,10 +248,38 @@ class FilteredCount:
         if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
             if depth + 1 < depth_total:
                 per_layer[depth + 1] += len(pieces)  # a final affine layer: each piece is one region
+            if self.leaves is not None:
+                slopes = self.layers[depth][6:]
+                if depth + 1 < depth_total:
+                    maps = kernels.piece_outputs(*self.layers[depth + 1][:6], G, RG, *slopes, piece_states)
+                else:
+                    maps = kernels.piece_rows(G, RG, *slopes, piece_states)
+                self.leaves.add(root, prefix, piece_states, self._hints(pieces), *maps)
             return len(pieces)
-        child_block = (pieces, piece_states, G, RG, (block, p), [], None)
+        child_block = (pieces, piece_states, G, RG, (block, p), [], None, prefix, root)
         stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
         return 0
+
+    def _piece_image(self, depth: int, block, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """Layer ``depth``'s pre-activations on piece ``p`` of ``block``, with radii. Piece p's
+        are computed afresh when ``(n - 1 - p) % _FRESH_EVERY == 0`` (n pieces), else updated from
+        piece p + 1's (:func:`kernels.piece_image`): a function of the piece alone, whichever
+        pieces were refined before, so that every worker finds the floats one process finds. The
+        stack refines pieces in the order n - 1, ..., 0, so one update suffices (the block keeps
+        the last image made); a worker that did not refine piece p + 1 redoes the short chain."""
+        _, states, F, RF, _, last, *_ = block
+        start = p + (len(states) - 1 - p) % _FRESH_EVERY
+        if last and p < last[0] <= start:
+            q, G, RG = last
+        else:
+            q, G, RG = start + 1, F[:0], F[:0]
+        layer, slopes = self.layers[depth], self.layers[depth - 1][6:]
+        while q > p:
+            q -= 1
+            base = states[q + 1] if G.shape[0] else states[q]
+            G, RG, _ = kernels.piece_image(*layer[:6], F, RF, *slopes, states[q], base, G, RG)
+        last[:] = p, G, RG
+        return G, RG
 
     def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, hardtanh: bool):
         """``(ok, pieces, states)`` of a shape under one layer's pre-activations. A hard-tanh unit
@@ -265,33 +297,50 @@ class FilteredCount:
             states = states[:, 0::2] + states[:, 1::2]
         return ok, pieces, states
 
+    def _hints(self, pieces) -> tuple[np.ndarray, np.ndarray]:
+        """Float points meant to lie inside the pieces (in the domain's parameters) and whether
+        each is bounded (1, 0, or -1 when floats cannot tell; see :func:`kernels.polygon_hints`)."""
+        if self.solid:
+            generator_points = polytope_kernels.KERNELS[self.domain.dim][1]
+            points, bounded = np.empty((len(pieces), self.domain.dim)), np.empty(len(pieces), np.int8)
+            for q, piece in enumerate(pieces):
+                points[q], finite = kernels.generator_hint(*generator_points(*piece[:4]))
+                bounded[q] = 1 if finite else (0 if kernels.has_plane_at_infinity(*piece[:2]) else -1)
+            return points, bounded
+        if isinstance(pieces, _Polygons):
+            points, bounded = kernels.polygon_hints(pieces.lines, pieces.radii, pieces.offsets)
+        else:  # one polygon
+            (lines, radii), = pieces
+            points, bounded = kernels.polygon_hints(lines, radii, np.array([0, len(lines)]))
+        return (points[:, :1] if self.domain.dim == 1 else points), bounded
+
+    def root_shape(self, root: int):
+        """The exact shape of root ``root`` (1-D and 2-D domains), or None in 3-D and 4-D."""
+        return None if self.solid else self.root_shapes[root]
+
     def _exact_node(self, depth: int, where):
         """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: its
         pattern prefix's forms (the domain's polygon clipped by them, or in 3-D and 4-D the forms with an
         exact interior point), and the exact map of layers 1..depth."""
         prefix = []
         while where is not None:
-            (_, states, _, _, parent, _, _), p = where
+            (_, states, _, _, parent, _, _, _, _), p = where
             prefix.append(() if states is None else tuple(int(s) for s in states[p]))
             where, root = parent, p
         prefix.reverse()
-        prefix = [tuple(s - 1 for s in states) if layer.activation.kind is Kind.HARDTANH else states
-                  for layer, states in zip(self.network.layers, prefix[1:])]  # the root block has no states
-        forms, P = [], self.embedding
-        for layer, states in zip(self.network.layers, prefix):
-            pre = layer.lifted * P
-            if not layer.activation.splits:
-                P = pre
-                continue
-            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-            groups = unit_groups(layer)
-            for group, state in zip(groups, states):
-                forms += [primitive_ints(form) for _, form in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]]
-            P = next_map(layer, groups, states, pre)
+        prefix = tuple(engine_states(layer, states) for layer, states in zip(self.network.layers, prefix[1:]))
+        constraints, P = pull_back(self.network, self.domain, prefix)
+        forms = [form for _, form in constraints]
         if self.solid:  # the root's own forms (an orthant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
-            return depth, tuple(prefix), (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
+            return depth, prefix, (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
         shape = self.root_shapes[root]
         for form in forms:
             shape = self.shapes.clip(shape, form)
-        return depth, tuple(prefix), shape, P
+        return depth, prefix, shape, P
+
+
+def engine_states(layer: Layer, states) -> tuple[int, ...]:
+    """A layer's unit states as the engine numbers them, from the float path's (hard-tanh: the
+    float path's 0, 1, 2 are the engine's -1, 0, 1; the other kinds agree)."""
+    return tuple(int(s) - 1 for s in states) if layer.activation.kind is Kind.HARDTANH else tuple(int(s) for s in states)

@@ -9,11 +9,14 @@ exact affine output maps agree; two activation regions are joined when they shar
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from geometry import interval, planar
 from geometry.errors import UnboundedError
@@ -47,21 +50,55 @@ class FVector:
 AffineMap = tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]
 
 
-@dataclass(frozen=True, eq=False)
 class Region:
     """One activation region, in the domain's parameter coordinates.
 
     ``forms`` define it as ``{f >= 0}`` (possibly with redundant forms; :meth:`facets` gives the
     irredundant ones); ``point`` is an exact interior point; ``output_map`` is ``(M, c)`` with network
     output ``M u + c`` on the region. ``shape`` is the exact interval or polygon of the 1-D/2-D fast
-    path (:mod:`geometry.interval`, :mod:`geometry.planar`), whose edges are exactly its facets."""
+    path (:mod:`geometry.interval`, :mod:`geometry.planar`), whose edges are exactly its facets.
 
-    pattern: tuple[tuple[int, ...], ...]
-    forms: tuple[AffineForm, ...]
-    point: tuple[Fraction, ...]
-    output_map: AffineMap
-    dim: int
-    shape: Interval | Polygon | None = None
+    A region found on the certified float path is *deferred*: it knows its pattern, and its exact
+    data (forms, point, map, shape) are built from the pattern the first time one is asked for
+    (see :mod:`analyzer.leaves`)."""
+
+    def __init__(self, pattern: tuple[tuple[int, ...], ...], forms: tuple[AffineForm, ...],
+                 point: tuple[Fraction, ...], output_map: AffineMap, dim: int,
+                 shape: Interval | Polygon | None = None):
+        self.pattern, self.dim = pattern, dim
+        self._exact: tuple | None = (forms, point, output_map, shape)
+        self._build: Callable[[], tuple] | None = None
+
+    @classmethod
+    def deferred(cls, pattern: tuple[tuple[int, ...], ...], dim: int, build: Callable[[], tuple]) -> "Region":
+        """A region whose ``(forms, point, output_map, shape)`` ``build()`` makes when first needed."""
+        region = cls.__new__(cls)
+        region.pattern, region.dim, region._exact, region._build = pattern, dim, None, build
+        return region
+
+    def _data(self) -> tuple:
+        if self._exact is None:
+            self._exact, self._build = self._build(), None
+        return self._exact
+
+    @property
+    def forms(self) -> tuple[AffineForm, ...]:
+        return self._data()[0]
+
+    @property
+    def point(self) -> tuple[Fraction, ...]:
+        return self._data()[1]
+
+    @property
+    def output_map(self) -> AffineMap:
+        return self._data()[2]
+
+    @property
+    def shape(self) -> Interval | Polygon | None:
+        return self._data()[3]
+
+    def __repr__(self) -> str:
+        return f"Region(pattern={self.pattern!r}, dim={self.dim})"
 
     @cached_property
     def polyhedron(self) -> HPolyhedron:
@@ -95,16 +132,48 @@ class RunStatus(Enum):
     INTERRUPTED = "interrupted"
 
 
+@dataclass(frozen=True)
+class Hints:
+    """What the certified float path knows of each region, in the order of the regions: its
+    output map as floats ``maps`` (one row per region, the map's entries flattened) with radii
+    ``radii`` bounding the distance to the exact entries, and ``bounded`` (1 bounded, 0 unbounded,
+    -1 not known)."""
+
+    maps: np.ndarray
+    radii: np.ndarray
+    bounded: np.ndarray
+
+    def possibly_equal_maps(self) -> list[np.ndarray]:
+        """Clusters of regions (arrays of indices, each of two or more) such that regions in
+        different clusters, or in none, have different exact maps: their enclosures
+        ``[map - radius, map + radius]``, rounded outwards, are disjoint in some entry. Found one
+        entry at a time, by sorting a cluster's intervals and cutting it where no interval reaches
+        past the gap (O(n log n) per entry)."""
+        lo = np.nextafter(self.maps - self.radii, -np.inf)
+        hi = np.nextafter(self.maps + self.radii, np.inf)
+        clusters = [np.arange(len(self.maps))]
+        for entry in range(self.maps.shape[1]):
+            refined = []
+            for cluster in clusters:
+                order = cluster[np.argsort(lo[cluster, entry], kind="stable")]
+                reach = np.maximum.accumulate(hi[order, entry])
+                gaps = np.flatnonzero(lo[order[1:], entry] > reach[:-1]) + 1
+                refined.extend(part for part in np.split(order, gaps) if len(part) > 1)
+            clusters = refined
+        return clusters
+
+
 @dataclass
 class RegionSet:
     """All activation regions of a network in a domain, with per-layer counts (or, when ``status`` is
     not COMPLETE, the regions found before the run stopped)."""
 
-    regions: list[Region]
+    regions: Sequence[Region]
     per_layer: tuple[int, ...]
     domain_bounded: bool
     exact: bool = False
     status: RunStatus = RunStatus.COMPLETE
+    hints: Hints | None = field(default=None, repr=False)
     _graph: nx.Graph | None = field(default=None, repr=False)
 
     @property
@@ -125,21 +194,33 @@ class RegionSet:
     def bounded_regions(self) -> int:
         if self.domain_bounded:
             return len(self.regions)
-        return sum(r.is_bounded() for r in self.regions)
+        if self.hints is None:
+            return sum(r.is_bounded() for r in self.regions)
+        known = self.hints.bounded
+        return int((known == 1).sum()) + sum(self.regions[i].is_bounded() for i in np.flatnonzero(known < 0))
 
     def adjacency(self, same_map_only: bool = False) -> nx.Graph:
         """Regions (by index) joined when they share an (n-1)-dimensional face.
 
         Candidate pairs are regions with a form and its negation among their defining forms (every
         common facet is such a pair); each candidate is decided by one certified LP in the hyperplane.
-        ``same_map_only`` restricts to pairs with equal output maps (what linear regions need)."""
+        ``same_map_only`` restricts to pairs with equal output maps (what linear regions need); the
+        maps compared exactly are only those of regions whose float maps (``hints``) do not
+        already prove them different from every other region's."""
         import networkx as nx
         graph = nx.Graph()
         graph.add_nodes_from(range(len(self.regions)))
         groups: dict[object, list[int]] = defaultdict(list)
-        for i, r in enumerate(self.regions):
-            groups[r.output_map if same_map_only else None].append(i)
+        if not same_map_only:
+            groups[None] = list(range(len(self.regions)))
+        else:
+            clusters = [range(len(self.regions))] if self.hints is None else self.hints.possibly_equal_maps()
+            for c, cluster in enumerate(clusters):
+                for i in cluster:
+                    groups[c, self.regions[i].output_map].append(int(i))
         for members in groups.values():
+            if len(members) < 2:
+                continue
             holders: dict[AffineForm, list[int]] = defaultdict(list)
             for i in members:
                 for f in self.regions[i].forms:

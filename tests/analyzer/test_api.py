@@ -29,3 +29,9 @@ def test_import_does_not_load_numba_or_sympy():
     code = "import sys, analyzer; print('numba' in sys.modules, 'sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_network_is_the_function_after_the_module_loads():
+    import analyzer.network  # noqa: F401  (the submodule of the same name)
+    from analyzer.network import network as the_function
+    assert analyzer.network is the_function
