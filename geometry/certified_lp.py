@@ -1,0 +1,355 @@
+"""The certified LP splitter: how forms and pieces meet a polyhedral region, in any dimension.
+
+A *region* (:class:`LPRegion`) is the open polyhedron ``R = {x in R^n : f(x) > 0 for every f}``,
+full-dimensional, given by
+
+* ``forms`` and ``radii``: float arrays of shape (m, n + 1), rows ``(b, a_1, ..., a_n)`` with the
+  value ``b + a . x`` (constant first, as everywhere in geometry/); the exact form meant by row i
+  is some positive multiple of it within ``radii[i]`` of ``forms[i]`` entrywise (a positive
+  multiple has the same halfspace, so each row may be scaled freely);
+* ``point``: a float vector strictly inside R (an exact binary rational);
+* optionally ``exact``, the exact integer forms (:mod:`geometry.exact`) those rows enclose, or a
+  function of no arguments returning them (called only when floats leave a decision open, which
+  is then tried once more in exact arithmetic);
+* optionally ``box``, float vectors ``(lo, hi)`` with ``lo <= x <= hi`` on all of R (the input
+  domain's box, rounded outwards): it is the cheap prefilter;
+* a private ring of vertices of R met by earlier LPs, with their bases: warm starts, never proofs.
+
+:func:`classify` says, for each *candidate* form g (float rows with radii, the same convention,
+optionally exact), exactly one of
+
+* ``POSITIVE``: ``g >= 0`` on the closure of R (so g > 0 on R when g is not constant): the unit
+  does not cut R; proved by the box, or by a *dual certificate* ``g = l0 + sum_i y_i f_i``
+  identically with ``y >= 0``, ``l0 >= 0``;
+* ``NEGATIVE``: the same for ``-g``;
+* ``CUTS``: two points certified strictly inside R with ``g > 0`` at the first and ``g < 0`` at
+  the second (returned: the pieces' interior points);
+* ``UNDECIDED``: nothing certified; the caller decides exactly (:func:`geometry.partition.meeting_pieces`
+  with ``exact=True``, or :mod:`geometry.lp`). A candidate that is exactly zero has no sides and
+  is always undecided (a constant unit's state is read from its constant).
+
+How: a side ``{s g > 0}`` is known nonempty from the sign at the point (when the point itself
+is certified inside), a known vertex pulled towards the point, or the optimum of the float LP
+``max s g`` over ``{F >= 0}`` (a dense active-set simplex in numba, warm-started from the known
+vertex best for that objective, so most LPs take a pivot or two), pulled inside; an unbounded LP
+gives a ray, and a point far enough along it. A side is known empty from the box, or from the
+optimal basis of that LP: the exact multipliers on its rows are enclosed by a verified solve
+(which also proves the exact rows independent) and certified nonnegative, and ``l0`` positive,
+in floats with rigorous error bounds. Points are checked form by form with float error bounds.
+No tolerance decides anything: the simplex's tolerances only steer it.
+
+Floats cannot certify a multiplier that is exactly 0, nor ``l0 = 0``: a form touching R along a
+face, a form parallel to a facet, and above all the structural case of networks, a region on
+which the map has rank below n, so that every later form is constant along a direction in which
+R is unbounded. (Such a claim does not survive perturbing g within its radii, so no float
+certificate of it exists.) Multipliers that may be 0 are dropped once and the rest solved again,
+leaving out the equations that are exact zeros; that settles coordinate-aligned cases. Otherwise,
+when exact forms are given, the same candidate point is evaluated in integers and the same
+basis's multipliers are solved in rationals (fraction-free, python-flint), which decides them.
+
+The LP is a small numba simplex rather than HiGHS: a highspy ``run()`` costs 0.13-0.16 ms here
+even on an LP already at its optimum, several times the whole per-candidate budget.
+
+:func:`pieces_met` does the same for open pieces given by several forms (a maxout unit's argmax
+cells, a hard-tanh unit's middle piece): a certified point in R and the piece, a certified Farkas
+vector, or undecided. :func:`argmax_cells` applies it to a maxout unit's pre-activations, and
+:func:`child` makes the region on one side of a cutting form, keeping the warm starts.
+"""
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import flint
+import numpy as np
+
+from geometry import certified_lp_kernels as kernels
+from geometry.errors import DimensionMismatchError
+from geometry.exact import (AffineForm, homogeneous_from_floats, is_strictly_inside, negate,
+                            value_times_denominator)
+from geometry.lp import is_farkas_certificate
+
+_VERTICES = 24  # warm starts kept per region
+_U = 2.0 ** -53
+_NO_BOX = np.empty(0)
+
+
+class Outcome(enum.IntEnum):
+    """How a candidate form meets a region (see the module docstring)."""
+
+    UNDECIDED = kernels.UNDECIDED
+    POSITIVE = kernels.POSITIVE
+    NEGATIVE = kernels.NEGATIVE
+    CUTS = kernels.CUTS
+
+
+class Meets(enum.IntEnum):
+    """Whether an open piece meets a region: MEETS with a certified point, MISSES with a certified
+    Farkas vector, or UNDECIDED."""
+
+    UNDECIDED = kernels.UNKNOWN
+    MEETS = kernels.NONEMPTY
+    MISSES = kernels.EMPTY
+
+
+class LPRegion:
+    """A region for the splitter (see the module docstring for every argument's convention)."""
+
+    __slots__ = ("forms", "radii", "point", "exact", "lo", "hi", "_vertices", "_bases", "_ring")
+
+    def __init__(self, forms: np.ndarray, radii: np.ndarray, point: np.ndarray, *,
+                 exact: Sequence[AffineForm] | Callable[[], Sequence[AffineForm]] | None = None,
+                 box: tuple[np.ndarray, np.ndarray] | None = None):
+        self.point = np.ascontiguousarray(point, dtype=float)
+        n = self.point.shape[0]
+        self.forms = np.ascontiguousarray(forms, dtype=float).reshape(-1, n + 1)
+        self.radii = np.ascontiguousarray(radii, dtype=float).reshape(-1, n + 1)
+        if self.radii.shape != self.forms.shape:
+            raise DimensionMismatchError(f"radii of shape {self.radii.shape} for forms of shape {self.forms.shape}")
+        self.exact = exact if exact is None or callable(exact) else _resolved(exact)
+        if self.exact is not None and not callable(self.exact) and len(self.exact) != len(self.forms):
+            raise DimensionMismatchError(f"{len(self.exact)} exact forms for {len(self.forms)} float rows")
+        self.lo = self.hi = _NO_BOX
+        if box is not None:
+            self.lo, self.hi = (np.ascontiguousarray(v, dtype=float) for v in box)
+            if self.lo.shape != (n,) or self.hi.shape != (n,):
+                raise DimensionMismatchError(f"a box of shapes {self.lo.shape}, {self.hi.shape} in R^{n}")
+        self._vertices = np.empty((_VERTICES, n))
+        self._bases = np.empty((_VERTICES, n), np.int64)
+        self._ring = np.zeros(2, np.int64)
+
+    @property
+    def box(self) -> tuple[np.ndarray, np.ndarray] | None:
+        return None if self.lo is _NO_BOX else (self.lo, self.hi)
+
+    @property
+    def dim(self) -> int:
+        return self.point.shape[0]
+
+    def exact_forms(self) -> tuple[AffineForm, ...] | None:
+        """The exact forms (computed now if they were given as a function), or None."""
+        if callable(self.exact):
+            self.exact = _resolved(self.exact)
+            if len(self.exact) != len(self.forms):
+                raise DimensionMismatchError(f"{len(self.exact)} exact forms for {len(self.forms)} float rows")
+        return self.exact
+
+
+def _resolved(value):
+    """A value given directly, or as a function of no arguments that computes it."""
+    return tuple(tuple(int(v) for v in f) for f in (value() if callable(value) else value))
+
+
+def enclosure(forms: Sequence[AffineForm]) -> tuple[np.ndarray, np.ndarray]:
+    """Float rows and radii enclosing positive multiples of exact integer forms: each form is
+    scaled by a power of two to largest entry in [1, 2), its entries rounded (shifted to 62 bits,
+    then to the nearest float) and the radii bound both roundings and any underflow."""
+    forms = list(forms)
+    width = len(forms[0]) if forms else 1
+    F, R = np.zeros((len(forms), width)), np.zeros((len(forms), width))
+    for i, form in enumerate(forms):
+        top = max(abs(v) for v in form).bit_length()
+        if top == 0:
+            continue
+        shift = max(0, top - 62)
+        exponent = min(top, 62) - 1  # entries / 2^(shift + exponent) are below 2 in magnitude
+        for j, v in enumerate(form):
+            w = v >> shift if shift else v  # floor: |v / 2^shift - w| < 1
+            approx = float(w)
+            value = math.ldexp(approx, -exponent)
+            radius = (1.0 if shift else 0.0) + (2 * _U * abs(approx) if int(approx) != w else 0.0)
+            radius = math.ldexp(radius, -exponent) * (1 + 2.0 ** -50)
+            if w and abs(value) < 2.0 ** -1021:
+                radius += 2.0 ** -1073
+            F[i, j], R[i, j] = value, radius
+    return F, R
+
+
+def lp_region(forms: Sequence[AffineForm], point: Sequence[float], *, box=None) -> LPRegion:
+    """The region ``{forms > 0}`` of exact integer forms, with a float point strictly inside it
+    (checked exactly) and an optional box containing it."""
+    forms = tuple(tuple(int(v) for v in f) for f in forms)
+    point = np.asarray(point, dtype=float)
+    if any(len(f) != point.shape[0] + 1 for f in forms):
+        raise DimensionMismatchError(f"forms of lengths {sorted({len(f) for f in forms})} for a point in R^{point.shape[0]}")
+    if not is_strictly_inside(forms, homogeneous_from_floats(point)):
+        raise DimensionMismatchError(f"the point {point.tolist()} is not strictly inside the region")
+    F, R = enclosure(forms) if forms else (np.zeros((0, point.shape[0] + 1)),) * 2
+    return LPRegion(F, R, point, exact=forms, box=box)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """:func:`classify`'s answer: ``outcomes[u]`` (an :class:`Outcome` value, in an int8 array)
+    for candidate u and, for a cutting one, ``points[u, 0]`` (g > 0) and ``points[u, 1]``
+    (g < 0), certified strictly inside the region."""
+
+    outcomes: np.ndarray
+    points: np.ndarray
+
+
+def classify(region: LPRegion, G: np.ndarray, RG: np.ndarray,
+             exact: Sequence[AffineForm] | Callable[[], Sequence[AffineForm]] | None = None) -> Classification:
+    """How each candidate form (rows ``G`` with radii ``RG``; ``exact`` the integer forms they
+    enclose, or a function returning them, used only when floats do not decide) meets the region
+    (see the module docstring)."""
+    n = region.dim
+    G = np.ascontiguousarray(G, dtype=float).reshape(-1, n + 1)
+    RG = np.ascontiguousarray(RG, dtype=float).reshape(-1, n + 1)
+    if RG.shape != G.shape:
+        raise DimensionMismatchError(f"radii of shape {RG.shape} for candidates of shape {G.shape}")
+    outcomes, sides, points, bases = kernels.classify_units(
+        region.forms, region.radii, region.point, G, RG, region.lo, region.hi, region._vertices, region._bases,
+        region._ring)
+    if region.exact is not None and exact is not None:
+        open_units = np.flatnonzero(outcomes == kernels.UNDECIDED).tolist()
+        if open_units:
+            forms, exact = region.exact_forms(), exact() if callable(exact) else exact
+            for u in open_units:
+                outcomes[u] = _exact_outcome(forms, tuple(int(v) for v in exact[u]), sides[u], points[u], bases[u])
+    return Classification(outcomes, points)
+
+
+def _exact_outcome(forms, g, sides, points, bases) -> Outcome:
+    """The float pass's candidate points and bases for a form's unknown sides, checked exactly."""
+    if not any(g[1:]):
+        return Outcome.UNDECIDED if g[0] == 0 else (Outcome.POSITIVE if g[0] > 0 else Outcome.NEGATIVE)
+    known = [int(v) for v in sides[:, 0]]
+    for t, s in ((0, 1), (1, -1)):
+        if known[t] != kernels.UNKNOWN or known[1 - t] == kernels.EMPTY:
+            continue
+        if sides[t, 1] and _exact_witness(forms, g, s, points[t]):
+            known[t] = kernels.NONEMPTY
+        elif sides[t, 2] and _exact_dual(forms, negate(g) if s > 0 else g, bases[t]):
+            known[t] = kernels.EMPTY
+    if known[1] == kernels.EMPTY:
+        return Outcome.POSITIVE
+    if known[0] == kernels.EMPTY:
+        return Outcome.NEGATIVE
+    return Outcome.CUTS if known == [kernels.NONEMPTY] * 2 else Outcome.UNDECIDED
+
+
+def _exact_witness(forms, g: AffineForm, s: int, point: np.ndarray) -> bool:
+    h = homogeneous_from_floats(point)
+    return is_strictly_inside(forms, h) and s * value_times_denominator(g, h) > 0
+
+
+def _exact_dual(forms, g: AffineForm, basis) -> bool:
+    """Exactly: ``g = l0 + sum y_i f_i`` with y >= 0 on the basis's rows and ``l0 >= 0``."""
+    rows = [forms[i] for i in basis.tolist() if i >= 0]
+    n = len(g) - 1
+    y = _solution(flint.fmpz_mat(n, len(rows), [f[j] for j in range(1, n + 1) for f in rows]),
+                  flint.fmpz_mat(n, 1, list(g[1:])))
+    if y is None or any(y[t, 0] < 0 for t in range(len(rows))):
+        return False
+    return g[0] - sum((y[t, 0] * f[0] for t, f in enumerate(rows)), flint.fmpq(0)) >= 0
+
+
+def _solution(A: flint.fmpz_mat, c: flint.fmpz_mat) -> flint.fmpq_mat | None:
+    """The unique rational ``y`` with ``A y = c`` exactly, or None when there is none or more than
+    one: a square A is solved directly, a tall one through ``A^T A y = A^T c`` and then checked."""
+    n, k = A.nrows(), A.ncols()
+    if k == 0:
+        return flint.fmpq_mat(0, 1) if all(c[i, 0] == 0 for i in range(n)) else None
+    try:
+        if k == n:
+            return A.solve(c)
+        T = A.transpose()
+        y = (T * A).solve(T * c)
+    except ZeroDivisionError:  # singular: the columns are dependent
+        return None
+    return y if flint.fmpq_mat(A) * y == flint.fmpq_mat(c) else None
+
+
+def child(region: LPRegion, g: np.ndarray, rg: np.ndarray, side: int, point: np.ndarray,
+          exact: AffineForm | Callable[[], AffineForm] | None = None) -> LPRegion:
+    """The region ``R ∩ {side * g > 0}`` (side +1 or -1) with the interior point ``point``
+    (certified by :func:`classify`); the known vertices of R on that side are kept as warm starts."""
+    out = object.__new__(LPRegion)
+    out.forms, out.radii, out._vertices, out._bases, out._ring = kernels.extended(
+        region.forms, region.radii, g, rg, float(side), region._vertices, region._bases, region._ring)
+    out.point, out.lo, out.hi, out.exact = point, region.lo, region.hi, None
+    if region.exact is not None and exact is not None:
+        def forms():
+            new = tuple(int(v) for v in (exact() if callable(exact) else exact))
+            return (*region.exact_forms(), new if side > 0 else negate(new))
+        out.exact = forms
+    return out
+
+
+def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, Sequence[AffineForm] | None]]
+               ) -> list[tuple[Meets, np.ndarray | None]]:
+    """For each open piece ``{h > 0 for its forms}`` (float rows, radii, optional exact forms):
+    ``(MEETS, point)`` with a point certified strictly inside the region and the piece,
+    ``(MISSES, None)`` with a Farkas certificate checked, or ``(UNDECIDED, None)``."""
+    n = region.dim
+    rows = [np.asarray(H, dtype=float).reshape(-1, n + 1) for H, _, _ in pieces]
+    radii = [np.asarray(R, dtype=float).reshape(-1, n + 1) for _, R, _ in pieces]
+    offsets = np.cumsum([0] + [len(H) for H in rows]).astype(np.int64)
+    H = np.vstack(rows) if rows else np.zeros((0, n + 1))
+    RH = np.vstack(radii) if radii else np.zeros((0, n + 1))
+    state, points, has_point, bases, size = kernels.pieces_met(region.forms, region.radii, region.point, H, RH,
+                                                              offsets)
+    out = []
+    for j, (_, _, exact) in enumerate(pieces):
+        meets = Meets(int(state[j]))
+        if meets is Meets.UNDECIDED and region.exact is not None and exact is not None:
+            forms = (*region.exact_forms(), *_resolved(exact))
+            if has_point[j] and is_strictly_inside(forms, homogeneous_from_floats(points[j])):
+                meets = Meets.MEETS
+            elif size[j] and _exact_farkas(forms, bases[j, :size[j]].tolist()):
+                meets = Meets.MISSES
+        out.append((meets, points[j].copy() if meets is Meets.MEETS else None))
+    return out
+
+
+def _exact_farkas(forms, support: list[int]) -> bool:
+    """Exactly: a Farkas vector of ``{forms > 0}`` on the given rows (unique with
+    ``sum y_i a_i = 0`` and ``sum y_i |a_i|_1 = 1``), checked by :func:`geometry.lp.is_farkas_certificate`."""
+    n = len(forms[0]) - 1
+    columns = [(*forms[i][1:], sum(abs(a) for a in forms[i][1:])) for i in support]
+    y = _solution(flint.fmpz_mat(n + 1, len(support), [col[r] for r in range(n + 1) for col in columns]),
+                  flint.fmpz_mat(n + 1, 1, [0] * n + [1]))
+    if y is None:
+        return False
+    scale = math.lcm(*(int(y[t, 0].q) for t in range(len(support))))
+    full = [0] * len(forms)
+    for t, i in enumerate(support):
+        full[i] += int(y[t, 0].p) * (scale // int(y[t, 0].q))
+    return is_farkas_certificate(forms, full)
+
+
+def argmax_cells(region: LPRegion, Z: np.ndarray, RZ: np.ndarray,
+                 exact: Sequence[AffineForm] | None = None) -> list[tuple[int, np.ndarray]] | None:
+    """The argmax cells ``{z_a > z_b for every b != a}`` of a maxout unit that meet the region, as
+    ``(a, point)`` with a certified point in each, or None when one is undecided.
+
+    ``Z`` (radii ``RZ``) are the unit's k pre-activations, enclosures of the forms themselves (one
+    common positive multiple, so that differences of rows enclose differences of forms); ``exact``
+    the same forms exactly (integers at that common scale), for exact checks where floats fail.
+    A difference that may be constant is undecided (ties between equal pre-activations are the
+    exact engine's to settle)."""
+    Z = np.asarray(Z, dtype=float)
+    RZ = np.asarray(RZ, dtype=float)
+    k = Z.shape[0]
+    pieces, cells = [], []
+    for a in range(k):
+        others = [b for b in range(k) if b != a]
+        D = Z[a] - Z[others]
+        RD = (RZ[a] + RZ[others]) * (1 + 8 * _U) + np.where(D == 0, 0.0, 2 * _U * np.abs(D) + 2.0 ** -1073)
+        constant = ~(D[:, 1:] != 0).any(axis=1) & ~(RD[:, 1:] != 0).any(axis=1)  # exactly constant
+        if (np.abs(D[:, 1:]) <= RD[:, 1:]).all(axis=1).any(where=~constant) or (
+                constant & (np.abs(D[:, 0]) <= RD[:, 0])).any():
+            return None  # a difference that may be constant, or a constant that may be 0: a tie
+        if (constant & (D[:, 0] < 0)).any():
+            continue  # z_a < z_b everywhere
+        keep = np.flatnonzero(~constant)
+        exact_rows = None if exact is None else [tuple(x - y for x, y in zip(exact[a], exact[others[i]])) for i in keep]
+        pieces.append((D[keep], RD[keep], exact_rows))
+        cells.append(a)
+    met = pieces_met(region, pieces)
+    if any(m is Meets.UNDECIDED for m, _ in met):
+        return None
+    return [(a, point) for a, (m, point) in zip(cells, met) if m is Meets.MEETS]
