@@ -60,6 +60,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 import flint
@@ -131,14 +132,15 @@ class LPRegion:
     def exact_forms(self) -> tuple[AffineForm, ...] | None:
         """The exact forms (computed now if they were given as a function), or None."""
         if callable(self.exact):
-            self.exact = _resolved(self.exact)
-            if len(self.exact) != len(self.forms):
-                raise DimensionMismatchError(f"{len(self.exact)} exact forms for {len(self.forms)} float rows")
+            forms = _resolved(self.exact)
+            if len(forms) != len(self.forms):
+                raise DimensionMismatchError(f"{len(forms)} exact forms for {len(self.forms)} float rows")
+            self.exact = forms
         return self.exact
 
 
-def _resolved(value):
-    """A value given directly, or as a function of no arguments that computes it."""
+def _resolved(value) -> tuple[AffineForm, ...]:
+    """Forms given directly, or as a function of no arguments that computes them."""
     return tuple(tuple(int(v) for v in f) for f in (value() if callable(value) else value))
 
 
@@ -167,17 +169,18 @@ def enclosure(forms: Sequence[AffineForm]) -> tuple[np.ndarray, np.ndarray]:
     return F, R
 
 
-def lp_region(forms: Sequence[AffineForm], point: Sequence[float], *, box=None) -> LPRegion:
+def lp_region(forms: Sequence[AffineForm], point: Sequence[float] | np.ndarray, *,
+              box: tuple[np.ndarray, np.ndarray] | None = None) -> LPRegion:
     """The region ``{forms > 0}`` of exact integer forms, with a float point strictly inside it
     (checked exactly) and an optional box containing it."""
-    forms = tuple(tuple(int(v) for v in f) for f in forms)
-    point = np.asarray(point, dtype=float)
-    if any(len(f) != point.shape[0] + 1 for f in forms):
-        raise DimensionMismatchError(f"forms of lengths {sorted({len(f) for f in forms})} for a point in R^{point.shape[0]}")
-    if not is_strictly_inside(forms, homogeneous_from_floats(point)):
-        raise DimensionMismatchError(f"the point {point.tolist()} is not strictly inside the region")
-    F, R = enclosure(forms) if forms else (np.zeros((0, point.shape[0] + 1)),) * 2
-    return LPRegion(F, R, point, exact=forms, box=box)
+    exact = _resolved(forms)
+    x = np.asarray(point, dtype=float)
+    if any(len(f) != x.shape[0] + 1 for f in exact):
+        raise DimensionMismatchError(f"forms of lengths {sorted({len(f) for f in exact})} for a point in R^{x.shape[0]}")
+    if not is_strictly_inside(exact, homogeneous_from_floats(x)):
+        raise DimensionMismatchError(f"the point {x.tolist()} is not strictly inside the region")
+    F, R = enclosure(exact) if exact else (np.zeros((0, x.shape[0] + 1)),) * 2
+    return LPRegion(F, R, x, exact=exact, box=box)
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,7 @@ def _exact_dual(forms, g: AffineForm, basis) -> bool:
     return g[0] - sum((y[t, 0] * f[0] for t, f in enumerate(rows)), flint.fmpq(0)) >= 0
 
 
-def _solution(A: flint.fmpz_mat, c: flint.fmpz_mat) -> flint.fmpq_mat | None:
+def _solution(A: Any, c: Any) -> Any:
     """The unique rational ``y`` with ``A y = c`` exactly, or None when there is none or more than
     one: a square A is solved directly, a tall one through ``A^T A y = A^T c`` and then checked."""
     n, k = A.nrows(), A.ncols()
@@ -296,7 +299,7 @@ def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, 
     for j, (_, _, exact) in enumerate(pieces):
         meets = Meets(int(state[j]))
         if meets is Meets.UNDECIDED and region.exact is not None and exact is not None:
-            forms = (*region.exact_forms(), *_resolved(exact))
+            forms = (*(region.exact_forms() or ()), *_resolved(exact))
             if has_point[j] and is_strictly_inside(forms, homogeneous_from_floats(points[j])):
                 meets = Meets.MEETS
             elif size[j] and _exact_farkas(forms, bases[j, :size[j]].tolist()):
@@ -352,4 +355,4 @@ def argmax_cells(region: LPRegion, Z: np.ndarray, RZ: np.ndarray,
     met = pieces_met(region, pieces)
     if any(m is Meets.UNDECIDED for m, _ in met):
         return None
-    return [(a, point) for a, (m, point) in zip(cells, met) if m is Meets.MEETS]
+    return [(a, point) for a, (m, point) in zip(cells, met) if m is Meets.MEETS and point is not None]

@@ -547,7 +547,6 @@ def classify_units(F: np.ndarray, RF: np.ndarray, p: np.ndarray, G: np.ndarray, 
     ``points[u, s]`` (``sides[u, s, 1]``) and ``bases[u, s]`` (``sides[u, s, 2]``) hold a candidate
     point and basis that exact arithmetic may still check."""
     k, n = G.shape[0], p.shape[0]
-    m = F.shape[0]
     A = np.ascontiguousarray(F[:, 1:])
     b = np.ascontiguousarray(F[:, 0])
     norms = row_norms(F)

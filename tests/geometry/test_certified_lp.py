@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import reference
-from catalogue import random_degenerate
+from arrangement_cases import random_degenerate
 from geometry import certified_lp_kernels as kernels
 from geometry.certified_lp import (LPRegion, Meets, Outcome, argmax_cells, child, classify, enclosure, lp_region,
                                    pieces_met, _exact_dual, _exact_farkas, _exact_witness)
