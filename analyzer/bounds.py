@@ -1,15 +1,33 @@
-"""Theoretical bounds on the number of activation regions, as exact integers, and the check table.
+"""Theoretical bounds on the number of regions, as exact integers, and the check table.
 
 Notation: input dimension ``n0``, hidden widths ``n_1..n_L`` (the layers with an activation; a final
 affine layer adds no regions). ``C(n, j)`` is the binomial coefficient and
 ``gp(n, d) = sum_{j <= min(n, d)} C(n, j)``, the regions of n hyperplanes in general position in R^d.
-Counts are over all of R^n0; on a bounded domain a count can only be smaller, so upper bounds still
-hold there and lower bounds say nothing.
 
 Each :class:`Bound` says what it bounds (:class:`BoundKind`): ``UPPER`` bounds every network of the
 architecture from above; ``LOWER`` bounds the *maximum over weights* from below (a particular, e.g.
 random, network may have fewer regions: that violates nothing); ``SCALE`` is an expected order of
 magnitude at initialisation, not a bound. Formulas: ``shared/reference/bounds.md`` and the papers cited.
+
+What each bound counts (``Bound.counts``, a :class:`RegionKind`), and where:
+
+* Every upper bound here counts activation regions over R^n0. It holds on any domain (an activation
+  region of a domain is part of one of R^n0) and for linear regions too (each linear region is a
+  union of activation regions, so there are at most as many).
+* Lower bounds are about the maximum over weights over R^n0. Montufar et al. 2014 (Thm 4) and
+  Pascanu et al. 2014 state "linear regions", but their constructions count activation regions, and
+  in linear regions the statement can fail when ``n_L = n0``: for 1-6-1-1, Montufar's (and Pascanu's)
+  bound is 6 * 2 = 12, while ``v relu(h(x)) + c`` with h of 7 pieces (6 units) has at most 11 linear
+  pieces (at most 7 zeros, one per piece; its pieces where h > 0 are at most 7 and the intervals where
+  h < 0, each one linear piece, at most 4). So these two count linear regions when ``n_L > n0`` or no
+  layer folds (``floor(n_l / n0) = 1`` for l < L), where :func:`analyzer.constructions.montufar`
+  attains Montufar's bound in linear regions, and activation regions otherwise
+  (:func:`montufar_counts`). Arora et al. count pieces (linear regions; their construction has that
+  many); Serra et al.'s and the maxout lower bounds count activation regions, as their papers do.
+* Hanin & Rolnick's scale counts activation regions per unit volume.
+
+:func:`check` compares each bound with the count of its kind; without a linear count (``--count-only``)
+a linear-region upper bound is decided only when the activation count is at most it.
 """
 from __future__ import annotations
 
@@ -23,6 +41,13 @@ from math import comb, factorial, prod
 import flint
 
 from analyzer.network import Kind, Network
+
+
+class RegionKind(Enum):
+    """What a count or a bound counts (:mod:`analyzer.regions` defines both)."""
+
+    ACTIVATION = "activation regions"
+    LINEAR = "linear regions"
 
 
 class BoundKind(Enum):
@@ -41,10 +66,17 @@ class Bound:
     value: int | None
     reason: str = ""
     layer: int | None = None  # compare with the count after this layer (1-based) instead of the total
+    counts: RegionKind = RegionKind.ACTIVATION
 
     @property
     def applies(self) -> bool:
         return self.value is not None
+
+    @property
+    def over(self) -> str:
+        """Where the statement holds: upper bounds on any domain, the others on R^n0."""
+        return {BoundKind.UPPER: "any domain", BoundKind.LOWER: "maximum over weights on R^n0",
+                BoundKind.SCALE: "expected per unit volume at initialisation"}[self.kind]
 
 
 def gp(n: int, d: int) -> int:
@@ -95,6 +127,14 @@ def _hidden(net: Network) -> tuple[int, tuple[int, ...], Kind | None, tuple[int,
     return net.input_dim, tuple(lay.out_dim for lay in hidden), kind, tuple(lay.activation.k for lay in hidden)
 
 
+def montufar_counts(n0: int, widths: Sequence[int]) -> RegionKind:
+    """What Montufar et al.'s (and Pascanu et al.'s) lower bound counts for these widths (all >= n0):
+    linear regions when ``n_L > n0`` or no layer folds (``n_l < 2 n0`` for l < L), where
+    :func:`analyzer.constructions.montufar` has that many linear regions over R^n0; activation
+    regions otherwise (module docstring)."""
+    return RegionKind.LINEAR if widths[-1] > n0 or all(n // n0 == 1 for n in widths[:-1]) else RegionKind.ACTIVATION
+
+
 def architecture_bounds(arch: Sequence[int], activation: str = "relu") -> list[Bound]:
     """Every bound for the architecture ``(n0, n_1, ..., n_L, n_out)`` (input, hidden widths, output)."""
     from analyzer.network import activation as parse
@@ -134,12 +174,13 @@ def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], r
     relu_like = kind in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
     out: list[Bound] = []
 
-    def add(name, citation, bound_kind, value, reason="", applies=True, layer=None):
+    def add(name, citation, bound_kind, value, reason="", applies=True, layer=None, counts=RegionKind.ACTIVATION):
         """``value`` is a function, evaluated only when the bound applies."""
-        out.append(Bound(name, citation, bound_kind, value() if applies else None, "" if applies else reason, layer))
+        out.append(Bound(name, citation, bound_kind, value() if applies else None, "" if applies else reason, layer,
+                         counts))
 
     states = [{Kind.HARDTANH: 3, Kind.MAXOUT: k}.get(kind, 2) for k in ks]
-    add("trivial: states^units", "each unit has finitely many states", BoundKind.UPPER,
+    add("trivial: s^N", "s states per unit, N units: at most s^N patterns", BoundKind.UPPER,
         lambda: prod(s ** n for s, n in zip(states, widths)))
     if L == 0:
         return out
@@ -168,12 +209,13 @@ def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], r
         BoundKind.LOWER, lambda: prod(n + 1 for n in widths), "needs ReLU, n0 = 1 and every n_l >= 3",
         is_relu and n0 == 1 and all_ge_3)
     wide = all(n >= n0 for n in widths)
+    folded = montufar_counts(n0, widths) if wide else RegionKind.ACTIVATION
     add("Montufar et al. 2014 lower bound", "Montufar, Pascanu, Cho, Bengio 2014 (NeurIPS), Thm 4", BoundKind.LOWER,
         lambda: prod((n // n0) ** n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0",
-        is_relu and wide)
+        is_relu and wide, counts=folded)
     add("Pascanu et al. 2014 lower bound", "Pascanu, Montufar, Bengio 2014 (ICLR), Thm 1", BoundKind.LOWER,
         lambda: prod(n // n0 for n in widths[:-1]) * gp(widths[-1], n0), "needs ReLU and every n_l >= n0",
-        is_relu and wide)
+        is_relu and wide, counts=folded)
     add("Serra et al. 2018 lower bound", "Serra et al. 2018: prod_{l<L} (floor(n_l/n0) + 1)^n0 * gp(n_L, n0)",
         BoundKind.LOWER, lambda: prod((n // n0 + 1) ** n0 for n in widths[:-1]) * gp(widths[-1], n0),
         "needs ReLU and every n_l >= 3 n0", is_relu and all(n >= 3 * n0 for n in widths))
@@ -182,7 +224,7 @@ def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], r
     m, w = widths[0] // 2, (widths[1] if L >= 2 else 0)
     add("Arora et al. 2018 zonotope family", "Arora, Basu, Mianjy, Mukherjee 2018 (ICLR): [2m, w, ..., w]",
         BoundKind.LOWER, lambda: 2 * sum(comb(m - 1, j) for j in range(n0)) * w ** (L - 1),
-        "needs ReLU, widths [2m, w, ..., w] with m >= n0 and w >= 2", arora_ok)
+        "needs ReLU, widths [2m, w, ..., w] with m >= n0 and w >= 2", arora_ok, counts=RegionKind.LINEAR)
     is_ht = kind is Kind.HARDTANH
     add("Raghu et al. 2017, hard-tanh", "Raghu et al. 2017: prod_l sum_{j<=n0} C(n_l, j) 2^j", BoundKind.UPPER,
         lambda: prod(sum(comb(n, j) * 2 ** j for j in range(min(n, n0) + 1)) for n in widths), "hard-tanh only", is_ht)
@@ -203,29 +245,45 @@ def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], r
 
 @dataclass(frozen=True)
 class Check:
-    """A bound compared with an exact count."""
+    """A bound compared with an exact count: ``count`` is the number of ``compared`` (activation or
+    linear regions; None when there was nothing of the bound's kind to compare with)."""
 
     bound: Bound
     count: int | None
     holds: bool | None
     difference: int | None
     ratio: Fraction | None
+    compared: RegionKind | None = None
 
 
-def check(bounds: Sequence[Bound], total: int, per_layer: Sequence[int]) -> list[Check]:
-    """Compare each applicable bound with the count (or the per-layer count it names).
+def check(bounds: Sequence[Bound], total: int, per_layer: Sequence[int], linear: int | None = None) -> list[Check]:
+    """Compare each applicable bound with the count of what it counts: ``total`` activation regions
+    (or the per-layer count it names), or ``linear`` regions (None when they were not counted).
 
     ``holds`` is None for scales and for lower bounds (they bound the maximum over weights, which one
-    network's count cannot refute); an upper bound that does not hold is a bug somewhere."""
+    network's count cannot refute); an upper bound that does not hold is a bug somewhere. Without a
+    linear count, a linear-region upper bound is compared with the activation count: at most the
+    bound proves it holds (linear <= activation), above it decides nothing; a linear-region lower
+    bound or scale is then not compared."""
     rows = []
     for b in bounds:
-        count = total if b.layer is None else (per_layer[b.layer - 1] if b.layer <= len(per_layer) else None)
+        compared, count = RegionKind.ACTIVATION, total
+        if b.layer is not None:
+            count = per_layer[b.layer - 1] if b.layer <= len(per_layer) else None
+        elif b.counts is RegionKind.LINEAR and linear is not None:
+            compared, count = RegionKind.LINEAR, linear
+        elif b.counts is RegionKind.LINEAR and b.kind is not BoundKind.UPPER:
+            count = None
         value = b.value
-        if value is None or count is None:  # the bound does not apply, or its layer was not counted
-            rows.append(Check(b, count, None, None, None))
+        if value is None or count is None:  # the bound does not apply, or nothing of its kind was counted
+            rows.append(Check(b, None, None, None, None))
             continue
-        holds = count <= value if b.kind is BoundKind.UPPER else None
-        rows.append(Check(b, count, holds, value - count, Fraction(value, count) if count else None))
+        holds = None
+        if b.kind is BoundKind.UPPER and count <= value:
+            holds = True
+        elif b.kind is BoundKind.UPPER and compared is b.counts:
+            holds = False
+        rows.append(Check(b, count, holds, value - count, Fraction(value, count) if count else None, compared))
     return rows
 
 

@@ -164,7 +164,7 @@ def _sum_j(n, n0, weight):
 
 _Builder = Callable[..., "sympy.Expr"]
 _FORMULAS: dict[str, _Builder] = {
-    "trivial: states^units": _trivial,
+    "trivial: s^N": _trivial,
     "Zaslavsky, one layer in general position": lambda n0, ns, k, kind: _gp(ns[0], n0),
     "Montufar 2017 upper bound": lambda n0, ns, k, kind: _prod(_gp(n, d) for n, d in zip(ns, _dims(n0, ns))),
     "Raghu et al. 2017, explicit form": lambda n0, ns, k, kind: _prod(_gp(n, n0) for n in ns),
@@ -222,11 +222,11 @@ def formulas_text(formulas: Sequence[BoundFormula]) -> str:
 def formulas_latex(formulas: Sequence[BoundFormula], caption: str) -> str:
     """A booktabs table of the bounds that apply: name, kind, closed form (math mode), value."""
     import sympy
-    from analyzer.report import latex_escape
-    rows = [rf"{latex_escape(f.bound.name)} & {f.bound.kind.value} & "
-            rf"${'-' if f.expression is None else sympy.latex(f.expression)}$ & {f.bound.value} \\"
+    from analyzer.report import latex_number, latex_text
+    rows = [rf"{latex_text(f.bound.name)} & {f.bound.kind.value} & "
+            rf"${'-' if f.expression is None else sympy.latex(f.expression)}$ & {latex_number(f.bound.value)} \\"
             for f in formulas if f.bound.applies]
     return "\n".join([
         r"\begin{table}[t]", r"\centering", r"\begin{tabular}{lllr}", r"\toprule",
         r"Bound & Kind & Closed form & Value \\", r"\midrule", *rows, r"\bottomrule", r"\end{tabular}",
-        rf"\caption{{{latex_escape(caption)}}}", r"\end{table}"])
+        rf"\caption{{{latex_text(caption)}}}", r"\end{table}"])

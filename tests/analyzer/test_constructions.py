@@ -3,6 +3,8 @@
 Expected numbers come from the closed forms of shared/reference/bounds.md, computed here (the
 construction's own ``expected_regions`` is compared with them, not trusted), or from hand counts
 explained in comments. Every count also goes through the upper-bound check (bounds_check.py).
+Linear regions are counted twice: by the engine (RegionSet) and by naive.brute_force_linear_regions,
+which joins brute-force regions with equal maps by exact LPs, independently of RegionSet.
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ from math import comb, prod
 
 import pytest
 
+import naive
 from bounds_check import assert_no_upper_bound_violated
 from analyzer import constructions
-from analyzer.bounds import architecture_bounds
+from analyzer.bounds import RegionKind, architecture_bounds
 from analyzer.cli import main
 from analyzer.domain import DomainKind, all_space, box
-from analyzer.enumerate import count_regions
+from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.errors import AnalyzerError
 from analyzer.loaders import load
 
@@ -26,10 +29,26 @@ def gp(n: int, d: int) -> int:
     return sum(comb(n, j) for j in range(min(n, d) + 1))
 
 
-def bound_value(arch, key):
+def find_bound(arch, key):
     hits = [b for b in architecture_bounds(arch) if key in b.name]
     assert len(hits) == 1
-    return hits[0].value
+    return hits[0]
+
+
+def bound_value(arch, key):
+    return find_bound(arch, key).value
+
+
+def spec_of(net):
+    return [naive.spec_layer(lay.weights, lay.bias, str(lay.activation)) for lay in net.layers]
+
+
+def brute_force_linear(c, domain=None):
+    """Linear regions by naive.py on the construction's domain (a box) or, with ``domain="all"``, R^n0."""
+    if domain == "all":
+        return naive.brute_force_linear_regions(spec_of(c.network))
+    n0 = c.network.input_dim
+    return naive.brute_force_linear_regions(spec_of(c.network), naive.box_forms([0] * n0, [1] * n0))
 
 
 def is_unit_cube(domain, n0):
@@ -99,6 +118,61 @@ def test_montufar_over_all_space_meets_the_lower_bound(n0, widths):
     assert_no_upper_bound_violated(c.network, counts)
 
 
+# Linear regions. The theorem counts linear regions. Why the construction has that many when
+# n_L > n0 (the docstring of constructions.montufar): every last-layer unit i contributes r_i(F(x))
+# when on, with r_i's normal positive in every entry, and some unit is on everywhere (the simplex
+# orientation); so across a fold the coefficient of the reflected coordinate changes sign and across
+# a last-layer hyperplane the map changes by r_i(F(x)): no two neighbours share a map, and the
+# linear regions are the activation regions, prod p^n0 * gp(n_L, n0). Sizes of the issue:
+# n0 = 2, [4, 4, 3]: 2^2 * 2^2 * gp(3, 2) = 16 * 7 = 112; n0 = 1, [3, 3, 3]: 3 * 3 * 4 = 36.
+MONTUFAR_LINEAR = [(1, [3, 3, 3]), (2, [4, 4, 3]), (1, [2, 2]), (1, [3, 2, 4]), (2, [4, 3]), (2, [6, 4]),
+                   (3, [6, 4]), (2, [6, 6, 3]), (3, [3, 3])]
+
+
+@pytest.mark.parametrize("n0, widths", MONTUFAR_LINEAR)
+def test_montufar_linear_regions_equal_the_bound_on_the_unit_cube(n0, widths):
+    expected = prod((n // n0) ** n0 for n in widths[:-1]) * gp(widths[-1], n0)
+    c = constructions.montufar(n0, widths)
+    assert c.counts is RegionKind.LINEAR and c.expected_regions == expected
+    assert find_bound([n0, *widths, 1], "Montufar et al. 2014 lower").counts is RegionKind.LINEAR
+    regions = enumerate_regions(c.network, c.domain)
+    assert regions.activation_regions == expected
+    assert regions.linear_regions == expected
+    assert brute_force_linear(c) == expected
+
+
+@pytest.mark.parametrize("n0, widths", [(1, [3, 3, 3]), (2, [4, 3]), (2, [4, 4, 3]), (3, [3, 3])])
+def test_montufar_linear_regions_over_all_space_reach_the_bound(n0, widths):
+    """The bound is about the maximum over R^n0: outside the cube a folded coordinate is constant or
+    continues a cell's last piece, so every cube region stays a linear region of its own there."""
+    c = constructions.montufar(n0, widths)
+    linear = enumerate_regions(c.network, all_space(n0)).linear_regions
+    assert linear >= c.expected_regions
+    if (n0, widths) == (2, [4, 3]):
+        assert brute_force_linear(c, "all") == linear
+
+
+def test_montufar_with_n_L_equal_n0_counts_activation_regions():
+    """n_L = n0 with folding: in each folded cell the all-off region of the last layer is a cone that
+    reaches the cell's boundary, and there it meets the neighbour's all-off region (the output is the
+    same constant on both), so the linear regions fall short. By hand for n0 = 1, widths [4, 1]: the
+    zigzag F has 4 pieces on [0, 1] meeting at F = 1, 0, 1; the unit relu(a F + b) is off below its
+    breakpoint c in (0, 1), so each piece has an off part (F < c) and an on part, 8 activation regions;
+    at the meeting point where F = 0 the two off parts join: 7 linear regions. For the issue's
+    2-6-6-2-1 net: 9^2 cells, 324 activation regions, fewer linear ones."""
+    c = constructions.montufar(1, [4, 1])
+    assert c.counts is RegionKind.ACTIVATION and c.expected_regions == 8
+    regions = enumerate_regions(c.network, c.domain)
+    assert (regions.activation_regions, regions.linear_regions) == (8, 7)
+    assert brute_force_linear(c) == 7
+    big = constructions.montufar(2, [6, 6, 2])
+    assert big.counts is RegionKind.ACTIVATION and big.expected_regions == 9 * 9 * 4
+    assert find_bound([2, 6, 6, 2, 1], "Montufar et al. 2014 lower").counts is RegionKind.ACTIVATION
+    regions = enumerate_regions(big.network, big.domain)
+    assert regions.activation_regions == 324 and regions.linear_regions < 324
+    assert brute_force_linear(big) == regions.linear_regions
+
+
 # --- Arora, Basu, Mianjy, Mukherjee 2018 ----------------------------------------------------------
 
 ARORA = [(1, 1, 2, 2), (1, 2, 3, 3), (1, 3, 4, 3), (2, 2, 2, 2), (2, 3, 2, 2), (2, 3, 3, 2),
@@ -144,6 +218,30 @@ def test_serra_1d_over_the_real_line(widths):
     # it attains Serra's upper bound, which is the maximum for n0 = 1
     assert bound_value([1, *widths, 1], "exact maximum for n0 = 1") == expected
     assert_no_upper_bound_violated(c.network, counts)
+
+
+@pytest.mark.parametrize("make, counts, relation", [
+    (lambda: constructions.sawtooth(4), RegionKind.LINEAR, "=="),        # 16 pieces, slopes +-16 alternate
+    (lambda: constructions.serra_1d([3, 4]), RegionKind.ACTIVATION, "=="),  # Serra et al. count patterns
+    (lambda: constructions.arora(1, 2, 3, 3), RegionKind.LINEAR, ">="),
+    (lambda: constructions.arora(2, 3, 2, 3), RegionKind.LINEAR, ">="),
+], ids=["sawtooth", "serra1d", "arora-1d", "arora-2d"])
+def test_each_construction_meets_its_number_in_its_unit(make, counts, relation):
+    """Checked in the unit the construction names, by the engine and by the brute force. sawtooth:
+    t^4 has 16 pieces on [0, 1] with slopes +16 and -16 alternating, so 16 linear regions. serra_1d
+    [3, 4]: (3 + 1)(4 + 1) = 20, and its linear regions are as many (every breakpoint is a kink of one
+    layer where the others are affine). arora(2, 3, 2, 3): 2 (C(2, 0) + C(2, 1)) 2^2 = 24 linear
+    regions at least (its activation regions are more: some units switch where the output does not
+    bend)."""
+    c = make()
+    assert c.counts is counts and c.relation == relation
+    regions = enumerate_regions(c.network, c.domain)
+    brute = brute_force_linear(c, "all" if c.domain.kind is DomainKind.ALL else None)
+    assert regions.linear_regions == brute
+    counted = regions.linear_regions if counts is RegionKind.LINEAR else regions.activation_regions
+    assert counted == c.expected_regions if relation == "==" else counted >= c.expected_regions
+    if c.name.startswith("serra_1d"):
+        assert regions.linear_regions == regions.activation_regions == 20
 
 
 def test_constructions_reject_bad_parameters():
