@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import sys
 import time
 
@@ -124,9 +125,14 @@ def _count(args) -> int:
     from analyzer.loaders import load
     from analyzer.provenance import provenance
     from analyzer.regions import RunStatus
-    from analyzer.report import check_dicts, checks_text, counts_csv, counts_latex
+    from analyzer.report import LEGEND, check_dicts, checks_text, counts_csv, counts_latex
+    _one_format(args, ("json", "csv", "latex"))
+    _check_limits(args)
     net = load(args.model, arch=args.arch, input_shape=args.input_shape)
     domain = parse_domain(args.domain, net.input_dim)
+    if args.scheduler and not args.count_only:
+        from analyzer.cluster import check_scheduler
+        check_scheduler(args.scheduler)
     started = time.perf_counter()
     budget = Budget(args.max_regions, args.time_limit)
     if args.count_only:
@@ -148,7 +154,7 @@ def _count(args) -> int:
     seconds = time.perf_counter() - started
     if args.certificate and complete:
         write_certificate(net, domain, regions, args.certificate)
-    checks = check(network_bounds(net), activation, per_layer)
+    checks = check(network_bounds(net), activation, per_layer, linear)
     broken = violations(checks)
     result = {
         "model": args.model,
@@ -196,7 +202,23 @@ def _count(args) -> int:
     print(f"time           {result['seconds']} s")
     print()
     print(checks_text(checks))
+    print(LEGEND)
     return code
+
+
+def _one_format(args, names: tuple[str, ...]) -> None:
+    chosen = [f"--{name}" for name in names if getattr(args, name)]
+    if len(chosen) > 1:
+        raise ValueError(f"{' and '.join(chosen)} together: choose one output format")
+
+
+def _check_limits(args) -> None:
+    if args.time_limit is not None and not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        raise ValueError(f"--time-limit must be a positive, finite number of seconds, got {args.time_limit}")
+    if args.max_regions is not None and args.max_regions < 1:
+        raise ValueError(f"--max-regions must be at least 1, got {args.max_regions}")
+    if args.workers < 1:
+        raise ValueError(f"--workers must be at least 1, got {args.workers}")
 
 
 @contextlib.contextmanager
@@ -271,9 +293,10 @@ def _construct(args) -> int:
     }[args.name]()
     if args.output.endswith(".json"):
         save_json(made.network, args.output)
+        written = args.output
     else:
-        save_npz(made.network, args.output)
-    print(f"wrote {made.name} to {args.output}: expected activation regions {made.relation} "
+        written = save_npz(made.network, args.output)
+    print(f"wrote {made.name} to {written}: expected {made.counts.value} {made.relation} "
           f"{made.expected_regions} on {made.domain.description} ({made.source})")
     return 0
 
@@ -298,7 +321,8 @@ def _formula(args) -> int:
 
 def _bounds(args) -> int:
     from analyzer.bounds import architecture_bounds
-    from analyzer.report import bound_dicts, bounds_latex, bounds_text
+    from analyzer.report import LEGEND, bound_dicts, bounds_latex, bounds_text
+    _one_format(args, ("json", "latex"))
     try:
         arch = [int(v) for v in args.arch.split("-")]
     except ValueError:
@@ -323,6 +347,7 @@ def _bounds(args) -> int:
         print(bounds_latex(bounds, f"Bounds on the number of regions of a {args.arch} {args.activation} network."))
     else:
         print(bounds_text(bounds))
+        print(LEGEND)
     return 0
 
 

@@ -28,3 +28,7 @@ class DomainError(AnalyzerError):
 
 class PatternError(AnalyzerError):
     """An activation pattern that the network cannot have on the region it names."""
+
+
+class SchedulerError(AnalyzerError):
+    """A Dask scheduler that cannot be reached, or has no workers to run on."""

@@ -112,11 +112,15 @@ def save_json(net: Network, path: str | Path) -> None:
     Path(path).write_text(json.dumps(to_json_dict(net), indent=1) + "\n")
 
 
-def save_npz(net: Network, path: str | Path) -> None:
-    """npz with rational strings, so that any exact weights survive the round trip."""
+def save_npz(net: Network, path: str | Path) -> Path:
+    """npz with rational strings, so that any exact weights survive the round trip. Returns the path
+    written: numpy adds ``.npz`` to a name that does not end with it."""
     arrays = {}
     for i, lay in enumerate(net.layers, start=1):
         arrays[f"W{i}"] = np.array([[str(v) for v in row] for row in lay.weights])
         arrays[f"b{i}"] = np.array([str(v) for v in lay.bias])
     arrays["activations"] = np.array([str(lay.activation) for lay in net.layers])
-    np.savez(path, **arrays)
+    path = Path(path)
+    written = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    np.savez(written, **arrays)
+    return written

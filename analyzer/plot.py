@@ -62,14 +62,16 @@ _FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 def save(fig, path: str | Path) -> Path:
     """Write the figure as png, pdf or svg, chosen by the extension; parent folders are created.
 
-    pdf and svg are written without a creation date, so the same figure gives the same file."""
+    pdf and svg are written without a creation date, so the same figure gives the same file. The
+    saved area is the figure's drawn content plus a small margin (``bbox_inches="tight"``), so no
+    tick label at a figure edge is cut."""
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise AnalyzerError(f"cannot save a figure as {path.suffix!r} ({str(path)!r}): use .png, .pdf or .svg")
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
-    fig.savefig(path, format=fmt, dpi=150, metadata=metadata)
+    fig.savefig(path, format=fmt, dpi=150, metadata=metadata, bbox_inches="tight", pad_inches=0.08)
     return path
 
 
@@ -112,6 +114,13 @@ def _axis_labels(ax, domain: Domain) -> None:
         ax.set_ylabel(names[1])
 
 
+def _few_ticks(ax) -> None:
+    """At most 5 ticks an axis, so that labels such as -0.75 do not run into each other on a narrow panel."""
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+
+
 def _limits(ax, polygons: Sequence[Sequence[Point2]], window: Window | None) -> None:
     if window is not None:
         (x0, x1), (y0, y1) = window
@@ -122,6 +131,7 @@ def _limits(ax, polygons: Sequence[Sequence[Point2]], window: Window | None) -> 
     ax.set_xlim(float(x0), float(x1))
     ax.set_ylim(float(y0), float(y1))
     ax.set_aspect("equal")
+    _few_ticks(ax)
 
 
 # --- public plots ---------------------------------------------------------------------------------
@@ -233,7 +243,8 @@ def plot_layers(net: Network, domain: Domain, out, *, exact: bool = False, windo
     partitions = layer_partitions(net, domain, exact=exact)
     if isinstance(out, (str, Path)):
         fig = new_figure(3.4 * len(partitions), 3.6)
-        axes = fig.subplots(1, len(partitions), squeeze=False)[0]
+        axes = fig.subplots(1, len(partitions), squeeze=False, sharey=True)[0]  # y ticks on the first panel only
+        fig.get_layout_engine().set(wspace=0.12)  # room between panels for the x tick labels at their edges
         path = Path(out)
     else:
         axes = list(out)
@@ -254,6 +265,8 @@ def plot_layers(net: Network, domain: Domain, out, *, exact: bool = False, windo
         ax.add_collection(LineCollection([_floats(e) for e in new], colors=_EDGE_NEW, linewidths=1.3))
         _limits(ax, polygons, window)
         _axis_labels(ax, domain)
+        if path is not None and ax is not axes[0]:
+            ax.set_ylabel("")
         ax.set_title(f"after layer {l}: {rs.activation_regions} regions")
         parent = rs
     if path is not None:
@@ -348,7 +361,12 @@ def plot_counts_vs(values: Sequence[object], counts: Sequence[int | None],
     """Counts against depth or width (or any parameter) beside bounds, on a log scale.
 
     ``counts[i]`` and every ``bounds_by_name[name][i]`` belong to ``values[i]``; None entries (a
-    bound that does not apply there) and values too large for a float are left out. Returns the Axes."""
+    bound that does not apply there) and values too large for a float are left out. The count is a
+    thick grey line under the bounds, each bound drawn over it with its own hollow marker, so a bound
+    that the count attains (or that equals another bound) stays visible; integer ``values`` get
+    integer ticks. Returns the Axes."""
+    from matplotlib.ticker import MaxNLocator
+
     for name, series in bounds_by_name.items():
         if len(series) != len(values):
             raise ShapeError(f"bound {name!r} has {len(series)} values for {len(values)} x values")
@@ -361,12 +379,16 @@ def plot_counts_vs(values: Sequence[object], counts: Sequence[int | None],
         return [float(x) for x, _ in pairs], [float(y) for _, y in pairs]
 
     styles = ["--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
+    markers = ["o", "s", "^", "v", "D"]
     for index, (name, series) in enumerate(bounds_by_name.items()):
         xs, ys = finite(series)
-        ax.plot(xs, ys, linestyle=styles[index % len(styles)], marker=".", lw=1.2, label=name)
+        ax.plot(xs, ys, linestyle=styles[index % len(styles)], marker=markers[index % len(markers)],
+                ms=9 - 1.5 * (index % len(markers)), mfc="none", mew=1.3, lw=1.3, label=name, zorder=3)
     xs, ys = finite(counts)
-    ax.plot(xs, ys, "ko-", lw=1.8, ms=5, label=count_label, zorder=3)
+    ax.plot(xs, ys, "-", color="0.55", lw=4, marker="o", ms=4, mfc="k", mec="k", label=count_label, zorder=2)
     ax.set_yscale("log")
+    if all(isinstance(v, int) for v in values):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("regions")
     ax.legend(fontsize="small")

@@ -1,62 +1,159 @@
-"""Tables of counts and bounds: plain text, JSON-ready dicts, LaTeX (booktabs)."""
+"""Tables of counts and bounds: plain text, JSON-ready dicts, CSV, LaTeX (booktabs).
+
+Integers are exact everywhere except in the fixed-width text tables, where a number of more than
+15 digits is printed rounded to 4 significant digits (``1.235e+230``) so that columns stay aligned;
+JSON, CSV and the LaTeX comments keep every digit. Python refuses to turn an integer of more than
+4300 digits into a string (``sys.set_int_max_str_digits``); :func:`decimal` lifts that limit for
+the one conversion, and JSON writes such an integer as a string of its digits (:func:`json_integer`),
+since Python's own JSON reader would refuse the number (``int(value)`` reads either form).
+"""
 from __future__ import annotations
 
 import csv
 import io
+import re
+import sys
+import textwrap
 from collections.abc import Mapping, Sequence
 
-from analyzer.bounds import Bound, Check
+from analyzer.bounds import Bound, BoundKind, Check, RegionKind
 from analyzer.errors import AnalyzerError
+
+_INT_STR_LIMIT = 4300  # Python's default int -> str limit, in digits
+_TEXT_DIGITS = 15      # longer integers are rounded in text tables
+
+
+def decimal_exponent(n: int) -> int:
+    """``floor(log10 |n|)`` for ``n != 0``, exactly, without converting n to a string."""
+    n = abs(n)
+    e = max(0, int((n.bit_length() - 1) * 0.30102999566398120))  # log10(2), may be off by one
+    while 10 ** (e + 1) <= n:
+        e += 1
+    while e > 0 and 10 ** e > n:
+        e -= 1
+    return e
+
+
+def decimal(n: int) -> str:
+    """Every decimal digit of n, however long (Python's int -> str limit is lifted for this call)."""
+    if n == 0 or decimal_exponent(n) < _INT_STR_LIMIT:
+        return str(n)
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return str(n)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+def json_integer(n: int | None) -> int | str | None:
+    """n as a JSON integer, or as the string of its digits when it has more than 4300 of them."""
+    if n is None or n == 0 or decimal_exponent(n) < _INT_STR_LIMIT:
+        return n
+    return decimal(n)
+
+
+def _mantissa(n: int, significant: int) -> tuple[str, int]:
+    """``(digits, e)``: |n| rounded to ``significant`` digits is ``int(digits) * 10^(e - significant + 1)``."""
+    n, e = abs(n), decimal_exponent(n)
+    head = n // 10 ** (e - significant) if e >= significant else n * 10 ** (significant - e)  # one digit more
+    rounded = (head + 5) // 10
+    if rounded == 10 ** significant:
+        rounded, e = rounded // 10, e + 1
+    return str(rounded), e
+
+
+def short(n: int) -> str:
+    """n in full up to 15 digits, else rounded to 4 significant digits: ``1.235e+230``."""
+    if n == 0 or decimal_exponent(n) < _TEXT_DIGITS:
+        return str(n)
+    digits, e = _mantissa(n, 4)
+    return f"{'-' if n < 0 else ''}{digits[0]}.{digits[1:]}e+{e}"
+
+
+def latex_number(n: int) -> str:
+    """n in full up to 15 digits, else ``$1.235\\times 10^{230}$``."""
+    if n == 0 or decimal_exponent(n) < _TEXT_DIGITS:
+        return str(n)
+    digits, e = _mantissa(n, 4)
+    return rf"${'-' if n < 0 else ''}{digits[0]}.{digits[1:]}\times 10^{{{e}}}$"
+
+
+def _fraction(q) -> str:
+    """An exact rational as "p/q" ("p" when q = 1), every digit."""
+    return decimal(q.numerator) if q.denominator == 1 else f"{decimal(q.numerator)}/{decimal(q.denominator)}"
+
+
+def _ratio_text(c: Check) -> str:
+    if c.ratio is None:
+        return "-"
+    whole = c.ratio.numerator // c.ratio.denominator
+    return f"x{float(c.ratio):.3g}" if whole < 10 ** 6 else f"x{short(whole)}"
+
+
+_UNIT = {RegionKind.ACTIVATION: "act", RegionKind.LINEAR: "lin"}
 
 
 def check_dicts(checks: Sequence[Check]) -> list[dict]:
-    """One JSON object per bound: name, kind, value (int or null), holds (bool or null), slack."""
+    """One JSON object per bound: name, kind, what it counts and where it holds, value (int, a digit
+    string past 4300 digits, or null), the count it was compared with and what that count counts,
+    holds (bool or null), difference and the exact ratio value/count as "p/q"."""
     return [{
-        "name": c.bound.name,
-        "kind": c.bound.kind.value,
-        "value": c.bound.value,
-        "applies": c.bound.applies,
-        "reason": c.bound.reason,
-        "citation": c.bound.citation,
+        **bound_dicts([c.bound])[0],
         "compared_with": c.count,
+        "compared_counts": None if c.compared is None else c.compared.value,
         "holds": c.holds,
-        "difference": c.difference,
-        "ratio": None if c.ratio is None else f"{float(c.ratio):.6g}",
+        "difference": json_integer(c.difference),
+        "ratio": None if c.ratio is None else _fraction(c.ratio),
+        "verdict": _verdict(c),
     } for c in checks]
 
 
 def bound_dicts(bounds: Sequence[Bound]) -> list[dict]:
-    return [{"name": b.name, "kind": b.kind.value, "value": b.value, "applies": b.applies,
-             "reason": b.reason, "citation": b.citation} for b in bounds]
+    return [{"name": b.name, "kind": b.kind.value, "counts": b.counts.value, "over": b.over,
+             "value": json_integer(b.value), "applies": b.applies, "reason": b.reason, "citation": b.citation}
+            for b in bounds]
 
 
 def _verdict(c: Check) -> str:
-    if not c.bound.applies:
-        return "n/a"
-    if c.holds is True:
-        return "holds"
+    b = c.bound
+    if not b.applies:
+        return f"n/a: {b.reason}"
     if c.holds is False:
         return "VIOLATED"
-    return {"lower": "(lower bound on the maximum)", "scale": "(scale, not a bound)"}.get(c.bound.kind.value, "")
+    if c.holds is True:
+        return "holds" if c.compared is b.counts else f"holds ({b.counts.value} <= {c.compared.value})"
+    if b.kind is BoundKind.UPPER:
+        return "undecided: activation count above it, linear regions not counted" if c.count is not None \
+            else "not compared"
+    what = "lower bound on the maximum" if b.kind is BoundKind.LOWER else "scale, not a bound"
+    return f"({what}; {b.counts.value} not counted)" if c.count is None else f"({what})"
+
+
+LEGEND = textwrap.fill("counts: what the bound counts (act: activation regions, lin: linear regions). Upper bounds hold on any "
+          "domain, and an upper bound on activation regions bounds linear regions too; lower bounds bound the "
+          "maximum over weights on R^n0, which no single network's count violates. Values of more than 15 digits "
+          "are rounded to 4 significant digits (--json keeps them exact).", width=100)
 
 
 def checks_text(checks: Sequence[Check]) -> str:
-    """A fixed-width table of a check."""
-    lines = [f"{'bound':48s} {'kind':6s} {'value':>14s} {'count':>8s} {'slack':>12s}  verdict"]
+    """A fixed-width table of a check: each bound, what it counts, its value, the count it was
+    compared with (``act``/``lin`` after it), value/count and the verdict."""
+    lines = [f"{'bound':44s} {'kind':5s} {'counts':6s} {'value':>11s} {'compared with':>13s} {'ratio':>9s}  verdict"]
     for c in checks:
-        value = "-" if c.bound.value is None else str(c.bound.value)
-        count = "-" if c.count is None else str(c.count)
-        slack = "-" if c.ratio is None else f"x{float(c.ratio):.3g}"
-        verdict = _verdict(c) if c.bound.applies else f"n/a: {c.bound.reason}"
-        lines.append(f"{c.bound.name[:48]:48s} {c.bound.kind.value:6s} {value:>14s} {count:>8s} {slack:>12s}  {verdict}")
+        value = "-" if c.bound.value is None else short(c.bound.value)
+        count = "-" if c.count is None else f"{short(c.count)} {_UNIT[c.compared]}"
+        lines.append(f"{c.bound.name[:44]:44s} {c.bound.kind.value:5s} {_UNIT[c.bound.counts]:6s} {value:>11s} "
+                     f"{count:>13s} {_ratio_text(c):>9s}  {_verdict(c)}")
     return "\n".join(lines)
 
 
 def bounds_text(bounds: Sequence[Bound]) -> str:
-    lines = [f"{'bound':48s} {'kind':6s} {'value':>16s}  notes"]
+    """A header line and one line per bound: name, kind, what it counts, value, notes."""
+    lines = [f"{'bound':44s} {'kind':5s} {'counts':6s} {'value':>11s}  notes"]
     for b in bounds:
-        value = "-" if b.value is None else str(b.value)
-        lines.append(f"{b.name[:48]:48s} {b.kind.value:6s} {value:>16s}  {b.reason or b.citation}")
+        value = "-" if b.value is None else short(b.value)
+        lines.append(f"{b.name[:44]:44s} {b.kind.value:5s} {_UNIT[b.counts]:6s} {value:>11s}  {b.reason or b.citation}")
     return "\n".join(lines)
 
 
@@ -65,16 +162,44 @@ _LATEX_SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "
 
 
 def latex_escape(text: str) -> str:
+    """``text`` as literal LaTeX text: every special character escaped (for text a user wrote)."""
     return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
 
 
+_POWER = re.compile(r"\b([A-Za-z])\^([A-Za-z]+\d*|\d+)")
+
+
+def latex_text(text: str) -> str:
+    """The tool's own text (bound names, captions) as LaTeX: powers of one letter such as ``s^N``,
+    ``R^2`` or ``R^n0`` in math mode (``$s^N$``, ``$\\mathbb{R}^2$``, ``$\\mathbb{R}^{n_0}$``), the rest
+    escaped."""
+    out, last = [], 0
+    for m in _POWER.finditer(text):
+        base = r"\mathbb{R}" if m.group(1) == "R" else m.group(1)
+        exponent = re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_\2", m.group(2))
+        exponent = exponent if len(exponent) == 1 else "{" + exponent + "}"
+        out += [latex_escape(text[last:m.start()]), f"${base}^{exponent}$"]
+        last = m.end()
+    return "".join(out + [latex_escape(text[last:])])
+
+
+def _exact_comment(b: Bound) -> list[str]:
+    """A ``%`` line with every digit of a value the table rounds."""
+    if b.value is None or b.value == 0 or decimal_exponent(b.value) < _TEXT_DIGITS:
+        return []
+    return [f"% {_comment(b.name)}: exactly {decimal(b.value)}"]
+
+
 def bounds_latex(bounds: Sequence[Bound], caption: str) -> str:
-    """A booktabs table of the bounds that apply."""
-    rows = [rf"{latex_escape(b.name)} & {b.kind.value} & {b.value} \\" for b in bounds if b.applies]
+    """A booktabs table of the bounds that apply: name, kind, what it counts, value (more than 15
+    digits: rounded, with every digit in a ``%`` comment above the row)."""
+    rows = [line for b in bounds if b.applies for line in (
+        *_exact_comment(b),
+        rf"{latex_text(b.name)} & {b.kind.value} & {b.counts.value} & {latex_number(b.value)} \\")]
     return "\n".join([
-        r"\begin{table}[t]", r"\centering", r"\begin{tabular}{llr}", r"\toprule",
-        r"Bound & Kind & Value \\", r"\midrule", *rows, r"\bottomrule", r"\end{tabular}",
-        rf"\caption{{{latex_escape(caption)}}}", r"\end{table}"])
+        r"\begin{table}[t]", r"\centering", r"\begin{tabular}{lllr}", r"\toprule",
+        r"Bound & Kind & Counts & Value \\", r"\midrule", *rows, r"\bottomrule", r"\end{tabular}",
+        rf"\caption{{{latex_text(caption)}}}", r"\end{table}"])
 
 
 # --- counts and checks with provenance (CSV, LaTeX) -------------------------------------------------
@@ -124,7 +249,7 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return decimal(value) if isinstance(value, int) else str(value)
 
 
 def counts_csv(result: Mapping, provenance: Mapping) -> str:
@@ -175,7 +300,8 @@ def counts_table_latex(rows: Sequence[tuple[Mapping, Mapping]], caption: str) ->
     return "\n".join([
         r"\begin{table}[t]", r"\centering", r"\begin{tabular}{llrrr}", r"\toprule",
         r"Architecture & Domain & Activation regions & Linear regions & Bounded regions \\", r"\midrule",
-        *body, r"\bottomrule", r"\end{tabular}", rf"\caption{{{latex_escape(caption + note + how)}}}", r"\end{table}"])
+        *body, r"\bottomrule", r"\end{tabular}", rf"\caption{{{latex_escape(caption) + latex_text(note + how)}}}",
+        r"\end{table}"])
 
 
 def _comment(text: object) -> str:
@@ -196,7 +322,8 @@ def counts_latex(result: Mapping, provenance: Mapping, caption: str | None = Non
     if domain == "all":
         n0 = str(provenance.get("architecture", "")).split("-")[0]
         domain = f"all of R^{n0}" if n0 else "the whole input space"
-    text = caption if caption is not None else f"Regions over {domain}." if domain else "Region counts."
+    text = latex_escape(caption) if caption is not None else latex_text(f"Regions over {domain}." if domain
+                                                                         else "Region counts.")
     partial = row.get("status") not in (None, "complete")
     note = (f" Counts are PARTIAL ({row['status']}): lower bounds only." if partial else "")
     how = (f" Counted exactly by {provenance.get('tool', 'regionscope')} {provenance.get('version', '')}"
@@ -205,27 +332,30 @@ def counts_latex(result: Mapping, provenance: Mapping, caption: str | None = Non
     return "\n".join([
         r"\begin{table}[t]", r"\centering", *comments, r"\begin{tabular}{lr}", r"\toprule",
         r"Quantity & Count \\", r"\midrule", *lines, r"\bottomrule", r"\end{tabular}",
-        rf"\caption{{{latex_escape(text + note + how)}}}", r"\end{table}"])
+        rf"\caption{{{text + latex_text(note + how)}}}", r"\end{table}"])
 
 
 def checks_csv(checks: Sequence[Check], provenance: Mapping) -> str:
-    """One row per bound: name, kind, layer, value, applies, reason, citation, the count it is
-    compared with, holds (true/false, empty when it is not a yes-or-no question), difference and the
-    exact ratio bound/count as "p/q"; each row ends with the provenance fields."""
+    """One row per bound: name, kind, what it counts, layer, value, applies, reason, citation, the count
+    it is compared with and what that counts, holds (true/false, empty when it is not a yes-or-no
+    question), difference and the exact ratio bound/count as "p/q"; each row ends with the provenance
+    fields. Every digit is written."""
     rows = []
     for c in checks:
         row = {
-            "name": c.bound.name, "kind": c.bound.kind.value, "layer": c.bound.layer, "value": c.bound.value,
-            "applies": c.bound.applies, "reason": c.bound.reason, "citation": c.bound.citation,
-            "compared_with": c.count, "holds": c.holds, "difference": c.difference,
-            "ratio": None if c.ratio is None else str(c.ratio),
+            "name": c.bound.name, "kind": c.bound.kind.value, "counts": c.bound.counts.value, "layer": c.bound.layer,
+            "value": c.bound.value, "applies": c.bound.applies, "reason": c.bound.reason, "citation": c.bound.citation,
+            "compared_with": c.count, "compared_counts": None if c.compared is None else c.compared.value,
+            "holds": c.holds, "difference": c.difference,
+            "ratio": None if c.ratio is None else _fraction(c.ratio),
         }
         clash = set(row) & set(provenance)
         if clash:
             raise AnalyzerError(f"provenance fields {sorted(clash)} clash with check columns")
         row.update(provenance)
         rows.append(row)
-    header = list(rows[0]) if rows else ["name", "kind", "layer", "value", "applies", "reason", "citation",
-                                        "compared_with", "holds", "difference", "ratio", *provenance]
+    header = list(rows[0]) if rows else ["name", "kind", "counts", "layer", "value", "applies", "reason", "citation",
+                                        "compared_with", "compared_counts", "holds", "difference", "ratio",
+                                        *provenance]
     return _csv_text(header, rows)
 

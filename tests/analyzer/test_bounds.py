@@ -19,6 +19,7 @@ from analyzer import bounds as bounds_module, cli
 from analyzer.bounds import (
     Bound,
     BoundKind,
+    RegionKind,
     architecture_bounds,
     check,
     gp,
@@ -391,6 +392,55 @@ def test_check_reports_violated_upper_bounds_only():
     assert [c.bound.name for c in violations(checks)] == ["tiny upper", "layer-1 upper"]
 
 
+def test_each_bound_says_what_it_counts_and_where():
+    """Upper bounds count activation regions (so linear ones too) on any domain; Montufar's and
+    Pascanu's lower bounds count linear regions only where the construction attains them in linear
+    regions (n_L > n0, or no folding), activation regions otherwise; Arora's counts pieces."""
+    for arch, activation in [([2, 8, 8, 1], "relu"), ([1, 4, 4, 1], "relu"), ([3, 5, 1], "hardtanh"),
+                             ([2, 4, 4, 1], "maxout:3"), ([2, 3, 3, 1], "leaky_relu")]:
+        for b in architecture_bounds(arch, activation):
+            if b.kind is BoundKind.UPPER:
+                assert b.counts is RegionKind.ACTIVATION and b.over == "any domain", b.name
+            else:
+                assert b.over != "any domain", b.name
+    counts = lambda arch, key: find(architecture_bounds(arch), key).counts  # noqa: E731
+    assert counts([2, 4, 4, 3, 1], "Montufar et al. 2014 lower") is RegionKind.LINEAR    # n_L = 3 > n0 = 2
+    assert counts([2, 4, 4, 3, 1], "Pascanu") is RegionKind.LINEAR
+    assert counts([2, 6, 6, 2, 1], "Montufar et al. 2014 lower") is RegionKind.ACTIVATION  # n_L = n0, folded
+    assert counts([3, 3, 3, 1], "Montufar et al. 2014 lower") is RegionKind.LINEAR       # n_L = n0, no fold
+    # 1-6-1-1: the bound is 6 * 2 = 12, but v relu(h) + c with h of at most 7 pieces has at most 7 + 4
+    # linear pieces (module docstring): in linear regions the statement would be false
+    assert value(architecture_bounds([1, 6, 1, 1]), "Montufar et al. 2014 lower") == 12
+    assert counts([1, 6, 1, 1], "Montufar et al. 2014 lower") is RegionKind.ACTIVATION
+    assert counts([2, 6, 3, 1], "Arora") is RegionKind.LINEAR
+    assert counts([2, 6, 6, 1], "Serra et al. 2018 lower") is RegionKind.ACTIVATION
+
+
+def test_check_compares_each_bound_with_the_count_of_its_kind():
+    lin, act = RegionKind.LINEAR, RegionKind.ACTIVATION
+    bounds = [
+        Bound("act upper", "", BoundKind.UPPER, 6),
+        Bound("lin upper", "", BoundKind.UPPER, 4, counts=lin),
+        Bound("lin upper, tight", "", BoundKind.UPPER, 2, counts=lin),
+        Bound("lin lower", "", BoundKind.LOWER, 100, counts=lin),
+        Bound("act lower", "", BoundKind.LOWER, 100),
+    ]
+    # both counted: 5 activation regions, 3 linear regions
+    by = {c.bound.name: c for c in check(bounds, 5, (5,), linear=3)}
+    assert (by["act upper"].count, by["act upper"].compared, by["act upper"].holds) == (5, act, True)
+    assert (by["lin upper"].count, by["lin upper"].compared, by["lin upper"].holds) == (3, lin, True)
+    assert by["lin upper, tight"].holds is False
+    assert (by["lin lower"].count, by["lin lower"].compared, by["lin lower"].holds) == (3, lin, None)
+    assert (by["act lower"].count, by["act lower"].compared) == (5, act)
+    # linear regions not counted (--count-only): linear <= activation decides a linear upper bound
+    # only when the activation count is at most it; a linear lower bound is not compared at all
+    by = {c.bound.name: c for c in check(bounds, 3, (3,))}
+    assert (by["lin upper"].count, by["lin upper"].compared, by["lin upper"].holds) == (3, act, True)
+    assert (by["lin upper, tight"].count, by["lin upper, tight"].holds) == (3, None)
+    assert (by["lin lower"].count, by["lin lower"].holds) == (None, None)
+    assert violations(check(bounds, 3, (3,))) == []
+
+
 def test_real_bounds_hold_on_real_counts():
     # units x, y, x + y - 1: 3 generic lines, 7 regions (gp(3, 2)) - every upper bound >= 7
     net = network([layer([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"), layer([[1, 1, 1]], [0], "identity")])
@@ -466,13 +516,14 @@ def test_bounds_latex(capsys, activation):
     for row in rows:
         assert row.endswith(r"\\")
         cells = re.split(r"(?<!\\)&", row[: -2])
-        assert len(cells) == 3, row                       # only the two column separators are raw '&'
-        name = cells[0]
-        unescaped = name.replace(r"\textasciicircum{}", "").replace(r"\_", "").replace(r"\&", "")
+        assert len(cells) == 4, row                       # only the three column separators are raw '&'
+        name = re.sub(r"\$[^$]*\$", "", cells[0])            # math such as $s^N$ is LaTeX, not text
+        unescaped = name.replace(r"\_", "").replace(r"\&", "")
         assert "^" not in unescaped and "_" not in unescaped and "&" not in unescaped, name
         assert cells[1].strip() in {"upper", "lower", "scale"}
-        assert re.fullmatch(r"\s*\d+\s*", cells[2]), row
-    assert r"states\textasciicircum{}units" in text
+        assert cells[2].strip() in {"activation regions", "linear regions"}
+        assert re.fullmatch(r"\s*\d+\s*", cells[3]), row
+    assert r"trivial: $s^N$" in text and "textasciicircum" not in text
     if activation == "relu":
         assert r"Hinz \& van de Geer" in text
     else:
@@ -505,7 +556,7 @@ def test_maxout_layers_of_different_ranks():
     """Maxout layers of rank 2 and then rank 3 in R^1 (units: max(x, 0), max(-x + 1, 2x - 1); then
     one rank-3 unit of those two). Each unit has at most k states, so the trivial bound is
     2^2 * 3^1 = 12 >= any count. Regression (found while writing these tests, since fixed): _hidden
-    returned k = 0 when the ranks differed, so 'trivial: states^units' was max(0, 1)^3 = 1 and
+    returned k = 0 when the ranks differed, so the trivial bound s^N was max(0, 1)^3 = 1 and
     'Serra et al. 2018, maxout' gp(0, 1) = 1, both reported as violated by the exact count 5 (by hand:
     breakpoints 0, 1/2, 2/3, 1), and 'regionscope count' exited 3 with 'BUG'."""
     net = network([layer([[1], [0], [-1], [2]], [0, 0, 1, -1], "maxout:2"),

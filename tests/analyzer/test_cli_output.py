@@ -75,3 +75,81 @@ def test_numpy_corners_are_accepted_and_scalars_rejected():
     for bad in (lambda: box(0, 1), lambda: ball(0, 1), lambda: box([], [])):
         with pytest.raises(DomainError):
             bad()
+
+
+# --- refusals: exit 2, one line naming the problem --------------------------------------------------
+
+def assert_refused(capsys, argv, *words):
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    message = captured.err.strip()
+    assert len(message.splitlines()) == 1, message
+    for word in words:
+        assert word in message, (word, message)
+
+
+@pytest.mark.parametrize("formats", [["--json", "--csv"], ["--csv", "--latex"], ["--json", "--latex"],
+                                     ["--json", "--csv", "--latex"]])
+def test_count_refuses_two_output_formats(capsys, formats):
+    assert_refused(capsys, ["count", EXAMPLE, *formats], *formats, "one output format")
+
+
+def test_bounds_refuses_two_output_formats(capsys):
+    assert_refused(capsys, ["bounds", "2-8-8-1", "--json", "--latex"], "--json", "--latex")
+
+
+@pytest.mark.parametrize("limit", ["nan", "inf", "-inf", "-1", "0"])
+def test_count_refuses_a_time_limit_that_is_no_duration(capsys, limit):
+    assert_refused(capsys, ["count", EXAMPLE, f"--time-limit={limit}"], "--time-limit", limit.lstrip("-"))
+
+
+@pytest.mark.parametrize("option, value", [("--max-regions", "0"), ("--max-regions", "-3"), ("--workers", "0")])
+def test_count_refuses_other_limits_below_one(capsys, option, value):
+    assert_refused(capsys, ["count", EXAMPLE, option, value], option, value)
+
+
+def test_unreachable_scheduler_is_one_error(capsys, monkeypatch):
+    """Port 1 on the loopback has no listener: the connection is refused until the timeout."""
+    from analyzer import cluster
+    monkeypatch.setattr(cluster.check_scheduler, "__defaults__", (2.0,))
+    assert_refused(capsys, ["count", EXAMPLE, "--scheduler", "tcp://127.0.0.1:1"], "cannot reach", "127.0.0.1:1")
+
+
+def test_scheduler_without_workers_is_one_error(capsys, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from analyzer import cluster
+    monkeypatch.setattr(cluster.check_scheduler, "__defaults__", (1.0,))
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        assert_refused(capsys, ["count", EXAMPLE, "--scheduler", empty.scheduler_address], "no workers")
+
+
+# --- construct and count report in the theorem's unit ----------------------------------------------
+
+def test_construct_prints_the_file_it_wrote(tmp_path, capsys):
+    """numpy adds .npz to a name without it: the message names that file."""
+    target = tmp_path / "s.txt"
+    assert main(["construct", "montufar", "-o", str(target)]) == 0
+    out = capsys.readouterr().out
+    written = tmp_path / "s.txt.npz"
+    assert written.exists() and not target.exists()
+    assert f"wrote montufar(n0=2, widths=[4, 4, 3]) to {written}:" in out
+    # the default [4, 4, 3] with n0 = 2: (4 // 2)^2 (4 // 2)^2 gp(3, 2) = 16 * 7 = 112, in linear regions
+    assert "expected linear regions == 112" in out
+
+
+def test_count_compares_montufar_lower_bound_with_the_linear_count(tmp_path, capsys):
+    model = tmp_path / "m.json"
+    assert main(["construct", "montufar", "--widths", "4,3", "-o", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["count", str(model), "--domain", "box:0,1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    row = next(r for r in data["bounds"] if r["name"] == "Montufar et al. 2014 lower bound")
+    # (4 // 2)^2 gp(3, 2) = 4 * 7 = 28 linear regions, attained on the unit square
+    assert (row["value"], row["counts"], row["compared_counts"], row["compared_with"]) == \
+        (28, "linear regions", "linear regions", 28)
+    assert data["linear_regions"] == 28
+    assert main(["count", str(model), "--domain", "box:0,1", "--json", "--count-only"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    row = next(r for r in data["bounds"] if r["name"] == "Montufar et al. 2014 lower bound")
+    assert row["compared_with"] is None and "not counted" in row["verdict"]

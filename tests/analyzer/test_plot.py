@@ -184,3 +184,68 @@ def test_save_rejects_unknown_extensions(tmp_path):
 def test_distinct_colours_are_distinct():
     for n in (1, 2, 7, 64, 1000):
         assert len(set(plot.distinct_colors(n))) == n
+
+
+# --- readable figures -----------------------------------------------------------------------------
+
+def tick_label_boxes(fig):
+    """Window extents of every tick label drawn (ticks inside the view limits, with text), at the
+    resolution plot.save writes (150 dpi)."""
+    fig.set_dpi(150)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                label = tick.label1
+                if lo <= tick.get_loc() <= hi and label.get_visible() and label.get_text():
+                    boxes.append((name, label.get_text(), label.get_window_extent(renderer)))
+    return boxes
+
+
+def assert_tick_labels_fit(fig):
+    """No two tick labels overlap, labels of x axes (of y axes) are at least 0.1 inch apart from each
+    other, and every label lies inside the figure (none cut at an edge)."""
+    boxes = tick_label_boxes(fig)
+    assert boxes
+    width, height = fig.canvas.get_width_height(physical=True)
+    margin = 0.05 * fig.dpi
+    for _, text, box in boxes:
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (text, box)
+    for i, (axis_a, text_a, a) in enumerate(boxes):
+        for axis_b, text_b, b in boxes[i + 1:]:
+            pad = margin if axis_a == axis_b else 0
+            assert not a.padded(pad).overlaps(b.padded(pad)), (text_a, a, text_b, b)
+
+
+@pytest.mark.parametrize("domain", [SQUARE, all_space(2)], ids=["box", "plane"])
+def test_layer_panels_keep_their_tick_labels_apart(tmp_path, domain):
+    """Three panels side by side: the x labels at the panels' edges (1.0 and -1.0 on the box) must
+    not run into each other, and the right panel's last label must stay in the figure."""
+    fig = plot.plot_layers(random_net(4, widths=(3, 3, 3)), domain, tmp_path / "layers.png")
+    assert_tick_labels_fit(fig)
+    assert [ax.yaxis.get_label_text() for ax in fig.axes] == ["$x_2$", "", ""]
+
+
+def test_partition_tick_labels_fit():
+    ax = plot.plot_partition(enumerate_regions(random_net(3), all_space(2)), all_space(2))
+    assert_tick_labels_fit(ax.figure)
+
+
+def test_counts_vs_depth_has_integer_ticks_and_bounds_over_the_count():
+    """Two panels as in examples/constructions_meet_bounds.py: depths 2..5 get the ticks 2, 3, 4, 5
+    (no 2.25), and a lower bound equal to the count is drawn over it (higher zorder), so it shows."""
+    fig = plot.new_figure(10.0, 4.0)
+    left, right = fig.subplots(1, 2)
+    plot.plot_counts_vs([2, 3, 4], [28, 112, 448], {"lower": [28, 112, 448], "upper": [77, 847, 9317]},
+                        "hidden layers", ax=left)
+    plot.plot_counts_vs([2, 3, 4, 5], [18, 54, 162, 486], {"lower": [18, 54, 162, 486]}, "hidden layers", ax=right)
+    for ax, depths in ((left, [2, 3, 4]), (right, [2, 3, 4, 5])):
+        lo, hi = ax.get_xlim()
+        assert [t for t in ax.get_xticks() if lo <= t <= hi] == depths
+        *bounds, count = ax.lines
+        assert all(b.get_zorder() > count.get_zorder() for b in bounds)
+        assert len({b.get_marker() for b in bounds}) == len(bounds)
+    assert_tick_labels_fit(fig)

@@ -93,7 +93,7 @@ def assert_compile_ready(tex: str) -> None:
         assert ln.endswith(r"\\")
         assert len(re.findall(r"(?<!\\)&", ln)) == columns - 1
     caption = next(ln for ln in lines if ln.startswith(r"\caption{"))
-    inner = caption[len(r"\caption{"):-1]
+    inner = re.sub(r"(?<!\\)\$[^$]*(?<!\\)\$", "", caption[len(r"\caption{"):-1])  # math mode is LaTeX
     assert not re.search(r"(?<!\\)[%&$#_^~]", inner.replace(r"\textasciicircum{}", "").replace(
         r"\textasciitilde{}", "")), caption
 
@@ -110,7 +110,8 @@ def test_counts_latex_is_compile_ready_and_escaped(counted):
     assert_compile_ready(partial)
     assert "PARTIAL" in partial
     plane = counts_latex({"activation_regions": 9}, {**prov, "domain": "all"})
-    assert r"all of R\textasciicircum{}2" in plane
+    assert r"all of $\mathbb{R}^2$" in plane and "textasciicircum" not in plane
+    assert_compile_ready(plane)
 
 
 def test_counts_table_latex_is_compile_ready(counted):
@@ -134,12 +135,13 @@ HAND = [Bound("upper that holds", "A 2020", BoundKind.UPPER, 10),
 
 def test_check_dicts_carry_the_verdicts_and_exact_slack():
     """Count 5, first layer 4: 10 holds (slack 5, ratio 2), 3 fails (-2, 3/5), the lower bound has
-    no verdict, the bound without a value is not compared, the layer-1 bound meets 4 exactly."""
+    no verdict, the bound without a value is not compared (no count), the layer-1 bound meets 4
+    exactly. Ratios are exact "p/q" strings, as in the CSV."""
     rows = check_dicts(check(HAND, 5, [4, 5]))
     assert [r["holds"] for r in rows] == [True, False, None, None, True]
     assert [r["difference"] for r in rows] == [5, -2, -3, None, 0]
-    assert [r["ratio"] for r in rows] == ["2", "0.6", "0.4", None, "1"]
-    assert [r["compared_with"] for r in rows] == [5, 5, 5, 5, 4]
+    assert [r["ratio"] for r in rows] == ["2", "3/5", "2/5", None, "1"]
+    assert [r["compared_with"] for r in rows] == [5, 5, 5, None, 4]
     assert rows[3]["applies"] is False and rows[3]["reason"] == "needs relu"
     assert [r["name"] for r in bound_dicts(HAND)] == [b.name for b in HAND]
 
