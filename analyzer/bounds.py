@@ -267,7 +267,8 @@ def check(bounds: Sequence[Bound], total: int, per_layer: Sequence[int], linear:
     bound or scale is then not compared."""
     rows = []
     for b in bounds:
-        compared, count = RegionKind.ACTIVATION, total
+        compared = RegionKind.ACTIVATION
+        count: int | None = total
         if b.layer is not None:
             count = per_layer[b.layer - 1] if b.layer <= len(per_layer) else None
         elif b.counts is RegionKind.LINEAR and linear is not None:

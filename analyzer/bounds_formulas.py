@@ -225,7 +225,7 @@ def formulas_latex(formulas: Sequence[BoundFormula], caption: str) -> str:
     from analyzer.report import latex_number, latex_text
     rows = [rf"{latex_text(f.bound.name)} & {f.bound.kind.value} & "
             rf"${'-' if f.expression is None else sympy.latex(f.expression)}$ & {latex_number(f.bound.value)} \\"
-            for f in formulas if f.bound.applies]
+            for f in formulas if f.bound.value is not None]
     return "\n".join([
         r"\begin{table}[t]", r"\centering", r"\begin{tabular}{lllr}", r"\toprule",
         r"Bound & Kind & Closed form & Value \\", r"\midrule", *rows, r"\bottomrule", r"\end{tabular}",

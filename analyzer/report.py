@@ -122,7 +122,8 @@ def _verdict(c: Check) -> str:
     if c.holds is False:
         return "VIOLATED"
     if c.holds is True:
-        return "holds" if c.compared is b.counts else f"holds ({b.counts.value} <= {c.compared.value})"
+        compared = c.compared or b.counts
+        return "holds" if compared is b.counts else f"holds ({b.counts.value} <= {compared.value})"
     if b.kind is BoundKind.UPPER:
         return "undecided: activation count above it, linear regions not counted" if c.count is not None \
             else "not compared"
@@ -142,7 +143,7 @@ def checks_text(checks: Sequence[Check]) -> str:
     lines = [f"{'bound':44s} {'kind':5s} {'counts':6s} {'value':>11s} {'compared with':>13s} {'ratio':>9s}  verdict"]
     for c in checks:
         value = "-" if c.bound.value is None else short(c.bound.value)
-        count = "-" if c.count is None else f"{short(c.count)} {_UNIT[c.compared]}"
+        count = "-" if c.count is None or c.compared is None else f"{short(c.count)} {_UNIT[c.compared]}"
         lines.append(f"{c.bound.name[:44]:44s} {c.bound.kind.value:5s} {_UNIT[c.bound.counts]:6s} {value:>11s} "
                      f"{count:>13s} {_ratio_text(c):>9s}  {_verdict(c)}")
     return "\n".join(lines)
@@ -193,7 +194,7 @@ def _exact_comment(b: Bound) -> list[str]:
 def bounds_latex(bounds: Sequence[Bound], caption: str) -> str:
     """A booktabs table of the bounds that apply: name, kind, what it counts, value (more than 15
     digits: rounded, with every digit in a ``%`` comment above the row)."""
-    rows = [line for b in bounds if b.applies for line in (
+    rows = [line for b in bounds if b.value is not None for line in (
         *_exact_comment(b),
         rf"{latex_text(b.name)} & {b.kind.value} & {b.counts.value} & {latex_number(b.value)} \\")]
     return "\n".join([

@@ -212,8 +212,8 @@ def assert_tick_labels_fit(fig):
     assert boxes
     width, height = fig.canvas.get_width_height(physical=True)
     margin = 0.05 * fig.dpi
-    for _, text, box in boxes:
-        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height, (text, box)
+    for _, text, extent in boxes:
+        assert extent.x0 >= 0 and extent.y0 >= 0 and extent.x1 <= width and extent.y1 <= height, (text, extent)
     for i, (axis_a, text_a, a) in enumerate(boxes):
         for axis_b, text_b, b in boxes[i + 1:]:
             pad = margin if axis_a == axis_b else 0
