@@ -18,6 +18,8 @@ DOMAIN_HELP = """domain to count in (default: all):
   ball:C1,C2,...;R           L-infinity ball of radius R around C
   slice:P0;P1;P2             the plane through three points (regions counted in the plane)
   segment:A;B                the segment from A to B (pieces along it)
+  FILE.vnnlib                the input box of a VNN-LIB property (constraints without inputs ignored)
+  input-box                  a .nnet model's input box [min, max], normalised like its inputs
 numbers are integers, decimals or p/q rationals; decimals are read exactly (0.1 is 1/10)"""
 
 
@@ -30,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     count = sub.add_parser("count", help="count the activation and linear regions of a network",
                            formatter_class=argparse.RawDescriptionHelpFormatter,
                            description="Count a network's activation and linear regions exactly.\n\n" + DOMAIN_HELP)
-    count.add_argument("model", help="network file: .npz, .json, .pt/.pth (torch) or .onnx")
+    count.add_argument("model", help="network file: .npz, .json, .pt/.pth (torch), .onnx or .nnet (counted in its "
+                                     "normalised inputs)")
     count.add_argument("--domain", default="all", help="where to count (see above)")
     count.add_argument("--json", action="store_true", help="print one JSON object")
     count.add_argument("--per-layer", action="store_true", help="also print the count after each hidden layer")
@@ -53,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter,
                           description="Draw a network's regions: the partition of a 2-D domain (inputs in R^2, or a "
                                       "slice), or the piecewise-linear function along a 1-D domain.\n\n" + DOMAIN_HELP)
-    plot.add_argument("model", help="network file: .npz, .json, .pt/.pth or .onnx")
+    plot.add_argument("model", help="network file: .npz, .json, .pt/.pth, .onnx or .nnet")
     plot.add_argument("--domain", default="all", help="where to draw (see above)")
     plot.add_argument("-o", "--output", required=True,
                       help="figure file: .png, .pdf or .svg; or .geojson for the polygons of a 2-D partition "
@@ -117,19 +120,41 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+NNET_INPUTS = "normalised by the .nnet header: (x - mean) / range (same counts as the raw inputs on [min, max])"
+
+
+def _model_and_domain(args):
+    """The network, the domain, what the inputs are (None: the model's own) and where the domain came from."""
+    from analyzer.domain import parse_domain
+    from analyzer.errors import DomainError
+    from analyzer.loaders import load
+    from analyzer.nnet import read_nnet
+    nnet = read_nnet(args.model) if args.model.lower().endswith(".nnet") else None
+    net = nnet.network if nnet else load(args.model, arch=args.arch, input_shape=args.input_shape)
+    text = args.domain.strip()
+    if text.lower() == "input-box":
+        if nnet is None:
+            raise DomainError(f"--domain input-box is the input box of a .nnet model; {args.model!r} has none")
+        source = f"{args.model}: its input box [min, max], normalised"
+        return net, nnet.input_box(), NNET_INPUTS, source
+    domain = parse_domain(text, net.input_dim)
+    source = None
+    if text.lower().endswith(".vnnlib"):
+        from analyzer.vnnlib import read_vnnlib
+        source = f"{text}: its input box; {read_vnnlib(text).ignored} constraint(s) without inputs ignored"
+    return net, domain, NNET_INPUTS if nnet else None, source
+
+
 def _count(args) -> int:
     from analyzer.bounds import check, network_bounds, violations
     from analyzer.certificate import write_certificate
-    from analyzer.domain import parse_domain
     from analyzer.enumerate import Budget, count_regions, enumerate_regions
-    from analyzer.loaders import load
     from analyzer.provenance import provenance
     from analyzer.regions import RunStatus
     from analyzer.report import LEGEND, check_dicts, checks_text, counts_csv, counts_latex
     _one_format(args, ("json", "csv", "latex"))
     _check_limits(args)
-    net = load(args.model, arch=args.arch, input_shape=args.input_shape)
-    domain = parse_domain(args.domain, net.input_dim)
+    net, domain, inputs, source = _model_and_domain(args)
     if args.scheduler and not args.count_only:
         from analyzer.cluster import check_scheduler
         check_scheduler(args.scheduler)
@@ -180,7 +205,7 @@ def _count(args) -> int:
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
     code = 3 if broken else (0 if complete else 4)
     if args.json or args.csv or args.latex:
-        origin = provenance(net, domain, args.exact, seconds)
+        origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source)
         if args.json:
             print(json.dumps({**result, "provenance": origin}))
         elif args.csv:
@@ -190,6 +215,10 @@ def _count(args) -> int:
         return code
     print(f"model          {args.model}  ({'-'.join(map(str, net.architecture))})")
     print(f"domain         {domain.description}")
+    if source:
+        print(f"domain from    {source}")
+    if inputs:
+        print(f"inputs         {inputs}")
     if not complete:
         print(f"status         PARTIAL: {status.value}")
     print(f"activation regions  {result['activation_regions']}")
@@ -239,11 +268,8 @@ def _progress_display():
 
 def _plot(args) -> int:
     from analyzer import plot
-    from analyzer.domain import parse_domain
     from analyzer.enumerate import enumerate_regions
-    from analyzer.loaders import load
-    net = load(args.model, arch=args.arch, input_shape=args.input_shape)
-    domain = parse_domain(args.domain, net.input_dim)
+    net, domain = _model_and_domain(args)[:2]
     if args.output.lower().endswith(".geojson") and not args.layers:
         from analyzer.geojson import write_geojson
         write_geojson(enumerate_regions(net, domain), args.output, linear=args.color == "linear")

@@ -130,7 +130,8 @@ def polyline(points: Sequence[Sequence[object]]) -> list[Domain]:
 
 def parse_domain(text: str, input_dim: int) -> Domain:
     """Read the command-line forms: ``all``, ``box:LO,HI``, ``box:LO1:HI1,LO2:HI2,...``,
-    ``ball:C1,C2,...;R``, ``slice:P0;P1;P2`` and ``segment:A;B`` (numbers as rationals or decimals).
+    ``ball:C1,C2,...;R``, ``slice:P0;P1;P2`` and ``segment:A;B`` (numbers as rationals or decimals),
+    or the path of a ``.vnnlib`` file (its input box, :mod:`analyzer.vnnlib`).
 
     >>> square = parse_domain("box:-1,1", 2)
     >>> square.dim, square.bounded, square.description
@@ -139,6 +140,9 @@ def parse_domain(text: str, input_dim: int) -> Domain:
     (Fraction(1, 2), Fraction(1, 4))
     """
     text = text.strip()
+    if text.lower().endswith(".vnnlib"):
+        from analyzer.vnnlib import vnnlib_domain  # it builds on this module
+        return vnnlib_domain(text, input_dim)
     name, _, rest = text.partition(":")
     name = name.lower()
     try:
@@ -167,7 +171,8 @@ def parse_domain(text: str, input_dim: int) -> Domain:
                 raise DomainError(f"a segment needs two points A;B, got {len(points)}")
             dom = segment(*points)
         else:
-            raise DomainError(f"unknown domain {text!r}: use all, box:..., ball:..., slice:... or segment:...")
+            raise DomainError(f"unknown domain {text!r}: use all, box:..., ball:..., slice:..., segment:... "
+                              "or a .vnnlib file")
     except DomainError:
         raise
     except ValueError as exc:

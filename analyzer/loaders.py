@@ -7,7 +7,8 @@ be numeric (floats are read exactly) or strings such as ``"1/3"`` (how exact rat
 JSON: ``{"layers": [{"weights": [[...]], "bias": [...], "activation": "relu"}, ...]}`` with numbers
 or rational strings.
 
-PyTorch and ONNX files are read by :mod:`analyzer.framework_loaders` (imported only when needed).
+PyTorch and ONNX files are read by :mod:`analyzer.framework_loaders` (imported only when needed),
+``.nnet`` files by :mod:`analyzer.nnet` (the network on normalised inputs; see there).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from analyzer.errors import ModelFileError, UnsupportedLayerError
 from analyzer.network import Network, layer, network
+from analyzer.nnet import read_nnet
 
 
 def default_activations(depth: int) -> list[str]:
@@ -27,7 +29,7 @@ def default_activations(depth: int) -> list[str]:
 
 
 def load(path: str | Path, *, arch: str | None = None, input_shape: str | None = None) -> Network:
-    """Read a network from an npz, JSON, PyTorch (.pt/.pth) or ONNX file, chosen by extension."""
+    """Read a network from an npz, JSON, PyTorch (.pt/.pth), ONNX or NNet file, chosen by extension."""
     path = Path(path)
     if not path.exists():
         raise ModelFileError(f"model file {str(path)!r} does not exist")
@@ -42,7 +44,10 @@ def load(path: str | Path, *, arch: str | None = None, input_shape: str | None =
     if suffix == ".onnx":
         from analyzer.framework_loaders import load_onnx
         return load_onnx(path)
-    raise UnsupportedLayerError(f"unknown model format {suffix!r} of {str(path)!r}: use .npz, .json, .pt/.pth or .onnx")
+    if suffix == ".nnet":
+        return read_nnet(path).network
+    raise UnsupportedLayerError(f"unknown model format {suffix!r} of {str(path)!r}: "
+                                "use .npz, .json, .pt/.pth, .onnx or .nnet")
 
 
 def load_npz(path: str | Path) -> Network:

@@ -15,6 +15,10 @@ JSON-ready dict of strings and numbers:
 * ``lp``: ``"exact"`` (every LP in rational arithmetic) or ``"certified-float"`` (float LPs whose
   answers were proved by exact certificates). Both give exact counts; this records the path taken.
 * ``seconds`` (wall time of the count, as measured by the caller) and ``date`` (UTC, ISO 8601).
+* ``inputs`` (only when given): what the input coordinates are when they are not the model's raw
+  inputs, e.g. the normalised inputs of a ``.nnet`` file.
+* ``domain_source`` (only when given): the file the domain was read from and what of it was used,
+  e.g. the input box of a ``.vnnlib`` property whose output constraints were ignored.
 """
 from __future__ import annotations
 
@@ -54,8 +58,10 @@ def tool_version() -> str:
         return "unknown"
 
 
-def provenance(network: Network, domain: Domain, exact: bool, seconds: float) -> dict:
+def provenance(network: Network, domain: Domain, exact: bool, seconds: float, *,
+               inputs: str | None = None, domain_source: str | None = None) -> dict:
     """Where a count came from (see the module docstring for each field)."""
+    notes = {"inputs": inputs, "domain_source": domain_source}
     return {
         "tool": "regionscope",
         "version": tool_version(),
@@ -67,4 +73,5 @@ def provenance(network: Network, domain: Domain, exact: bool, seconds: float) ->
         "lp": "exact" if exact else "certified-float",
         "seconds": round(float(seconds), 6),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        **{k: v for k, v in notes.items() if v is not None},
     }
