@@ -1,11 +1,15 @@
 """PyTorch and ONNX models -> :class:`Network`, folding affine pieces into exact affine maps.
 
-A model is read as a chain of operations on one tensor, flattened in C order: affine operations
-(Linear/Gemm/MatMul/Add, Conv, average pooling, batch norm in inference mode, Flatten/Reshape) and
-activations (ReLU, LeakyReLU, Hardtanh/Clip(-1, 1)). Consecutive affine operations are composed
+A model is read as affine operations (Linear/Gemm/MatMul, Add/Sub/Mul/Div by constants, Conv, average
+pooling, batch norm in inference mode, Flatten/Reshape) and activations (ReLU, LeakyReLU,
+Hardtanh/Clip(-1, 1)) on tensors flattened in C order. Consecutive affine operations are composed
 exactly; each activation closes a layer; trailing affine operations make the final identity layer.
+A torch model is a chain of modules. An ONNX graph is read node by node: every tensor is an affine map
+of the current layer's input, so constant normalisations fold in and a residual Add of two tensors
+folds when both are affine in the same layer input (see :func:`onnx_to_network`).
 
-Exactness: weights are the exact binary rationals of the stored floats; convolution and pooling
+Exactness: weights are the exact binary rationals of the stored floats (a division by a constant c is
+the exact multiplication by 1/c, not the framework's rounded quotient); convolution and pooling
 matrices are built entry by entry (each entry one kernel weight, or exactly ``1/(kh kw)``). Batch
 norm's scale ``gamma / sqrt(var + eps)`` is irrational in general: it is taken as its float64 value,
 the rounding the framework itself makes, and stated here so that nobody is surprised.
@@ -46,10 +50,13 @@ def _affine(matrix: np.ndarray | list, bias=None) -> _Affine:
     return _Affine(M, v)
 
 
+def _identity(n: int) -> flint.fmpq_mat:
+    return flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)])
+
+
 def _fold(ops: list, in_dim: int) -> Network:
     """Compose affine ops, close a layer at each activation (a string understood by analyzer.network)."""
-    identity = flint.fmpq_mat(in_dim, in_dim, [int(i == j) for i in range(in_dim) for j in range(in_dim)])
-    pending = _Affine(identity, flint.fmpq_mat(in_dim, 1))
+    pending = _Affine(_identity(in_dim), flint.fmpq_mat(in_dim, 1))
     layers, touched = [], False
     for op in ops:
         if isinstance(op, _Affine):
@@ -60,7 +67,7 @@ def _fold(ops: list, in_dim: int) -> Network:
             continue
         layers.append(_layer_of(pending, op, len(layers)))
         n = pending.M.nrows()
-        pending = _Affine(flint.fmpq_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]), flint.fmpq_mat(n, 1))
+        pending = _Affine(_identity(n), flint.fmpq_mat(n, 1))
         touched = False
     if touched or not layers:
         layers.append(_layer_of(pending, "identity", len(layers)))
@@ -279,8 +286,36 @@ def load_onnx(path: str | Path) -> Network:
     return onnx_to_network(model)
 
 
+@dataclass
+class _Tensor:
+    """A data tensor of the graph: its shape (without the batch axis) and its value, an affine map of the
+    input of layer ``stage + 1`` (the graph input, or the output of the last activation); ``None`` is
+    that input itself."""
+
+    shape: tuple[int, ...]
+    stage: int
+    affine: _Affine | None
+
+
+@dataclass
+class _Graph:
+    """What the nodes read and write while the graph is folded into layers."""
+
+    batched: bool  # the input's first axis is the batch (inputs of rank 1 have none)
+    constants: dict
+    values: dict
+    layers: list
+
+
 def onnx_to_network(model) -> Network:
-    """A chain-shaped ONNX graph as an exact Network."""
+    """An ONNX graph as an exact Network.
+
+    Nodes are read in their (topological) order. Every tensor computed from the data is kept as an exact
+    affine map of the current layer's input, so constant normalisations (Sub, Div, Mul, Add of constants)
+    fold into the next affine map, and Add/Sub of two tensors folds when both are affine maps of the same
+    layer input (a residual connection inside one affine block). An activation closes a layer; a node
+    that reads a tensor from before the last activation (a skip across an activation) is not a layered
+    network and raises :class:`UnsupportedLayerError` naming the node."""
     from onnx import numpy_helper
 
     graph = model.graph
@@ -288,20 +323,32 @@ def onnx_to_network(model) -> Network:
     inputs = [i for i in graph.input if i.name not in constants]
     if len(inputs) != 1:
         raise UnsupportedLayerError(f"the ONNX graph has {len(inputs)} data inputs; one is supported")
-    dims = [d.dim_value for d in inputs[0].type.tensor_type.shape.dim][1:]
-    if not dims or any(d <= 0 for d in dims):
-        raise ShapeError(f"the ONNX input needs fixed non-batch dimensions, got {dims}")
-    shape, current, ops = tuple(dims), inputs[0].name, []
+    dims = [d.dim_value for d in inputs[0].type.tensor_type.shape.dim]
+    batched = len(dims) > 1
+    shape = tuple(dims[1:] if batched else dims)
+    if not shape or any(d <= 0 for d in shape):
+        raise ShapeError(f"the ONNX input needs fixed non-batch dimensions, got {list(shape)}")
+    g = _Graph(batched, constants, {inputs[0].name: _Tensor(shape, 0, None)}, [])
     for node in graph.node:
         if node.op_type == "Constant":
-            constants[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
-            continue
-        if current not in node.input:
-            raise UnsupportedLayerError(f"ONNX node {node.op_type} ({node.name}) is off the main chain")
-        attrs = {a.name: _attribute(a) for a in node.attribute}
-        shape = _onnx_node(node, attrs, constants, current, shape, ops)
-        current = node.output[0]
-    return _fold(ops, int(np.prod(dims)))
+            constants[node.output[0]] = _constant_value(node)
+        else:
+            g.values[node.output[0]] = _onnx_node(node, g)
+    if len(graph.output) != 1:
+        raise UnsupportedLayerError(f"the ONNX graph has {len(graph.output)} outputs; one is supported")
+    out = g.values.get(graph.output[0].name)
+    if out is None or out.stage != len(g.layers):
+        raise UnsupportedLayerError(f"the ONNX graph output {graph.output[0].name!r} is off the main chain "
+                                    "(not computed from the last activation)")
+    if out.affine is not None or not g.layers:
+        g.layers.append(_layer_of(_explicit(out), "identity", len(g.layers)))
+    return network(g.layers)
+
+
+def _constant_value(node) -> np.ndarray:
+    from onnx import numpy_helper
+    value = _attribute(node.attribute[0])
+    return numpy_helper.to_array(value) if hasattr(value, "dims") else np.asarray(value)
 
 
 def _no_auto_pad(op: str, attrs: dict) -> None:
@@ -316,80 +363,220 @@ def _attribute(a):
     return helper.get_attribute_value(a)
 
 
-def _onnx_node(node, attrs, constants, current, shape, ops):
-    op = node.op_type
-    n = int(np.prod(shape))
-    others = [constants.get(i) for i in node.input if i != current and i]
-    if op in ("Relu",):
-        ops.append("relu")
-    elif op == "LeakyRelu":
-        ops.append(f"leaky_relu:{Fraction(float(attrs.get('alpha', np.float32(0.01))))}")  # schema default
-    elif op == "Clip":
-        low = attrs.get("min", others[0] if len(others) > 0 else None)
-        high = attrs.get("max", others[1] if len(others) > 1 else None)
+def _label(node) -> str:
+    return f"ONNX node {node.op_type} ({node.name or node.output[0]})"
+
+
+def _explicit(t: _Tensor) -> _Affine:
+    """The tensor's affine map, the identity written out when it is the layer input itself."""
+    if t.affine is not None:
+        return t.affine
+    n = int(np.prod(t.shape))
+    return _Affine(_identity(n), flint.fmpq_mat(n, 1))
+
+
+def _then(t: _Tensor, step: _Affine, shape: tuple[int, ...], label: str) -> _Tensor:
+    """The tensor ``step(t)`` of the given shape."""
+    if step.M.ncols() != int(np.prod(t.shape)):
+        raise ShapeError(f"{label} takes {step.M.ncols()} inputs but receives a tensor of shape {t.shape}")
+    a = t.affine
+    return _Tensor(shape, t.stage, step if a is None else _Affine(step.M * a.M, step.M * a.v + step.v))
+
+
+def _shifted(t: _Tensor, c: list) -> _Tensor:
+    a = _explicit(t)
+    return _Tensor(t.shape, t.stage, _Affine(a.M, a.v + flint.fmpq_mat(len(c), 1, [_q(x) for x in c])))
+
+
+def _scaled(t: _Tensor, d: list) -> _Tensor:
+    """Row i of the tensor's map times ``d[i]`` (exact)."""
+    d = [_q(x) for x in d]
+    if t.affine is None:
+        M = flint.fmpq_mat(len(d), len(d))
+        for i, x in enumerate(d):
+            M[i, i] = x
+        return _Tensor(t.shape, t.stage, _Affine(M, flint.fmpq_mat(len(d), 1)))
+    M, v, cols = t.affine.M, t.affine.v, t.affine.M.ncols()
+    entries = M.entries()
+    scaled = [entries[k] * d[k // cols] for k in range(len(entries))]
+    return _Tensor(t.shape, t.stage, _Affine(flint.fmpq_mat(len(d), cols, scaled),
+                                             flint.fmpq_mat(len(d), 1, [v[i, 0] * d[i] for i in range(len(d))])))
+
+
+def _onnx_node(node, g: _Graph) -> _Tensor:
+    """The tensor a node computes; an activation node also closes a layer."""
+    label = _label(node)
+    args = []
+    for name in node.input:
+        if not name:
+            args.append(None)  # an omitted optional input
+        elif name in g.values:
+            if g.values[name].stage != len(g.layers):
+                raise UnsupportedLayerError(
+                    f"{label} reads {name!r} from before the activation that closed layer {g.values[name].stage + 1}: "
+                    "it is off the main chain (a connection across an activation is not a layered network)")
+            args.append(g.values[name])
+        elif name in g.constants:
+            args.append(g.constants[name])
+        else:
+            raise UnsupportedLayerError(f"{label} reads {name!r}, which no earlier node computes")
+    if not any(isinstance(a, _Tensor) for a in args):
+        raise UnsupportedLayerError(f"{label} computes from constants only and is off the main chain: "
+                                    "fold constant subgraphs first (e.g. with onnx-simplifier)")
+    attrs = {a.name: _attribute(a) for a in node.attribute}
+    if node.op_type in ("Add", "Sub", "Mul", "Div"):
+        return _elementwise(node.op_type, args, g, label)
+    if node.op_type == "MatMul":
+        return _matmul(args, g, label)
+    x = args[0]
+    if not isinstance(x, _Tensor):
+        raise UnsupportedLayerError(f"{label} takes a constant as its first input and the data later: not supported")
+    act = _activation(node.op_type, attrs, args, label)
+    if act is not None:
+        g.layers.append(_layer_of(_explicit(x), act, len(g.layers)))
+        return _Tensor(x.shape, len(g.layers), None)
+    return _affine_node(node.op_type, attrs, args, g, label)
+
+
+def _activation(op: str, attrs: dict, args: list, label: str) -> str | None:
+    """The activation string of an activation node, None for any other node."""
+    if op == "Relu":
+        return "relu"
+    if op == "LeakyRelu":
+        return f"leaky_relu:{Fraction(float(attrs.get('alpha', np.float32(0.01))))}"  # schema default
+    if op == "Clip":
+        if any(isinstance(a, _Tensor) for a in args[1:]):
+            raise UnsupportedLayerError(f"{label}: Clip bounds computed from the data are not supported")
+        low = attrs.get("min", args[1] if len(args) > 1 else None)
+        high = attrs.get("max", args[2] if len(args) > 2 else None)
         if low is None or high is None or (float(low), float(high)) != (-1.0, 1.0):
-            raise UnsupportedLayerError(f"Clip({low}, {high}): only Clip(-1, 1) (hard-tanh) is supported")
-        ops.append("hardtanh")
-    elif op == "Flatten":
-        if attrs.get("axis", 1) != 1:
-            raise UnsupportedLayerError(f"Flatten with axis {attrs['axis']}: only axis 1 (keep the batch) is supported")
-        return (n,)
-    elif op == "Reshape":
-        target = [int(v) for v in np.asarray(others[0]).reshape(-1)]
-        if len(target) != 2 or target[1] not in (-1, n):
-            raise UnsupportedLayerError(f"Reshape to {target}: only flattening to (batch, {n}) is supported")
-        return (n,)
-    elif op in ("Identity", "Dropout"):
-        return shape
-    elif op == "Gemm":
+            raise UnsupportedLayerError(f"{label}: Clip({low}, {high}): only Clip(-1, 1) (hard-tanh) is supported")
+        return "hardtanh"
+    return None
+
+
+def _elementwise(op: str, args: list, g: _Graph, label: str) -> _Tensor:
+    """Add, Sub, Mul, Div of a tensor and a constant (either order), or Add, Sub of two tensors."""
+    if len(args) != 2:
+        raise UnsupportedLayerError(f"{label} has {len(args)} inputs, expected 2")
+    a, b = args
+    if isinstance(a, _Tensor) and isinstance(b, _Tensor):
+        if op in ("Mul", "Div"):
+            raise UnsupportedLayerError(f"{label}: a {op} of two data tensors is not an affine map")
+        if a.shape != b.shape:
+            raise ShapeError(f"{label} of tensors of shapes {a.shape} and {b.shape}: only equal shapes are supported")
+        ma, mb = _explicit(a), _explicit(b)
+        if op == "Add":
+            return _Tensor(a.shape, a.stage, _Affine(ma.M + mb.M, ma.v + mb.v))
+        return _Tensor(a.shape, a.stage, _Affine(ma.M - mb.M, ma.v - mb.v))
+    t, c, data_first = (a, b, True) if isinstance(a, _Tensor) else (b, a, False)
+    c = _broadcast(c, t, g, label)
+    if op == "Add":
+        return _shifted(t, c)
+    if op == "Sub":
+        return _shifted(t, [-x for x in c]) if data_first else _shifted(_scaled(t, [-1] * len(c)), c)
+    if op == "Mul":
+        return _scaled(t, c)
+    if not data_first:
+        raise UnsupportedLayerError(f"{label}: dividing a constant by the data is not an affine map")
+    zero = next((i for i, x in enumerate(c) if x == 0), None)
+    if zero is not None:
+        raise ModelFileError(f"{label} divides entry {zero} of the tensor by 0")
+    return _scaled(t, [1 / rational(x) for x in c])
+
+
+def _broadcast(c, t: _Tensor, g: _Graph, label: str) -> list:
+    """The constant broadcast to the tensor's shape (numpy rules, the tensor's shape unchanged), flattened."""
+    c = np.asarray(c)
+    target = (1, *t.shape) if g.batched else t.shape
+    try:
+        return np.broadcast_to(c, target).reshape(-1).tolist()
+    except ValueError:
+        raise ShapeError(f"{label} of a constant of shape {c.shape} to a tensor of shape {t.shape}") from None
+
+
+def _reshaped(target: list[int], t: _Tensor, g: _Graph, label: str) -> tuple[int, ...]:
+    """The shape after Reshape(target), the batch axis (taken as one) kept first and alone."""
+    full = (1, *t.shape) if g.batched else t.shape
+    out = [full[i] if v == 0 and i < len(full) else v for i, v in enumerate(target)]
+    n, known = int(np.prod(t.shape)), int(np.prod([v for v in out if v != -1]))
+    if out.count(-1) > 1 or any(v < -1 or v == 0 for v in out) or not known or n % known:
+        raise ShapeError(f"{label}: cannot reshape a tensor of shape {t.shape} to {target}")
+    out = [n // known if v == -1 else v for v in out]
+    if int(np.prod(out)) != n or (g.batched and out[0] != 1):
+        raise UnsupportedLayerError(f"{label}: Reshape of shape {t.shape} to {target} does not keep the batch axis "
+                                    "first and alone")
+    return tuple(out[1:] if g.batched else out)
+
+
+def _matmul(args: list, g: _Graph, label: str) -> _Tensor:
+    """``x W`` for a constant matrix W (on the last axis, as numpy's matmul), or ``W x`` for an input
+    vector without a batch axis."""
+    if len(args) != 2 or all(isinstance(a, _Tensor) for a in args):
+        raise UnsupportedLayerError(f"{label}: MatMul of two data tensors is not an affine map")
+    (x, W), data_left = (args, True) if isinstance(args[0], _Tensor) else (args[::-1], False)
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2:
+        raise UnsupportedLayerError(f"{label}: MatMul with a constant of shape {W.shape}: only matrices are supported")
+    n = int(np.prod(x.shape))
+    if not data_left:
+        if g.batched or W.shape[1] != n:
+            raise UnsupportedLayerError(f"{label}: MatMul with the data on the right is only supported for an "
+                                        "input vector without a batch axis")
+        return _then(x, _affine(W), (W.shape[0],), label)
+    if W.shape[0] != x.shape[-1]:
+        raise ShapeError(f"{label}: MatMul of a tensor of shape {x.shape} with a matrix of shape {W.shape}")
+    return _then(x, _affine(np.kron(np.eye(n // x.shape[-1]), W.T)), (*x.shape[:-1], W.shape[1]), label)
+
+
+def _affine_node(op: str, attrs: dict, args: list, g: _Graph, label: str) -> _Tensor:
+    x, shape = args[0], args[0].shape
+    n = int(np.prod(shape))
+    constant = [a for a in args[1:] if a is not None]
+    if any(isinstance(a, _Tensor) for a in constant):
+        raise UnsupportedLayerError(f"{label}: {op} with more than one data input is not supported (not affine)")
+    if not g.batched and op not in ("Identity", "Dropout"):
+        raise UnsupportedLayerError(f"{label}: {op} on an input without a batch axis is not supported; "
+                                    "give the input a batch axis (shape [N, ...])")
+    if op in ("Identity", "Dropout"):
+        return x
+    if op == "Flatten":
+        axis = attrs.get("axis", 1)
+        if axis % (len(shape) + 1) != 1:  # a negative axis counts from the end
+            raise UnsupportedLayerError(f"{label}: Flatten with axis {axis}: only axis 1 (keep the batch) is supported")
+        return _Tensor((n,), x.stage, x.affine)
+    if op == "Reshape":
+        if attrs.get("allowzero", 0):
+            raise UnsupportedLayerError(f"{label}: Reshape with allowzero=1 is not supported")
+        return _Tensor(_reshaped([int(v) for v in np.asarray(constant[0]).reshape(-1)], x, g, label), x.stage, x.affine)
+    if op == "Gemm":
         if attrs.get("transA", 0):
-            raise UnsupportedLayerError("Gemm with transA=1 is not supported")
-        B = others[0]
+            raise UnsupportedLayerError(f"{label}: Gemm with transA=1 is not supported")
+        B = constant[0]
         M = (B if attrs.get("transB", 0) else B.T).astype(np.float64)
         alpha, beta = Fraction(float(attrs.get("alpha", 1.0))), Fraction(float(attrs.get("beta", 1.0)))
-        matrix = np.array([[alpha * Fraction(float(x)) for x in row] for row in M], dtype=object)
-        bias = None if len(others) < 2 else [beta * Fraction(float(x)) for x in
-                                             np.broadcast_to(np.asarray(others[1]).reshape(-1), (M.shape[0],))]
-        ops.append(_affine(matrix, bias))
-        return (M.shape[0],)
-    elif op == "MatMul":
-        if node.input[0] != current:
-            raise UnsupportedLayerError("MatMul with the data on the right is not supported")
-        M = others[0].astype(np.float64).T
-        ops.append(_affine(M))
-        return (M.shape[0],)
-    elif op in ("Add", "Sub"):
-        constant = np.asarray(others[0], dtype=np.float64)
-        try:
-            c = np.broadcast_to(constant, (1, *shape)).reshape(-1)
-        except ValueError:
-            raise ShapeError(f"{op} of a constant of shape {constant.shape} to a tensor of shape {shape}") from None
-        if op == "Sub" and node.input[0] != current:
-            raise UnsupportedLayerError("Sub with the data as subtrahend is not supported")
-        sign = -1 if op == "Sub" else 1
-        ops.append(_affine(np.eye(n, dtype=np.float64), sign * c))
-    elif op == "Conv":
+        matrix = np.array([[alpha * Fraction(float(v)) for v in row] for row in M], dtype=object)
+        bias = None if len(constant) < 2 else [beta * Fraction(float(v)) for v in
+                                               np.broadcast_to(np.asarray(constant[1]).reshape(-1), (M.shape[0],))]
+        return _then(x, _affine(matrix, bias), (M.shape[0],), label)
+    if op == "Conv":
         _no_auto_pad(op, attrs)
         if len(shape) != 3:
-            raise ShapeError(f"Conv needs a (C, H, W) input, got shape {shape}")
+            raise ShapeError(f"{label}: Conv needs a (C, H, W) input, got shape {shape}")
         pads = tuple(attrs.get("pads", (0, 0, 0, 0)))
-        M, out = conv2d_matrix(others[0].astype(np.float64), shape, tuple(attrs.get("strides", (1, 1))),
+        M, out = conv2d_matrix(constant[0].astype(np.float64), shape, tuple(attrs.get("strides", (1, 1))),
                                (pads[0], pads[1], pads[2], pads[3]), tuple(attrs.get("dilations", (1, 1))),
                                int(attrs.get("group", 1)))
-        bias = None if len(others) < 2 else np.repeat(others[1].astype(np.float64), out[1] * out[2])
-        ops.append(_affine(M, bias))
-        return out
-    elif op == "AveragePool":
+        bias = None if len(constant) < 2 else np.repeat(constant[1].astype(np.float64), out[1] * out[2])
+        return _then(x, _affine(M, bias), out, label)
+    if op == "AveragePool":
         _no_auto_pad(op, attrs)
         if any(attrs.get("pads", (0,))) or attrs.get("ceil_mode", 0):
-            raise UnsupportedLayerError("AveragePool with padding or ceil_mode is not supported")
-        kernel = tuple(attrs["kernel_shape"])
-        M, out = avgpool2d_matrix(shape, kernel, tuple(attrs.get("strides", (1, 1))))  # ONNX default stride 1
-        ops.append(_affine(M))
-        return out
-    elif op == "BatchNormalization":
-        gamma, beta, mean, var = others[:4]
-        ops.append(batchnorm_affine(shape, gamma, beta, mean, var, float(attrs.get("epsilon", np.float32(1e-5)))))
-    else:
-        raise UnsupportedLayerError(f"ONNX operator {op} is not supported")
-    return shape
+            raise UnsupportedLayerError(f"{label}: AveragePool with padding or ceil_mode is not supported")
+        M, out = avgpool2d_matrix(shape, tuple(attrs["kernel_shape"]), tuple(attrs.get("strides", (1, 1))))
+        return _then(x, _affine(M), out, label)  # ONNX's default stride is 1
+    if op == "BatchNormalization":
+        gamma, beta, mean, var = constant[:4]
+        step = batchnorm_affine(shape, gamma, beta, mean, var, float(attrs.get("epsilon", np.float32(1e-5))))
+        return _then(x, step, shape, label)
+    raise UnsupportedLayerError(f"ONNX operator {op} is not supported ({label})")

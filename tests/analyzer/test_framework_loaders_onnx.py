@@ -16,10 +16,11 @@ onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from onnx.reference import ReferenceEvaluator  # noqa: E402
 
-from framework_checks import B1, B2, B3, W1, W2, W3, assert_agrees, hand_network, summary  # noqa: E402
-from analyzer.errors import ModelFileError, UnsupportedLayerError  # noqa: E402
+from framework_checks import B1, B2, B3, W1, W2, W3, assert_agrees, floats, hand_network, summary  # noqa: E402
+from analyzer.errors import ModelFileError, ShapeError, UnsupportedLayerError  # noqa: E402
 from analyzer.framework_loaders import onnx_to_network  # noqa: E402
 from analyzer.loaders import load  # noqa: E402
+from analyzer.network import forward  # noqa: E402
 
 
 # --- ONNX -----------------------------------------------------------------------------------------
@@ -317,3 +318,167 @@ def test_onnx_batchnorm_default_epsilon_is_the_float32_default():
     default = onnx.defs.get_schema("BatchNormalization", 15).attributes["epsilon"].default_value.f
     assert default == float(np.float32(1e-5))
     assert onnx_to_network(omitted) == onnx_to_network(explicit)
+
+
+# --- ONNX graphs of VNN-COMP: constant normalisation, residual Add, shapes ---------------------------
+
+def test_onnx_normalisation_folds_exactly(tmp_path):
+    """Sub(mean) then Div(std) then MatMul/Add/Relu: the first layer is exactly W diag(1/std) with bias
+    b - W (mean/std), computed here in Fractions (std = 3 makes 1/3 non-binary: a float fold would differ)."""
+    rng = np.random.default_rng(30)
+    mean, std = np.array([0.5, -1.25, 2.0]), np.array([3.0, 0.5, 1.5])
+    W, b, W2 = rand(rng, 3, 4), rand(rng, 4), rand(rng, 4, 2)  # MatMul weights: (in, out)
+    W[0, 0] = 1.0  # its folded weight is exactly 1/3
+    nodes = [helper.make_node("Sub", ["x", "mean"], ["s"]), helper.make_node("Div", ["s", "std"], ["n"]),
+             helper.make_node("MatMul", ["n", "W"], ["m"]), helper.make_node("Add", ["m", "b"], ["z"]),
+             helper.make_node("Relu", ["z"], ["h"]), helper.make_node("MatMul", ["h", "W2"], ["y"])]
+    net = check_onnx(tmp_path, onnx_model(nodes, {"mean": mean, "std": std, "W": W, "b": b, "W2": W2}, (3,)),
+                     (3,), ["z"], ["relu", "identity"])
+    first = net.layers[0]
+    for i in range(4):
+        assert first.weights[i] == tuple(F(W[j, i]) / F(std[j]) for j in range(3))
+        assert first.bias[i] == F(b[i]) - sum(F(W[j, i]) * F(mean[j]) / F(std[j]) for j in range(3))
+    assert first.weights[0][0] == F(1, 3) != F(1.0 / 3.0)
+
+
+def test_onnx_mul_and_constant_minus_data(tmp_path):
+    rng = np.random.default_rng(31)
+    nodes = [helper.make_node("Mul", ["k", "x"], ["a"]), helper.make_node("Sub", ["c", "a"], ["s"]),
+             helper.make_node("Gemm", ["s", "B"], ["z"], transB=1), helper.make_node("Relu", ["z"], ["y"])]
+    inits = {"k": np.array([2.0, -0.5, 0.25]), "c": np.array(1.5), "B": rand(rng, 5, 3)}
+    net = check_onnx(tmp_path, onnx_model(nodes, inits, (3,)), (3,), ["z"], ["relu"], points=8)
+    # z = B (c - k x) = -B diag(k) x + c B 1: row 0 exactly
+    B = inits["B"]
+    assert net.layers[0].weights[0] == tuple(-F(B[0, j]) * F(inits["k"][j]) for j in range(3))
+    assert net.layers[0].bias[0] == F(1.5) * sum(F(B[0, j]) for j in range(3))
+
+
+def test_onnx_residual_add_of_two_tensors_folds(tmp_path):
+    """Issue 16: Add of two data tensors gave 'NonFiniteError: coefficient nan'. Here both summands are
+    affine in the first layer's output h (M2 h and h itself), so the block folds: z2 = (M2^T + I) h + c."""
+    rng = np.random.default_rng(32)
+    nodes = [helper.make_node("Gemm", ["x", "B1", "C1"], ["z1"], transB=1), helper.make_node("Relu", ["z1"], ["h"]),
+             helper.make_node("MatMul", ["h", "M2"], ["m"]), helper.make_node("Add", ["m", "c2"], ["g"]),
+             helper.make_node("Add", ["g", "h"], ["z2"], name="residual"), helper.make_node("Relu", ["z2"], ["h2"]),
+             helper.make_node("Mul", ["h2", "two"], ["h2s"]),
+             helper.make_node("Sub", ["h2", "h2s"], ["d"]),  # h2 - 2 h2 = -h2: a Sub of two tensors
+             helper.make_node("Gemm", ["d", "B3"], ["y"], transB=1)]
+    inits = {"B1": rand(rng, 4, 3), "C1": rand(rng, 4), "M2": rand(rng, 4, 4), "c2": rand(rng, 4),
+             "two": np.array(2.0), "B3": rand(rng, 2, 4)}
+    net = check_onnx(tmp_path, onnx_model(nodes, inits, (3,)), (3,), ["z1", "z2"], ["relu", "relu", "identity"],
+                     points=10)
+    M2 = inits["M2"]
+    assert net.layers[1].weights == tuple(tuple(F(M2[j, i]) + (i == j) for j in range(4)) for i in range(4))
+    # the output layer is -B3 (h2 - 2 h2 = -h2)
+    assert net.layers[2].weights == tuple(tuple(-F(v) for v in row) for row in inits["B3"])
+
+
+def test_onnx_add_across_an_activation_names_the_node():
+    """A skip connection over a ReLU (z + W relu(z)) is no layered network: one clear error, naming the node."""
+    rng = np.random.default_rng(33)
+    nodes = [helper.make_node("Gemm", ["x", "B1"], ["z"], transB=1), helper.make_node("Relu", ["z"], ["h"]),
+             helper.make_node("Gemm", ["h", "B2"], ["g"], transB=1),
+             helper.make_node("Add", ["g", "z"], ["s"], name="skip_block1"), helper.make_node("Relu", ["s"], ["y"])]
+    model = onnx_model(nodes, {"B1": rand(rng, 3, 3), "B2": rand(rng, 3, 3)}, (3,))
+    with pytest.raises(UnsupportedLayerError, match=r"ONNX node Add \(skip_block1\) reads 'z' from before the "
+                                                    r"activation that closed layer 1"):
+        onnx_to_network(model)
+    nodes[3] = helper.make_node("Add", ["x", "g"], ["s"])  # the graph input itself, unnamed node
+    with pytest.raises(UnsupportedLayerError, match=r"ONNX node Add \(s\) reads 'x'"):
+        onnx_to_network(onnx_model(nodes, {"B1": rand(rng, 3, 3), "B2": rand(rng, 3, 3)}, (3,)))
+
+
+@pytest.mark.parametrize("op,inputs,message", [
+    ("Mul", ["h", "g"], "Mul of two data tensors is not an affine map"),
+    ("Div", ["k", "h"], "dividing a constant by the data is not an affine map"),
+    ("MatMul", ["h", "g"], "MatMul of two data tensors is not an affine map"),
+    ("Div", ["h", "zero"], r"divides entry 1 of the tensor by 0"),
+])
+def test_onnx_non_affine_elementwise_nodes(op, inputs, message):
+    rng = np.random.default_rng(34)
+    nodes = [helper.make_node("Gemm", ["x", "B"], ["h"], transB=1), helper.make_node("Identity", ["h"], ["g"]),
+             helper.make_node(op, inputs, ["y"])]
+    inits = {"B": rand(rng, 3, 3), "k": np.array(2.0), "zero": np.array([1.0, 0.0, 2.0])}
+    error = ModelFileError if op == "Div" and "zero" in inputs else UnsupportedLayerError
+    with pytest.raises(error, match=message):
+        onnx_to_network(onnx_model(nodes, inits, (3,)))
+
+
+def test_onnx_vnncomp_style_input_of_shape_1_1_5(tmp_path):
+    """VNN-COMP's ACAS Xu graphs take a [N, 1, 1, 5] input: normalisation constants of shape (1, 1, 1, 5),
+    MatMul on the last axis, a Reshape to [-1, 5] (the batch kept first) and Flatten."""
+    rng = np.random.default_rng(35)
+    nodes = [helper.make_node("Sub", ["x", "mean"], ["s"]), helper.make_node("Div", ["s", "range"], ["n"]),
+             helper.make_node("MatMul", ["n", "W1"], ["m1"]), helper.make_node("Add", ["m1", "b1"], ["z1"]),
+             helper.make_node("Relu", ["z1"], ["h1"]), helper.make_node("Reshape", ["h1", "shape"], ["r"]),
+             helper.make_node("Gemm", ["r", "W2", "b2"], ["z2"], transB=1), helper.make_node("Relu", ["z2"], ["h2"]),
+             helper.make_node("Flatten", ["h2"], ["f"]), helper.make_node("MatMul", ["f", "W3"], ["y"])]
+    inits = {"mean": rand(rng, 1, 1, 1, 5), "range": rng.uniform(0.5, 4, (1, 1, 1, 5)), "W1": rand(rng, 5, 6),
+             "b1": rand(rng, 6), "shape": np.array([-1, 6], dtype=np.int64), "W2": rand(rng, 4, 6), "b2": rand(rng, 4),
+             "W3": rand(rng, 4, 3)}
+    net = check_onnx(tmp_path, onnx_model(nodes, inits, (1, 1, 5)), (1, 1, 5), ["z1", "z2"],
+                     ["relu", "relu", "identity"], points=8)
+    assert net.architecture == (5, 6, 4, 3)
+
+
+def test_onnx_matmul_on_the_last_axis_of_a_matrix_input(tmp_path):
+    """MatMul of a (2, 3) tensor by a (3, 4) matrix acts on each row: a block-diagonal map."""
+    rng = np.random.default_rng(36)
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["z"]), helper.make_node("Relu", ["z"], ["y"])]
+    net = check_onnx(tmp_path, onnx_model(nodes, {"W": rand(rng, 3, 4)}, (2, 3)), (2, 3), ["z"], ["relu"])
+    assert net.architecture == (6, 8)
+    assert all(w == 0 for w in net.layers[0].weights[0][3:])  # output (0, 0) reads only row 0 of x
+
+
+@pytest.mark.parametrize("target,message", [([-1], "does not keep the batch axis"),
+                                            ([2, 3], "does not keep the batch axis"),
+                                            ([1, 4], "cannot reshape"), ([0, 4], "cannot reshape")])
+def test_onnx_reshape_that_moves_the_batch_is_rejected(target, message):
+    nodes = [helper.make_node("Relu", ["x"], ["h"]), helper.make_node("Reshape", ["h", "s"], ["y"])]
+    model = onnx_model(nodes, {"s": np.array(target, dtype=np.int64)}, (6,))
+    with pytest.raises((UnsupportedLayerError, ShapeError), match=message):
+        onnx_to_network(model)
+
+
+def nnet_style_graph(weights, biases):
+    """The graph NNet's converter writes: an input of shape [n] (no batch axis), MatMul(W, x), Add, Relu."""
+    nodes, inits, current = [], [], "x"
+    for k, (W, b) in enumerate(zip(weights, biases)):
+        out = "y" if k == len(weights) - 1 else f"z{k}"
+        nodes += [helper.make_node("MatMul", [f"W{k}", current], [f"m{k}"]), helper.make_node("Add", [f"m{k}", f"b{k}"], [out])]
+        inits += [numpy_helper.from_array(np.asarray(W, dtype=np.float32), f"W{k}"),
+                  numpy_helper.from_array(np.asarray(b, dtype=np.float32), f"b{k}")]
+        if k < len(weights) - 1:
+            nodes.append(helper.make_node("Relu", [out], [f"h{k}"]))
+            current = f"h{k}"
+    graph = helper.make_graph(nodes, "nnet", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [len(weights[0][0])])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [len(biases[-1])])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    return model
+
+
+def test_onnx_unbatched_nnet_style_graph_equals_the_nnet_file(tmp_path):
+    """The same network as an .nnet file and as the unbatched ONNX graph NNet's converter writes: with
+    weights that are binary fractions (exact in float32), both readers give the same exact network."""
+    from analyzer.nnet import read_nnet
+    W1, b1, W2, b2 = [[1, 2], [3, -1], [0.5, 0.25]], [1, 0, -1], [[1, 1, -1]], [0.5]
+    path = tmp_path / "tiny.nnet"
+    path.write_text("2,2,1,3,\n2,3,1,\n0,\n-1,-1,\n1,1,\n0,0,0,\n1,1,1,\n"
+                    + "".join(",".join(map(str, r)) + ",\n" for r in W1) + "".join(f"{v},\n" for v in b1)
+                    + "".join(",".join(map(str, r)) + ",\n" for r in W2) + "".join(f"{v},\n" for v in b2))
+    model = nnet_style_graph([W1, W2], [b1, b2])
+    net = onnx_to_network(model)
+    assert net == read_nnet(path).network
+    evaluator = ReferenceEvaluator(model)
+    for x in ([0.3, -0.7], [-0.9, 0.2]):
+        (ref,) = evaluator.run(["y"], {"x": np.array(x, dtype=np.float32)})
+        np.testing.assert_allclose(floats(forward(net, x)[0]), ref, rtol=1e-6)
+
+
+def test_onnx_unbatched_graph_rejects_batch_operators():
+    model = nnet_style_graph([[[1, 2], [3, 4]]], [[0, 0]])
+    model.graph.node.append(helper.make_node("Flatten", ["y"], ["f"]))
+    model.graph.output[0].name = "f"
+    with pytest.raises(UnsupportedLayerError, match="Flatten on an input without a batch axis"):
+        onnx_to_network(model)
