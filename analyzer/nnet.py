@@ -2,15 +2,15 @@
 
 The format (Julian et al.; one record a line, values separated by commas, a trailing comma allowed):
 
-1. header comments, each line starting with ``//``;
-2. ``L, n_in, n_out, largest size``: the number of weight layers, inputs, outputs (the fourth number
-   is not used, and not checked);
-3. the ``L + 1`` layer sizes ``n_0 = n_in, n_1, ..., n_L = n_out``;
-4. a flag that no reader uses;
-5. to 8. the inputs' minima and maxima (``n_in`` values each), then means and ranges (``n_in + 1``
-   values each: one per input, the last for the outputs);
-9. for each layer l: ``n_l`` lines of ``n_{l-1}`` weights (one matrix row a line), then ``n_l``
-   lines of one bias each.
+* header comments, each line starting with ``//``;
+* ``L, n_in, n_out, largest size``: the number of weight layers, inputs, outputs (the fourth number
+  is not used, and not checked);
+* the ``L + 1`` layer sizes ``n_0 = n_in, n_1, ..., n_L = n_out``;
+* a flag that no reader uses;
+* four lines: the inputs' minima and maxima (``n_in`` values each), then means and ranges
+  (``n_in + 1`` values each: one per input, the last for the outputs);
+* for each layer l: ``n_l`` lines of ``n_{l-1}`` weights (one matrix row a line), then ``n_l``
+  lines of one bias each.
 
 Hidden layers are ReLU, the last layer affine. Numbers are decimal strings and are read exactly (``0.1``
 is 1/10), as everywhere in regionscope; tools that read them as doubles analyse a network that differs
