@@ -406,7 +406,7 @@ def _scaled(t: _Tensor, d: list) -> _Tensor:
 def _onnx_node(node, g: _Graph) -> _Tensor:
     """The tensor a node computes; an activation node also closes a layer."""
     label = _label(node)
-    args = []
+    args: list = []
     for name in node.input:
         if not name:
             args.append(None)  # an omitted optional input
@@ -567,8 +567,8 @@ def _affine_node(op: str, attrs: dict, args: list, g: _Graph, label: str) -> _Te
         M, out = conv2d_matrix(constant[0].astype(np.float64), shape, tuple(attrs.get("strides", (1, 1))),
                                (pads[0], pads[1], pads[2], pads[3]), tuple(attrs.get("dilations", (1, 1))),
                                int(attrs.get("group", 1)))
-        bias = None if len(constant) < 2 else np.repeat(constant[1].astype(np.float64), out[1] * out[2])
-        return _then(x, _affine(M, bias), out, label)
+        shift = None if len(constant) < 2 else np.repeat(constant[1].astype(np.float64), out[1] * out[2])
+        return _then(x, _affine(M, shift), out, label)
     if op == "AveragePool":
         _no_auto_pad(op, attrs)
         if any(attrs.get("pads", (0,))) or attrs.get("ceil_mode", 0):

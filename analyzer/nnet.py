@@ -110,7 +110,8 @@ def read_nnet(path: str | Path) -> NNet:
 def _split(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header comments (``//`` lines before the first record), and ``(line number, fields)`` of
     each nonblank line after them, empty fields dropped (a trailing comma is usual)."""
-    header, records = [], []
+    header: list[str] = []
+    records: list[tuple[int, list[str]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not records and stripped.startswith("//"):

@@ -52,7 +52,9 @@ def read_vnnlib(path: str | Path) -> InputBox:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise DomainError(f"cannot read VNN-LIB file {name!r}: {exc}") from None
-    inputs, outputs, asserts = set(), set(), []
+    inputs: set[int] = set()
+    outputs: set[int] = set()
+    asserts: list = []
     for term in _parse(text, name):
         head = term[0] if isinstance(term, list) and term else None
         if head == "declare-const" and len(term) == 3 and isinstance(term[1], str):
@@ -67,7 +69,9 @@ def read_vnnlib(path: str | Path) -> InputBox:
     n = len(inputs)
     if inputs != set(range(n)) or not n:
         raise DomainError(f"{name!r}: the inputs must be X_0 ... X_(n-1), got {sorted(f'X_{i}' for i in inputs)}")
-    lower, upper, ignored = [None] * n, [None] * n, 0
+    lower: list[Fraction | None] = [None] * n
+    upper: list[Fraction | None] = [None] * n
+    ignored = 0
     for constraint in asserts:
         for atom in _conjuncts(constraint):
             used = _variables(atom, name, inputs, outputs)
@@ -80,15 +84,16 @@ def read_vnnlib(path: str | Path) -> InputBox:
             if any(v[0] == "Y" for v in used):
                 raise DomainError(f"{name!r}: constraint {_show(atom)} mixes inputs and outputs: not an input box")
             for index, sense, value in _bounds(atom, name):
+                low, high = lower[index], upper[index]
                 if sense in (">=", ">", "="):
-                    lower[index] = value if lower[index] is None else max(lower[index], value)
+                    lower[index] = value if low is None else max(low, value)
                 if sense in ("<=", "<", "="):
-                    upper[index] = value if upper[index] is None else min(upper[index], value)
+                    upper[index] = value if high is None else min(high, value)
     for i in range(n):
         for ends, word in ((lower, "lower"), (upper, "upper")):
             if ends[i] is None:
                 raise DomainError(f"{name!r}: X_{i} has no {word} bound: a VNN-LIB domain must bound every input")
-    return InputBox(tuple(lower), tuple(upper), ignored)
+    return InputBox(tuple(v for v in lower if v is not None), tuple(v for v in upper if v is not None), ignored)
 
 
 def vnnlib_domain(path: str | Path, input_dim: int) -> Domain:
