@@ -54,8 +54,8 @@ def to_geojson(regions: RegionSet, *, linear: bool = False, window: Window | Non
     >>> net = network([layer([[1, 0], [0, 1]], [0, 0], "relu"), layer([[1, 0]], [0], "identity")])
     >>> quadrants = enumerate_regions(net, box([-1, -1], [1, 1]))
     >>> first = to_geojson(quadrants)["features"][0]
-    >>> first["properties"]["point"], sorted(first["properties"]["vertices"])
-    (['-1/2', '-1/2'], [['-1', '-1'], ['-1', '0'], ['0', '-1'], ['0', '0']])
+    >>> first["properties"]["pattern"], sorted(first["properties"]["vertices"])
+    ([[0, 0], []], [['-1', '-1'], ['-1', '0'], ['0', '-1'], ['0', '0']])
     >>> [feature["properties"]["regions"] for feature in to_geojson(quadrants, linear=True)["features"]]
     [[0, 1], [2, 3]]
     """
