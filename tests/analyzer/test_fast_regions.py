@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import naive
 
-from analyzer.domain import all_space, box, segment
+from analyzer.domain import box, segment
 from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.leaves import DeferredRegions
 from analyzer.network import forward, he_initialised, layer, network
