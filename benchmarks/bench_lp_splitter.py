@@ -4,11 +4,12 @@ Run: .venv/bin/python benchmarks/bench_lp_splitter.py [--quick] [--profile] [--c
 
 A small depth-first count built on the splitter alone: each region of layers 1..l is an LPRegion
 (float forms with radii, a certified float point); layer l+1's pre-activations on it are float
-forms with radii (geometry.kernels.affine_image); classify() says which units cut it, child() makes
-the pieces, unit by unit, classifying the remaining cutting units on each piece. A region where a
-decision stays UNDECIDED has its subtree counted by the exact engine (rebuilt from its pattern).
+forms with radii (geometry.kernels.affine_image); split() cuts it by all of them (the exact forms,
+from the exact map of the pattern, are computed only where floats leave a decision open). Pieces
+of the last hidden layer are only counted. A region that split() cannot decide has its subtree
+counted by the exact engine (rebuilt from its pattern).
 Prints regions, wall and CPU seconds, regions/s, the subtrees left to the exact engine and the
-units classified; with --check also
+number of split() calls; with --check also
 analyzer.enumerate.count_regions(net, exact=False) on the same net and domain, which must agree
 (slow: the exact LP engine beyond 4-D).
 """
@@ -26,7 +27,7 @@ from analyzer.enumerate import _Refinement, count_regions
 from analyzer.maps import embedding, next_map, unit_pieces
 from analyzer.network import Kind, he_initialised, unit_groups
 from geometry import kernels
-from geometry.certified_lp import Outcome, child, classify, lp_region
+from geometry.certified_lp import LPRegion, lp_region, split
 from geometry.exact import primitive_ints
 from geometry.polyhedron import from_forms, interior_point_homogeneous
 
@@ -72,9 +73,12 @@ class SplitterCount:
 
     def count(self, per_layer):
         total = 0
+        last = len(self.net.layers) - 1
         stack = [self.root()]
         while stack:
             depth, pattern, region, H, RH, P = stack.pop()
+            if not isinstance(region, LPRegion):
+                region = region[0][region[1]]  # (pieces, j): made when refined
             G, RG = kernels.affine_image(*self.layers[depth], H, RH)
             layer = self.net.layers[depth]
             if layer.activation.kind is Kind.IDENTITY:
@@ -83,50 +87,24 @@ class SplitterCount:
                 continue
             pre = Lazy(lambda P=P, layer=layer: layer.lifted * P())
             rows = Lazy(lambda pre=pre: [[int(v) for v in row] for row in pre().tolist()[1:]])
-            pieces = self.split(region, G, RG, rows)
+            pieces = split(region, G, RG, exact=rows)
+            self.classified += 1
             if pieces is None:
                 self.undecided += 1
-                found = self.exact_subtree(depth, pattern, per_layer)
-                total += found
+                total += self.exact_subtree(depth, pattern, per_layer)
                 continue
             per_layer[depth] += len(pieces)
+            if depth + 1 == last and self.net.layers[last].activation.kind is Kind.IDENTITY:
+                per_layer[last] += len(pieces)  # a final affine layer: each piece is one region
+                total += len(pieces)
+                continue
             groups = self.groups[depth]
-            for piece, states in pieces:
+            for j, states in enumerate(pieces.states):
                 H2, RH2 = kernels.scaled_rows(G, RG, *RELU_SLOPES[:2], RELU_SLOPES[2], states)
                 states = tuple(states.tolist())
                 P2 = Lazy(lambda pre=pre, states=states, layer=layer, groups=groups: next_map(layer, groups, states, pre()))
-                stack.append((depth + 1, (*pattern, states), piece, H2, RH2, P2))
+                stack.append((depth + 1, (*pattern, states), (pieces, j), H2, RH2, P2))
         return total
-
-    def split(self, region, G, RG, rows):
-        """The pieces of a region under one layer with their states, or None if undecided."""
-        n = G.shape[0]
-        out = []
-        work = [(region, np.arange(n), None, np.zeros(n, np.int64))]
-        while work:
-            piece, units, known, states = work.pop()
-            if known is None:
-                known = classify(piece, G[units], RG[units], lambda units=units: [rows()[u] for u in units])
-                self.classified += len(units)
-            outcomes = known.outcomes
-            if (outcomes == Outcome.UNDECIDED).any():
-                return None
-            states[units] = outcomes == Outcome.POSITIVE  # the units fixed here stay fixed on sub-pieces
-            cutting = np.flatnonzero(outcomes == Outcome.CUTS)
-            if not len(cutting):
-                out.append((piece, states))
-                continue
-            where = cutting[0]
-            u, rest = units[where], units[cutting[1:]]
-            for t, s in ((1, -1), (0, 1)):
-                kid = child(piece, G[u], RG[u], s, known.points[where, t], lambda u=u: rows()[u])
-                kid_states = states.copy()
-                kid_states[u] = t == 0
-                if len(rest):
-                    work.append((kid, rest, None, kid_states))
-                else:
-                    out.append((kid, kid_states))
-        return out
 
     def exact_subtree(self, depth, pattern, per_layer):
         """The subtree below a node counted by the exact engine, rebuilt from its pattern."""
@@ -162,7 +140,7 @@ def run(arch, seed, lo=None, hi=None, check=False, profile=False):
     where = "R^%d" % d if lo is None else f"[{lo},{hi}]^{d}"
     label = f"{list(arch)} seed {seed} on {where}"
     print(f"{label:40s} {total:8d} regions {seconds:8.2f} s ({cpu:.2f} s CPU) {total / seconds:7.0f} regions/s "
-          f"({total / cpu:.0f} per CPU s)  exact subtrees {counter.undecided}  units classified {counter.classified}  "
+          f"({total / cpu:.0f} per CPU s)  exact subtrees {counter.undecided}  layer splits {counter.classified}  "
           f"per layer {per_layer[:-1]}", flush=True)
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(12)

@@ -50,14 +50,18 @@ basis's multipliers are solved in rationals (fraction-free, python-flint), which
 The LP is a small numba simplex rather than HiGHS: a highspy ``run()`` costs 0.13-0.16 ms here
 even on an LP already at its optimum, several times the whole per-candidate budget.
 
-:func:`pieces_met` does the same for open pieces given by several forms (a maxout unit's argmax
-cells, a hard-tanh unit's middle piece): a certified point in R and the piece, a certified Farkas
-vector, or undecided. :func:`argmax_cells` applies it to a maxout unit's pre-activations, and
-:func:`child` makes the region on one side of a cutting form, keeping the warm starts.
+:func:`child` makes the region on one side of a cutting form, keeping the warm starts, and
+:func:`split` cuts a region by all of a layer's forms at once, ``(pieces, states)`` as the float
+polygon splitters give them: the cascade runs in one numba call, and only pieces where floats
+leave a unit open come back to Python for the exact forms. :func:`pieces_met` decides open pieces
+given by several forms (a maxout unit's argmax cells, a hard-tanh unit's middle piece): a
+certified point in R and the piece, a certified Farkas vector, or undecided; :func:`argmax_cells`
+applies it to a maxout unit's pre-activations.
 """
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -280,6 +284,111 @@ def child(region: LPRegion, g: np.ndarray, rg: np.ndarray, side: int, point: np.
             return (*region.exact_forms(), new if side > 0 else negate(new))
         out.exact = forms
     return out
+
+
+class Pieces:
+    """The pieces of a region under k forms (:func:`split`): ``len(pieces)`` of them, ``states[j, u]``
+    1 where form u is positive on piece j and 0 where it is negative, and ``pieces[j]`` the
+    :class:`LPRegion` of piece j (made when asked, with its exact forms when the split had them)."""
+
+    def __init__(self, entries: list, states: np.ndarray, exact):
+        self._entries, self.states, self._exact = entries, states, exact
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, j: int) -> LPRegion:
+        parent, pack, i = self._entries[j]
+        return parent if pack is None else _packed_piece(parent, pack, i, self._exact)
+
+
+def _packed_piece(parent: LPRegion, pack, i: int, exact) -> LPRegion:
+    """Piece i of a :func:`geometry.certified_lp_kernels.split_region` result, as a region."""
+    offsets, forms, radii, points, vertices, bases, rings, states, order, _ = pack
+    out = object.__new__(LPRegion)
+    out.forms, out.radii = forms[offsets[i]:offsets[i + 1]], radii[offsets[i]:offsets[i + 1]]
+    out.point, out._vertices, out._bases, out._ring = points[i], vertices[i], bases[i], rings[i]
+    out.lo, out.hi, out.exact = parent.lo, parent.hi, None
+    if parent.exact is not None and exact is not None:
+        added = [(int(u), int(states[i, u])) for u in order[i, :len(out.forms) - len(parent.forms)]]
+
+        def forms_of_piece():
+            candidates = exact()
+            signed = (candidates[u] if state else negate(candidates[u]) for u, state in added)
+            return (*(parent.exact_forms() or ()), *signed)
+        out.exact = forms_of_piece
+    return out
+
+
+def _once(exact) -> Callable[[], list[AffineForm]]:
+    """Candidate forms given directly or by a function, as a function computing them once."""
+    kept: list = []
+
+    def candidates() -> list[AffineForm]:
+        if not kept:
+            kept.append([tuple(int(v) for v in f) for f in (exact() if callable(exact) else exact)])
+        return kept[0]
+    return candidates
+
+
+def _subset(candidates: Callable[[], list[AffineForm]], units: list[int]) -> list[AffineForm]:
+    return [candidates()[u] for u in units]
+
+
+def _one(candidates: Callable[[], list[AffineForm]], unit: int) -> AffineForm:
+    return candidates()[unit]
+
+
+def split(region: LPRegion, G: np.ndarray, RG: np.ndarray, known: np.ndarray | None = None,
+          exact: Sequence[AffineForm] | Callable[[], Sequence[AffineForm]] | None = None) -> Pieces | None:
+    """The full-dimensional pieces of the region cut by every candidate form (rows ``G``, radii
+    ``RG``; ``known[u]`` 1 or 0 for a unit whose sign is known already, -1 to decide), or None
+    when some cut stays undecided even in exact arithmetic (the caller then splits exactly).
+
+    The cascade runs in one numba call (:func:`geometry.certified_lp_kernels.split_region`); a
+    piece where floats leave a unit open comes back, is classified with the exact forms (a thunk
+    is only called then), cut once more here, and its pieces go back to numba."""
+    k = G.shape[0]
+    G = np.ascontiguousarray(G, dtype=float)
+    RG = np.ascontiguousarray(RG, dtype=float)
+    start = np.full(k, -1, np.int8) if known is None else np.asarray(known, dtype=np.int8)
+    exact = None if exact is None else _once(exact)
+    entries: list = []
+    states: list = []
+    pending = [(region, start)]
+    while pending:
+        piece, known_states = pending.pop()
+        pack = kernels.split_region(piece.forms, piece.radii, piece.point, piece._vertices, piece._bases,
+                                    piece._ring, G, RG, piece.lo, piece.hi, known_states)
+        piece_states, is_open = pack[7], pack[9]
+        for i in range(len(is_open)):
+            if not is_open[i]:
+                entries.append((piece, pack, i))
+                states.append(piece_states[i])
+                continue
+            sub = _packed_piece(piece, pack, i, exact)
+            fixed = piece_states[i].copy()
+            units = np.flatnonzero(fixed < 0)
+            answer = classify(sub, G[units], RG[units],
+                              None if exact is None else functools.partial(_subset, exact, units.tolist()))
+            outcomes = answer.outcomes
+            if (outcomes == Outcome.UNDECIDED).any():
+                return None
+            fixed[units] = np.where(outcomes == Outcome.POSITIVE, 1, np.where(outcomes == Outcome.NEGATIVE, 0, -1))
+            cutting = np.flatnonzero(outcomes == Outcome.CUTS)
+            if not len(cutting):
+                entries.append((sub, None, None))
+                states.append(fixed)
+                continue
+            where = cutting[0]
+            u = int(units[where])
+            for t, side in ((0, 1), (1, -1)):
+                kid = child(sub, G[u], RG[u], side, answer.points[where, t].copy(),
+                            None if exact is None else functools.partial(_one, exact, u))
+                kid_states = fixed.copy()
+                kid_states[u] = 1 - t
+                pending.append((kid, kid_states))
+    return Pieces(entries, np.array(states, dtype=np.int8).reshape(-1, k), exact)
 
 
 def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, Sequence[AffineForm] | None]]

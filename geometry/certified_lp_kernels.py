@@ -721,3 +721,78 @@ def pieces_met(F: np.ndarray, RF: np.ndarray, p: np.ndarray, H: np.ndarray, RH: 
         if farkas_certified(E, RE, weights, bases[j, :support].copy()):
             state[j] = EMPTY
     return state, points, has_point, bases, size
+
+
+@njit(cache=True)
+def split_region(F: np.ndarray, RF: np.ndarray, p: np.ndarray, CX: np.ndarray, CB: np.ndarray, cloud: np.ndarray,
+                 G: np.ndarray, RG: np.ndarray, lo: np.ndarray, hi: np.ndarray, known: np.ndarray):
+    """The pieces of the region ``{F > 0}`` (point ``p``, known vertices ``CX, CB, cloud``) cut by
+    the forms ``G``: each piece has one sign for every form (state 1 where ``G[u] > 0``, 0 where
+    ``G[u] < 0``). Units with ``known[u] >= 0`` have that state already. Depth first: a piece's
+    open units are classified (:func:`classify_units`), the decided ones fixed, the first cutting
+    one splits it into two pieces (its certified points are theirs), which classify the other
+    cutting units again.
+
+    Returns the pieces packed: rows ``offsets[j]:offsets[j+1]`` of ``forms``/``radii``, ``points``,
+    ``vertices``, ``bases``, ``rings`` (their known vertices), ``states``, ``order`` (the forms
+    added to F, in order, one per extra row) and ``open``: a piece where some unit stayed undecided
+    is returned as it is, with state -1 for the units not yet fixed, for exact arithmetic to go on."""
+    k, n = G.shape[0], p.shape[0]
+    stack = [(F, RF, p, CX, CB, cloud, known.copy(), np.full(k, -1, np.int64))]
+    out = [stack[0]]
+    out.pop()
+    flags = []
+    while stack:
+        F_, RF_, p_, CX_, CB_, cloud_, states, order = stack.pop()
+        units = np.flatnonzero(states < 0)
+        if units.shape[0] == 0:
+            out.append((F_, RF_, p_, CX_, CB_, cloud_, states, order))
+            flags.append(False)
+            continue
+        outcome, _, points, _ = classify_units(F_, RF_, p_, G[units], RG[units], lo, hi, CX_, CB_, cloud_)
+        if (outcome == UNDECIDED).any():
+            out.append((F_, RF_, p_, CX_, CB_, cloud_, states, order))
+            flags.append(True)
+            continue
+        first = -1
+        for i in range(units.shape[0]):
+            if outcome[i] == POSITIVE:
+                states[units[i]] = 1
+            elif outcome[i] == NEGATIVE:
+                states[units[i]] = 0
+            elif first < 0:
+                first = i
+        if first < 0:
+            out.append((F_, RF_, p_, CX_, CB_, cloud_, states, order))
+            flags.append(False)
+            continue
+        u = units[first]
+        added = F_.shape[0] - F.shape[0]
+        for t in range(2):
+            side = 1.0 if t == 0 else -1.0
+            F2, RF2, CX2, CB2, cloud2 = extended(F_, RF_, G[u], RG[u], side, CX_, CB_, cloud_)
+            states2 = states.copy()
+            states2[u] = 1 - t
+            order2 = order.copy()
+            order2[added] = u
+            stack.append((F2, RF2, points[first, t].copy(), CX2, CB2, cloud2, states2, order2))
+    pieces = len(out)
+    offsets = np.zeros(pieces + 1, np.int64)
+    for j in range(pieces):
+        offsets[j + 1] = offsets[j] + out[j][0].shape[0]
+    forms = np.empty((offsets[pieces], n + 1))
+    radii = np.empty((offsets[pieces], n + 1))
+    points = np.empty((pieces, n))
+    vertices = np.empty((pieces,) + CX.shape)
+    bases = np.empty((pieces,) + CB.shape, np.int64)
+    rings = np.empty((pieces, 2), np.int64)
+    states = np.empty((pieces, k), np.int8)
+    order = np.empty((pieces, k), np.int64)
+    open_ = np.empty(pieces, np.bool_)
+    for j in range(pieces):
+        F_, RF_, p_, CX_, CB_, cloud_, st, od = out[j]
+        forms[offsets[j]:offsets[j + 1]] = F_
+        radii[offsets[j]:offsets[j + 1]] = RF_
+        points[j], vertices[j], bases[j], rings[j], states[j], order[j] = p_, CX_, CB_, cloud_, st, od
+        open_[j] = flags[j]
+    return offsets, forms, radii, points, vertices, bases, rings, states, order, open_

@@ -19,7 +19,7 @@ import reference
 from arrangement_cases import random_degenerate
 from geometry import certified_lp_kernels as kernels
 from geometry.certified_lp import (LPRegion, Meets, Outcome, argmax_cells, child, classify, enclosure, lp_region,
-                                   pieces_met, _exact_dual, _exact_farkas, _exact_witness)
+                                   pieces_met, split, _exact_dual, _exact_farkas, _exact_witness)
 from geometry.exact import form_of_row, is_constant, negate
 
 DATA = json.loads((Path(__file__).resolve().parent.parent / "data" / "arrangements.json").read_text())
@@ -158,6 +158,46 @@ def test_arrangement_counts_match_sage():
         rows = [form_of_row(r) for r in case["rows"]]
         rows = [r for r in rows if not is_constant(r)]
         assert count_cells(lp_region([], [0.0] * dim), rows) == case["regions"], case["name"]
+
+
+def test_split_finds_every_cell_of_the_arrangements():
+    """split() of all of R^d by each arrangement of tests/data: as many pieces as Sage's regions,
+    one sign vector each, every piece's point strictly inside it (checked here exactly, against
+    the states split reports)."""
+    for case in DATA["cases"]:
+        dim = case["dim"]
+        rows = [form_of_row(r) for r in case["rows"]]
+        rows = [r for r in rows if not is_constant(r)]
+        G, RG = enclosure(rows)
+        pieces = split(lp_region([], [0.0] * dim), G, RG, exact=lambda rows=rows: rows)
+        assert pieces is not None and len(pieces) == case["regions"], case["name"]
+        assert len({tuple(s) for s in pieces.states}) == len(pieces)
+        for j in range(len(pieces)):
+            point = pieces[j].point
+            assert all(value(g, point) > 0 if state else value(g, point) < 0 for g, state in zip(rows, pieces.states[j]))
+            forms = pieces[j].exact_forms()
+            assert strictly_inside(forms, point) and len(forms) == len(pieces[j].forms)
+
+
+@pytest.mark.parametrize("dim", [3, 5])
+def test_split_of_a_cell_with_known_states(dim):
+    """Inside a bounded cell of a degenerate arrangement, split by other degenerate forms agrees
+    with the reference count of the cells there; forms given as known keep their state."""
+    rng = random.Random(dim)
+    for seed in range(4):
+        arrangement = random_degenerate(500 + 10 * dim + seed, dim, 9)
+        cell, point = random_cell(rng, dim, arrangement[:4], bounded=True)
+        rows = [form_of_row(r) for r in arrangement[4:]]
+        rows = [r for r in rows if not is_constant(r)] + [cell[0]]  # a facet of the cell: known positive
+        G, RG = enclosure(rows)
+        known = np.full(len(rows), -1, np.int8)
+        known[-1] = 1
+        pieces = split(lp_region(cell, point, box=(np.full(dim, -4.0), np.full(dim, 4.0))), G, RG, known, rows)
+        assert pieces is not None
+        assert len(pieces) == reference_count(cell, rows[:-1], dim)
+        assert (pieces.states[:, -1] == 1).all()
+        for j in range(len(pieces)):
+            assert strictly_inside(cell, pieces[j].point)
 
 
 def count_cells(region: LPRegion, rows) -> int:
