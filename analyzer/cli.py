@@ -90,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     formula.add_argument("--json", action="store_true", help="print one JSON object (strings sympy parses)")
     formula.add_argument("--max-regions", type=int,
                          help="refuse networks with more activation regions than this (default 256)")
+    sweep = sub.add_parser("sweep", help="count a one-parameter family of networks exactly over a range",
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           description="Weights may be polynomials in one parameter (strings such as '1/2 + t' or "
+                                       "'t**2 - 1' in the .npz or .json file). Finds every parameter value in the "
+                                       "range where the activation or linear region count changes (exact: rationals "
+                                       "and real algebraic numbers as CRootOf(polynomial, index) with rational "
+                                       "enclosures) and the counts between and at them. A range with a negative "
+                                       "lower end is written --range=-1:1.\n\n" + DOMAIN_HELP)
+    sweep.add_argument("model", help="network file: .npz or .json")
+    sweep.add_argument("--param", default="t", help="the parameter's name in the weights (default t)")
+    sweep.add_argument("--range", required=True, metavar="LO:HI",
+                       help="the parameter range, e.g. 0:1 (--range=-1:1 for a negative lower end)")
+    sweep.add_argument("--domain", default="all", help="where to count (see above)")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object")
+    sweep.add_argument("--all-candidates", action="store_true",
+                       help="report every value examined, also those where no count changes")
     construct = sub.add_parser(
         "construct", help="write a network that attains a bound",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -113,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot,
-                    "formula": _formula}
+                    "formula": _formula, "sweep": _sweep}
         return commands[args.command](args)
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -342,6 +358,20 @@ def _formula(args) -> int:
         print(f"{found.activation_regions} activation regions, {found.linear_regions} linear regions on "
               f"{found.domain.description}; variables {', '.join(found.variables)}")
         print(found.text())
+    return 0
+
+
+def _sweep(args) -> int:
+    from analyzer.domain import parse_domain
+    from analyzer.errors import ParameterError
+    from analyzer.parametric import load_parametric
+    from analyzer.sweep import sweep
+    lo, colon, hi = args.range.partition(":")
+    if not colon:
+        raise ParameterError(f"cannot read the range {args.range!r}: use LO:HI, e.g. 0:1 or --range=-1:1")
+    net = load_parametric(args.model, args.param)
+    result = sweep(net, parse_domain(args.domain, net.input_dim), lo, hi, merge=not args.all_candidates)
+    print(json.dumps(result.to_json()) if args.json else result.text())
     return 0
 
 

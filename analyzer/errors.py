@@ -32,3 +32,11 @@ class PatternError(AnalyzerError):
 
 class SchedulerError(AnalyzerError):
     """A Dask scheduler that cannot be reached, or has no workers to run on."""
+
+
+class FormulaTooLargeError(AnalyzerError):
+    """A network has more regions than a formula is written for."""
+
+
+class ParameterError(AnalyzerError):
+    """A parametrised weight or parameter range that cannot be read (not a polynomial in the parameter)."""

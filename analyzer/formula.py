@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from analyzer.domain import Domain, DomainKind, all_space
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, FormulaTooLargeError
 from analyzer.network import Network
 from analyzer.regions import Region, RunStatus
 from geometry.exact import AffineForm, is_constant, negate
@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     import sympy
 
 MAX_REGIONS = 256  # activation regions a formula is written for, by default
-
-
-class FormulaTooLargeError(AnalyzerError):
-    """The network has more activation regions in the domain than a formula is written for."""
 
 
 @dataclass(frozen=True)

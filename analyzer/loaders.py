@@ -51,6 +51,19 @@ def load(path: str | Path, *, arch: str | None = None, input_shape: str | None =
 
 
 def load_npz(path: str | Path) -> Network:
+    return _built(npz_entries(path))
+
+
+def load_json(path: str | Path) -> Network:
+    return _built(json_entries(path))
+
+
+def _built(entries: list[tuple[list, list, str]]) -> Network:
+    return network([layer(W, b, act, index=i + 1) for i, (W, b, act) in enumerate(entries)])
+
+
+def npz_entries(path: str | Path) -> list[tuple[list, list, str]]:
+    """The layers of an npz file as ``(weight rows, bias, activation)``, entries not yet read as numbers."""
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
@@ -67,13 +80,13 @@ def load_npz(path: str | Path) -> Network:
     activations = [str(a) for a in arrays["activations"]] if "activations" in arrays else default_activations(depth)
     if len(activations) != depth:
         raise ModelFileError(f"{str(path)!r} has {depth} layers but {len(activations)} activations")
-    layers = []
+    entries = []
     for i in range(depth):
         W, b = arrays[f"W{i + 1}"], arrays[f"b{i + 1}"]
         if W.ndim != 2 or b.ndim != 1:
             raise ModelFileError(f"W{i + 1} must be 2-D and b{i + 1} 1-D, got shapes {W.shape} and {b.shape}")
-        layers.append(layer(_entries(W), _entries(b), activations[i], index=i + 1))
-    return network(layers)
+        entries.append((_entries(W), _entries(b), activations[i]))
+    return entries
 
 
 def _entries(array: np.ndarray) -> list:
@@ -85,7 +98,8 @@ def _entries(array: np.ndarray) -> list:
     return array.tolist()
 
 
-def load_json(path: str | Path) -> Network:
+def json_entries(path: str | Path) -> list[tuple[list, list, str]]:
+    """The layers of a JSON file as ``(weight rows, bias, activation)``, entries not yet read as numbers."""
     try:
         data = json.loads(Path(path).read_text())
         specs = data["layers"]
@@ -94,14 +108,13 @@ def load_json(path: str | Path) -> Network:
     if not isinstance(specs, list) or not specs:
         raise ModelFileError(f"{str(path)!r}: 'layers' must be a nonempty list")
     depth = len(specs)
-    layers = []
+    entries = []
     for i, spec in enumerate(specs):
         try:
-            act = spec.get("activation", default_activations(depth)[i])
-            layers.append(layer(spec["weights"], spec["bias"], act, index=i + 1))
+            entries.append((spec["weights"], spec["bias"], spec.get("activation", default_activations(depth)[i])))
         except (KeyError, AttributeError, TypeError) as exc:
             raise ModelFileError(f"{str(path)!r}: layer {i + 1} needs 'weights' and 'bias' ({exc})") from None
-    return network(layers)
+    return entries
 
 
 def to_json_dict(net: Network) -> dict:

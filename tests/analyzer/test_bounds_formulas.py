@@ -21,10 +21,10 @@ ACTIVATIONS = ("relu", "abs", "hardtanh", "maxout:2", "maxout:3")
 
 
 def architectures():
-    """n0 in 1..3; depth 1 and 2 with widths from {1, 2, 3, 4, 6}, depth 3 with widths from {1, 3, 6}:
-    3 * (5 + 25 + 27) of them, one output each."""
+    """n0 in 1..3; depth 1 and 2 with widths from {1, 2, 3, 4, 6}, depth 3 with widths from {2, 6}:
+    3 * (5 + 25 + 8) of them, one output each."""
     for n0 in (1, 2, 3):
-        for depth, choices in ((1, (1, 2, 3, 4, 6)), (2, (1, 2, 3, 4, 6)), (3, (1, 3, 6))):
+        for depth, choices in ((1, (1, 2, 3, 4, 6)), (2, (1, 2, 3, 4, 6)), (3, (2, 6))):
             for widths in itertools.product(choices, repeat=depth):
                 yield [n0, *widths, 1]
 
@@ -33,7 +33,7 @@ def test_every_applicable_bound_has_a_formula_that_evaluates_to_its_value():
     checked = set()
     count = 0
     for arch in architectures():
-        for act in ACTIVATIONS if len(arch) <= 3 else ("relu", "hardtanh", "maxout:2"):
+        for act in ACTIVATIONS if len(arch) <= 3 else ("relu", "maxout:2"):
             for f in bound_formulas(arch, act):
                 assert (f.expression is None) == (not f.bound.applies), (arch, act, f.bound.name)
                 if f.expression is not None:

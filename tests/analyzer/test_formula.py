@@ -45,7 +45,7 @@ def value_at(expression, symbols, point):
     return tuple(F(int(v.p), int(v.q)) for v in values)
 
 
-def random_points(rng, dim, lo=-3, hi=3, count=25):
+def random_points(rng, dim, lo=-3, hi=3, count=12):
     """Random rationals with small denominators (so points on the boundaries 0, 1/2, ... occur)."""
     return [tuple(F(rng.randint(lo * 4, hi * 4), 4) for _ in range(dim)) for _ in range(count)]
 
@@ -68,14 +68,14 @@ def test_piecewise_is_the_forward_pass(spec, domain, dim):
             assert value_at(pw, u, point) == naive.forward(spec, point)[0], point
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(2))
 def test_random_nets_with_two_outputs(seed):
     rng = random.Random(seed)
     spec = naive.random_spec(rng, 2, [3, 2], outputs=2, rational=True)
     found = network_formula(naive.build(spec), box([-2, -2], [2, 2]))
     pw = found.piecewise()
     assert pw.shape == (2, 1)
-    for point in random_points(rng, 2, -2, 2, count=15):
+    for point in random_points(rng, 2, -2, 2, count=10):
         assert value_at(pw, found.symbols(), point) == naive.forward(spec, point)[0]
     # outside the box the function is not given
     assert pw.subs(dict(zip(found.symbols(), (3, 0))))[0] is sympy.nan
@@ -89,7 +89,7 @@ def test_slice_and_segment_are_in_their_parameters():
     assert found.variables == ("u", "v")
     rng = random.Random(1)
     pw = found.piecewise()
-    for point in random_points(rng, 2, -2, 2, count=15):
+    for point in random_points(rng, 2, -2, 2, count=8):
         assert value_at(pw, found.symbols(), point) == naive.forward(spec, plane.embed(point))[0]
     line = segment([-1, 0, 1], [2, 1, -1])
     found = network_formula(net, line)
