@@ -54,7 +54,8 @@ def regions_at(net: ParametricNetwork, domain: Domain, value: Fraction | RealAlg
     """Every activation region of ``net`` at the parameter ``value`` in ``domain``."""
     sign = _signer(value)
     reduce = _reducer(value)
-    stack = [(0, (), [reduce(f) for f in domain_rows(domain)], embedding_rows(domain))]
+    stack: list[tuple[int, tuple[tuple[int, ...], ...], list[Form], list[Form]]] = [
+        (0, (), [reduce(f) for f in domain_rows(domain)], embedding_rows(domain))]
     found = []
     while stack:
         depth, pattern, forms, rows = stack.pop()
@@ -66,7 +67,7 @@ def regions_at(net: ParametricNetwork, domain: Domain, value: Fraction | RealAlg
         if lay.activation.kind is Kind.IDENTITY:
             stack.append((depth + 1, (*pattern, ()), forms, pre))
             continue
-        partial = [((), forms)]
+        partial: list[tuple[tuple[int, ...], list[Form]]] = [((), forms)]
         for group in unit_groups(lay):
             pieces = _pieces(lay, [pre[i] for i in group], sign)
             partial = [((*states, state), [*fs, *extra]) for states, fs in partial for state, extra in pieces

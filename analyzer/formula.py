@@ -123,7 +123,7 @@ class NetworkFormula:
 
     def breakpoints(self) -> list[Fraction]:
         """1-D domains: where the function changes slope, in increasing order."""
-        return sorted({hi for _, hi in self.intervals()[:-1]})
+        return sorted({hi for _, hi in self.intervals()[:-1] if hi is not None})
 
     def latex(self, name: str = "f") -> str:
         """A ``cases`` environment, one row per linear region (1-D: ``lo <= x <= hi``)."""
@@ -145,7 +145,7 @@ class NetworkFormula:
             if hi is not None:
                 parts.append(sympy.latex(sympy.Rational(hi.numerator, hi.denominator)))
             return r" \le ".join(parts) if len(parts) > 1 else rf"{x} \in \mathbb{{R}}"
-        systems = [piece.system] if piece.system is not None else piece.systems
+        systems = piece.systems if piece.system is None else (piece.system,)
         texts = [",\\ ".join(sympy.latex(self.inequality(f)) for f in s) or r"\text{everywhere}" for s in systems]
         return texts[0] if len(texts) == 1 else r" \;\text{or}\; ".join(rf"({t})" for t in texts)
 
@@ -153,9 +153,9 @@ class NetworkFormula:
         """Variables, counts and pieces; expressions and inequalities as strings sympy parses,
         numbers as "p/q" strings; 1-D domains also get ``breakpoints`` and each piece's ``interval``."""
         import sympy
-        out = {"variables": list(self.variables), "domain": self.domain.description,
-               "activation_regions": self.activation_regions, "linear_regions": self.linear_regions}
-        if self.domain.origin is not None:
+        out: dict[str, object] = {"variables": list(self.variables), "domain": self.domain.description,
+                                  "activation_regions": self.activation_regions, "linear_regions": self.linear_regions}
+        if self.domain.origin is not None and self.domain.basis is not None:
             out["embedding"] = {"origin": [str(v) for v in self.domain.origin],
                                 "basis": [[str(v) for v in b] for b in self.domain.basis]}
         pieces = []
@@ -208,6 +208,7 @@ def network_formula(network: Network, domain: Domain | None = None, *,
         members.setdefault(label, []).append(region)
     systems = {id(r): tuple(f for f in r.facets() if not is_constant(f)) for r in regions.regions}
     pieces = []
+    system: tuple[AffineForm, ...] | None
     for label in sorted(members):
         group = members[label]
         own = [systems[id(r)] for r in group]
@@ -245,8 +246,9 @@ def _variables(network: Network, domain: Domain) -> tuple[str, ...]:
     return ("x",) if network.input_dim == 1 else tuple(f"x_{i}" for i in range(1, network.input_dim + 1))
 
 
-def _interval(system: Sequence[AffineForm]) -> tuple[Fraction | None, Fraction | None]:
+def _interval(system: Sequence[AffineForm] | None) -> tuple[Fraction | None, Fraction | None]:
     """The interval ``{b + a x >= 0 for each (b, a)}`` (nonzero a), None for an infinite end."""
+    system = system or ()
     lows = [Fraction(-b, a) for b, a in system if a > 0]
     highs = [Fraction(-b, a) for b, a in system if a < 0]
     return (max(lows) if lows else None), (min(highs) if highs else None)
@@ -254,9 +256,9 @@ def _interval(system: Sequence[AffineForm]) -> tuple[Fraction | None, Fraction |
 
 def _interval_system(systems: Sequence[Sequence[AffineForm]]) -> tuple[AffineForm, ...]:
     """The forms of the union of adjacent intervals (an interval): its lowest and highest ends."""
-    ends = [_interval(s) for s in systems]
-    lo = None if any(a is None for a, _ in ends) else min(a for a, _ in ends)
-    hi = None if any(b is None for _, b in ends) else max(b for _, b in ends)
+    lows, highs = zip(*(_interval(s) for s in systems))
+    lo = None if None in lows else min(a for a in lows if a is not None)
+    hi = None if None in highs else max(b for b in highs if b is not None)
     forms = []
     if lo is not None:
         forms.append((-lo.numerator, lo.denominator))

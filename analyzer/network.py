@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 from functools import cached_property
+from typing import Protocol
 
 import flint
 
@@ -253,7 +254,17 @@ def unit_output(act: Activation, state: int, z: Sequence[Fraction]) -> Fraction:
     return value
 
 
-def unit_groups(lay: Layer) -> list[list[int]]:
+class HasUnits(Protocol):
+    """What :func:`unit_groups` reads of a layer (a :class:`Layer` or a parametrised one)."""
+
+    @property
+    def activation(self) -> Activation: ...
+
+    @property
+    def pre_dim(self) -> int: ...
+
+
+def unit_groups(lay: HasUnits) -> list[list[int]]:
     """Pre-activation indices feeding each unit: singletons, or consecutive groups of k for maxout."""
     k = lay.activation.k if lay.activation.kind is Kind.MAXOUT else 1
     return [list(range(j, j + k)) for j in range(0, lay.pre_dim, k)]

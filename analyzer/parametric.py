@@ -125,8 +125,8 @@ def polynomial(value: object, parameter: str = "t") -> Coefficients:
     """The polynomial ``value`` denotes (a number, or a string in the parameter), as coefficients."""
     if not isinstance(value, str):
         return _trimmed((rational(value),))
-    tokens, position = [], 0
-    text = value.strip()
+    tokens: list[tuple[str, Fraction | None]] = []
+    position, text = 0, value.strip()
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
@@ -148,10 +148,10 @@ def polynomial(value: object, parameter: str = "t") -> Coefficients:
 
 
 def _trimmed(c: Coefficients) -> Coefficients:
-    c = list(c)
-    while len(c) > 1 and c[-1] == 0:
-        c.pop()
-    return tuple(c)
+    kept = list(c)
+    while len(kept) > 1 and kept[-1] == 0:
+        kept.pop()
+    return tuple(kept)
 
 
 class _Parser:
@@ -247,9 +247,10 @@ def constant(v: Fraction | int) -> flint.fmpq_poly:
 def embedding_rows(domain: Domain) -> list[Form]:
     """The input coordinates as affine forms in the domain's parameters."""
     n, k = domain.input_dim, domain.dim
-    if domain.origin is None:
+    if domain.origin is None or domain.basis is None:
         return [[constant(0)] + [constant(int(i == j)) for j in range(k)] for i in range(n)]
-    return [[constant(domain.origin[i])] + [constant(domain.basis[j][i]) for j in range(k)] for i in range(n)]
+    origin, basis = domain.origin, domain.basis
+    return [[constant(origin[i])] + [constant(basis[j][i]) for j in range(k)] for i in range(n)]
 
 
 def domain_rows(domain: Domain) -> list[Form]:
@@ -274,7 +275,7 @@ def unit_rows(lay: ParametricLayer, pre: Sequence[Form]) -> list[list[Form]]:
     """Per unit, the forms whose signs decide its state: ``z`` (ReLU, leaky ReLU, abs), ``z + 1`` and
     ``z - 1`` (hard-tanh), ``z_a - z_b`` for the pairs of a maxout group; none for the identity."""
     kind = lay.activation.kind
-    out = []
+    out: list[list[Form]] = []
     for group in unit_groups(lay):
         if kind is Kind.IDENTITY:
             out.append([])

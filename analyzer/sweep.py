@@ -38,6 +38,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import flint
 
@@ -64,6 +65,9 @@ from geometry.algebraic import (
     sorted_roots,
 )
 from geometry.exact import is_constant, primitive
+
+if TYPE_CHECKING:
+    from analyzer.regions import RegionSet
 
 @dataclass(frozen=True)
 class IntervalCount:
@@ -245,7 +249,8 @@ class _Engine:
     """The engine's regions of the network at rational parameter values (each value computed once)."""
 
     def __init__(self, net: ParametricNetwork, domain: Domain):
-        self.net, self.domain, self.cache = net, domain, {}
+        self.net, self.domain = net, domain
+        self.cache: dict[Fraction, RegionSet] = {}
 
     def regions(self, value: Fraction):
         from analyzer.enumerate import enumerate_regions

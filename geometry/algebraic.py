@@ -133,8 +133,8 @@ class RealAlgebraic:
 def polynomial_text(q, variable: str) -> str:
     """``q`` as a string sympy parses, e.g. ``t**2 - 2`` or ``3*t/2 + 1/4``."""
     terms = []
-    for e, c in reversed(list(enumerate(_as_fmpq_poly(q).coeffs()))):
-        c = _fraction(c)
+    for e, entry in reversed(list(enumerate(_as_fmpq_poly(q).coeffs()))):
+        c = _fraction(entry)
         if c == 0:
             continue
         power = "" if e == 0 else (variable if e == 1 else f"{variable}**{e}")
@@ -191,10 +191,8 @@ def _isolate(p: flint.fmpz_poly, lo: Fraction, hi: Fraction) -> list[RealAlgebra
 
 def compare(a: Fraction | RealAlgebraic, b: Fraction | RealAlgebraic) -> int:
     """-1, 0 or 1 as a < b, a = b, a > b, exactly."""
-    if isinstance(a, Fraction) and isinstance(b, Fraction):
-        return _sign(a - b)
     if isinstance(a, Fraction):
-        return -b.compare_rational(a)
+        return _sign(a - b) if isinstance(b, Fraction) else -b.compare_rational(a)
     if isinstance(b, Fraction):
         return a.compare_rational(b)
     if a.key == b.key:
@@ -233,12 +231,13 @@ def rational_between(a: Fraction | RealAlgebraic | None, b: Fraction | RealAlgeb
         hi = None if b is None else (b if isinstance(b, Fraction) else b.lo)
         if lo is None or hi is None or lo < hi:
             break
-        # a < b, so at least one end is irrational; narrow the wider one
-        if isinstance(b, Fraction) or (isinstance(a, RealAlgebraic) and a.hi - a.lo >= b.hi - b.lo):
+        # a < b, so at least one end is irrational: narrow it (the wider one when both are)
+        if isinstance(a, RealAlgebraic) and (not isinstance(b, RealAlgebraic) or a.hi - a.lo >= b.hi - b.lo):
             a = a.bisected()
-        else:
+        elif isinstance(b, RealAlgebraic):
             b = b.bisected()
     if lo is None:
+        assert hi is not None  # both ends unbounded returned 0 above
         return -simplest_between(-hi, None)
     return simplest_between(lo, hi)
 

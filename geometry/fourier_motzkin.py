@@ -16,16 +16,18 @@ this is for small k (the 1-D and 2-D parameter sweeps), not a general LP.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any
 
-T = TypeVar("T")
+T = Any  # a field element: supports +, - and *
 
 
 def is_strictly_feasible(forms: Sequence[Sequence[T]], sign: Callable[[T], int]) -> bool:
     """True when some x has ``b + a . x > 0`` for every form ``(b, a_1, ..., a_k)``."""
     system = _nonconstant([list(f) for f in forms], sign)
     while system:
-        kept, lower, upper = [], [], []
+        kept: list[list[T]] = []
+        lower: list[list[T]] = []
+        upper: list[list[T]] = []
         for f in system:
             s = sign(f[-1])
             if s == 0:
