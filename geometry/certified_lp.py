@@ -136,11 +136,24 @@ class LPRegion:
     def exact_forms(self) -> tuple[AffineForm, ...] | None:
         """The exact forms (computed now if they were given as a function), or None."""
         if callable(self.exact):
-            forms = _resolved(self.exact)
+            forms = self.exact() if isinstance(self.exact, _Derived) else _resolved(self.exact)
             if len(forms) != len(self.forms):
                 raise DimensionMismatchError(f"{len(forms)} exact forms for {len(self.forms)} float rows")
             self.exact = forms
         return self.exact
+
+
+class _Derived:
+    """The exact forms of a region made here from its parent's: a function returning them as they
+    are (tuples of ints already, so nothing is converted again)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], tuple[AffineForm, ...]]):
+        self.make = make
+
+    def __call__(self) -> tuple[AffineForm, ...]:
+        return self.make()
 
 
 def _resolved(value) -> tuple[AffineForm, ...]:
@@ -279,10 +292,10 @@ def child(region: LPRegion, g: np.ndarray, rg: np.ndarray, side: int, point: np.
         region.forms, region.radii, g, rg, float(side), region._vertices, region._bases, region._ring)
     out.point, out.lo, out.hi, out.exact = point, region.lo, region.hi, None
     if region.exact is not None and exact is not None:
-        def forms():
+        def forms() -> tuple[AffineForm, ...]:
             new = tuple(int(v) for v in (exact() if callable(exact) else exact))
-            return (*region.exact_forms(), new if side > 0 else negate(new))
-        out.exact = forms
+            return (*(region.exact_forms() or ()), new if side > 0 else negate(new))
+        out.exact = _Derived(forms)
     return out
 
 
@@ -312,11 +325,11 @@ def _packed_piece(parent: LPRegion, pack, i: int, exact) -> LPRegion:
     if parent.exact is not None and exact is not None:
         added = [(int(u), int(states[i, u])) for u in order[i, :len(out.forms) - len(parent.forms)]]
 
-        def forms_of_piece():
+        def forms_of_piece() -> tuple[AffineForm, ...]:
             candidates = exact()
             signed = (candidates[u] if state else negate(candidates[u]) for u, state in added)
             return (*(parent.exact_forms() or ()), *signed)
-        out.exact = forms_of_piece
+        out.exact = _Derived(forms_of_piece)
     return out
 
 

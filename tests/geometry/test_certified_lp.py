@@ -7,6 +7,7 @@ whole arrangements built with classify/child must equal Sage's (tests/data/arran
 """
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from fractions import Fraction
@@ -198,6 +199,58 @@ def test_split_of_a_cell_with_known_states(dim):
         assert (pieces.states[:, -1] == 1).all()
         for j in range(len(pieces)):
             assert strictly_inside(cell, pieces[j].point)
+
+
+@pytest.mark.parametrize("weights", ["integer", "float"])
+def test_two_relu_layers_as_nested_splits(weights):
+    """A ReLU net R^4 -> 5 -> 4 written as forms: split R^4 by the first layer, then each cell by
+    the second layer's pre-activations on it, ``W2 diag(s) (W1 x + b1) + b2`` (exact integers).
+    Cells where fewer than 4 units are active give second-layer forms constant along a direction
+    in which the cell is unbounded, which floats cannot certify; the exact forms settle them. The
+    total must equal a brute force over all 2^9 sign vectors with the reference LP."""
+    rng = np.random.default_rng(4)
+    dim, n1, n2 = 4, 5, 4
+    if weights == "integer":
+        W1, b1 = rng.integers(-3, 4, (n1, dim)), rng.integers(-2, 3, n1)
+        W2, b2 = rng.integers(-3, 4, (n2, n1)), rng.integers(-2, 3, n2)
+    else:
+        W1, b1, W2, b2 = rng.normal(size=(n1, dim)), rng.normal(size=n1), rng.normal(size=(n2, n1)), rng.normal(size=n2)
+    W1, b1, W2, b2 = ([[Fraction(v) for v in row] for row in M] for M in (W1, b1[:, None], W2, b2[:, None]))
+    first = [form_of_row([b1[i][0], *W1[i]]) for i in range(n1)]
+    G, RG = enclosure(first)
+    cells = split(lp_region([], [0.0] * dim), G, RG, exact=first)
+    total = 0
+    for j in range(len(cells)):
+        on = cells.states[j]
+        second = []
+        for u in range(n2):  # z2_u = b2_u + sum_i W2[u][i] on_i (b1_i + W1_i . x)
+            row = [b2[u][0] + sum(W2[u][i] * b1[i][0] for i in range(n1) if on[i])]
+            row += [sum(W2[u][i] * W1[i][c] for i in range(n1) if on[i]) for c in range(dim)]
+            second.append(form_of_row(row))
+        if all(is_constant(g) for g in second):  # constant units do not split (their state is read off)
+            total += 1
+            continue
+        live = [g for g in second if not is_constant(g)]
+        G2, RG2 = enclosure(live)
+        pieces = split(cells[j], G2, RG2, exact=live)
+        assert pieces is not None
+        total += len(pieces)
+    brute = 0
+    for signs in itertools.product((1, -1), repeat=n1 + n2):
+        s1, s2 = signs[:n1], signs[n1:]
+        forms = [f if s > 0 else negate(f) for f, s in zip(first, s1)]
+        for u in range(n2):
+            row = [b2[u][0] + sum(W2[u][i] * b1[i][0] for i in range(n1) if s1[i] > 0)]
+            row += [sum(W2[u][i] * W1[i][c] for i in range(n1) if s1[i] > 0) for c in range(dim)]
+            g = form_of_row(row)
+            if is_constant(g):
+                if (g[0] > 0) != (s2[u] > 0):
+                    break
+                continue
+            forms.append(g if s2[u] > 0 else negate(g))
+        else:
+            brute += reference.strictly_feasible(forms, dim) is not None
+    assert total == brute
 
 
 def count_cells(region: LPRegion, rows) -> int:
