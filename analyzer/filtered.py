@@ -175,7 +175,7 @@ class FilteredCount:
     def start(self) -> list:
         """The stack entries of the whole domain (one per root shape)."""
         shapes, known = [shape for shape, _ in self.roots], [known for _, known in self.roots]
-        root = (shapes, None, *self.input_forms, None, [], known, np.empty(0, np.int8), -1)
+        root = (shapes, None, *self.input_forms, [], known, np.empty(0, np.int8), -1)
         return [(0, root, i) for i in reversed(range(len(shapes)))]
 
     def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
@@ -191,11 +191,14 @@ class FilteredCount:
         why it stopped): the number of regions found; ``per_layer[d]`` gains the regions of
         layers 1..d+1.
 
-        The pieces of one region under one layer are kept together as one block: their shapes,
-        their states, the layer's pre-activations ``F`` (their output forms are made from those
-        when each is refined), the parent, and the next layer's pre-activations of the piece last
-        refined. A stack entry is ``(depth, block, piece)``, so a level of the stack costs a few
-        bytes per piece beyond the block's arrays. Consecutive siblings are close and differ in a
+        The pieces of one region under one layer are kept together as one block ``(shapes,
+        states, F, RF, last, known, prefix, root)``: their shapes and states, the layer's
+        pre-activations ``F`` (their output forms are made from those when each is refined), the
+        next layer's pre-activations of the piece last refined, the states known on the pieces
+        (None: none), the float states of the layers above, and the root they lie in. A stack
+        entry is ``(depth, block, piece)``, so a level of the stack costs a few bytes per piece
+        beyond the block's arrays, and an entry is self-contained (it can be sent to a worker, or
+        saved). Consecutive siblings are close and differ in a
         few units' states, so a piece's pre-activations are usually updated from the previous
         sibling's, and computed afresh at least every ``_FRESH_EVERY`` pieces so that the radii
         stay small (:meth:`_piece_image`)."""
@@ -222,7 +225,7 @@ class FilteredCount:
         is returned); or, where floats cannot decide, return the exact engine's node for it."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         depth, block, p = entry
-        shapes, piece_states, F, RF, _, last, known, prefix, root = block
+        shapes, piece_states, F, RF, last, known, prefix, root = block
         shape = shapes[p]
         root = p if root < 0 else root
         if piece_states is not None:  # this piece's states of the layers above
@@ -238,12 +241,12 @@ class FilteredCount:
                 if self.leaves is not None:
                     self.leaves.add(root, prefix, prefix[None, :0], self._hints([shape]), G[None], RG[None])
                 return 1
-            stack.append((depth + 1, ([shape], None, G, RG, (block, p), [], None, prefix, root), 0))
+            stack.append((depth + 1, ([shape], None, G, RG, [], None, prefix, root), 0))
             return 0
         ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
                                                layers[depth].activation.kind is Kind.HARDTANH)
         if not ok:
-            return self._exact_node(depth, (block, p))
+            return self._exact_node(depth, prefix, root)
         per_layer[depth] += len(pieces)
         if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
             if depth + 1 < depth_total:
@@ -256,7 +259,7 @@ class FilteredCount:
                     maps = kernels.piece_rows(G, RG, *slopes, piece_states)
                 self.leaves.add(root, prefix, piece_states, self._hints(pieces), *maps)
             return len(pieces)
-        child_block = (pieces, piece_states, G, RG, (block, p), [], None, prefix, root)
+        child_block = (pieces, piece_states, G, RG, [], None, prefix, root)
         stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
         return 0
 
@@ -267,7 +270,7 @@ class FilteredCount:
         pieces were refined before, so that every worker finds the floats one process finds. The
         stack refines pieces in the order n - 1, ..., 0, so one update suffices (the block keeps
         the last image made); a worker that did not refine piece p + 1 redoes the short chain."""
-        _, states, F, RF, _, last, *_ = block
+        _, states, F, RF, last, *_ = block
         start = p + (len(states) - 1 - p) % _FRESH_EVERY
         if last and p < last[0] <= start:
             q, G, RG = last
@@ -318,26 +321,24 @@ class FilteredCount:
         """The exact shape of root ``root`` (1-D and 2-D domains), or None in 3-D and 4-D."""
         return None if self.solid else self.root_shapes[root]
 
-    def _exact_node(self, depth: int, where):
-        """The exact engine's node for the region ``where = (block, piece)`` at ``depth``: its
-        pattern prefix's forms (the domain's polygon clipped by them, or in 3-D and 4-D the forms with an
-        exact interior point), and the exact map of layers 1..depth."""
-        prefix = []
-        while where is not None:
-            (_, states, _, _, parent, _, _, _, _), p = where
-            prefix.append(() if states is None else tuple(int(s) for s in states[p]))
-            where, root = parent, p
-        prefix.reverse()
-        prefix = tuple(engine_states(layer, states) for layer, states in zip(self.network.layers, prefix[1:]))
-        constraints, P = pull_back(self.network, self.domain, prefix)
+    def _exact_node(self, depth: int, prefix: np.ndarray, root: int):
+        """The exact engine's node for a region of layers 1..``depth`` (its float states
+        ``prefix``, from root ``root``): its pattern prefix's forms (the root's polygon clipped by
+        them, or in 3-D and 4-D the forms with an exact interior point), and its exact map."""
+        states, pattern = iter(prefix.tolist()), []
+        for layer in self.network.layers[:depth]:
+            width = layer.out_dim if layer.activation.splits else 0
+            pattern.append(engine_states(layer, [next(states) for _ in range(width)]))
+        pattern = tuple(pattern)
+        constraints, P = pull_back(self.network, self.domain, pattern)
         forms = [form for _, form in constraints]
         if self.solid:  # the root's own forms (an orthant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
-            return depth, prefix, (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
+            return depth, pattern, (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
         shape = self.root_shapes[root]
         for form in forms:
             shape = self.shapes.clip(shape, form)
-        return depth, prefix, shape, P
+        return depth, pattern, shape, P
 
 
 def engine_states(layer: Layer, states) -> tuple[int, ...]:

@@ -21,9 +21,9 @@ def fallbacks(monkeypatch):
     calls = []
     original = filtered.FilteredCount._exact_node
 
-    def spy(self, depth, chain):
+    def spy(self, depth, *where):
         calls.append(depth)
-        return original(self, depth, chain)
+        return original(self, depth, *where)
     monkeypatch.setattr(filtered.FilteredCount, "_exact_node", spy)
     return calls
 
