@@ -1,6 +1,6 @@
 """The certified LP splitter (geometry/certified_lp.py) on the regions of seeded He-initialised nets.
 
-Run: .venv/bin/python benchmarks/bench_lp_splitter.py [--quick] [--profile] [--check]
+Run: .venv/bin/python benchmarks/bench_lp_splitter.py [--quick] [--large] [--profile] [--check]
 
 A small depth-first count built on the splitter alone: each region of layers 1..l is an LPRegion
 (float forms with radii, a certified float point); layer l+1's pre-activations on it are float
@@ -11,7 +11,7 @@ counted by the exact engine (rebuilt from its pattern).
 Prints regions, wall and CPU seconds, regions/s, the subtrees left to the exact engine and the
 number of split() calls; with --check also
 analyzer.enumerate.count_regions(net, exact=False) on the same net and domain, which must agree
-(slow: the exact LP engine beyond 4-D).
+(slow: the exact LP engine beyond 4-D). --large adds a 6x50 net on [-0.03, 0.03]^5.
 """
 from __future__ import annotations
 
@@ -159,6 +159,8 @@ def main(argv):
     cases = [([5, 7, 7, 1], 0, None, None), ([6, 8, 8, 1], 0, None, None)]
     if not quick:
         cases += [([8, 10, 10, 1], 0, None, None), ([5] + [50] * 6 + [1], 0, -0.01, 0.01)]
+    if "--large" in argv:
+        cases += [([5] + [50] * 6 + [1], 0, -0.03, 0.03)]  # about 3.5e5 regions
     for arch, seed, lo, hi in cases:
         run(arch, seed, lo, hi, check=check and len(arch) < 6 and arch[1] <= 8, profile=profile)
 
