@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import cdd
 import cdd.gmp
@@ -124,7 +125,7 @@ def _float_attempt(rows: list[AffineForm], dim: int, array: list[list[int]]):
         matrix = np.array(array, dtype=float)
         matrix[:-2] /= -matrix[:-2, -1:]
         lp = cdd.linprog_from_array(matrix, cdd.LPObjType.MAX)  # type: ignore[arg-type]  # an array of floats
-        cdd.linprog_solve(lp)
+        cdd.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)  # float cdd has the same dual simplex: see solve_exact_lp
     except (OverflowError, RuntimeError):  # too large for floats, or float cdd gave up: decide exactly
         return None
     if lp.status != cdd.LPStatusType.OPTIMAL:
@@ -187,17 +188,49 @@ def _determinant(matrix: list[list[int]]) -> int:
     return sign * a[n - 1][n - 1]
 
 
+class ExactLP(NamedTuple):
+    """A solved exact LP: cdd's status, the optimum, an optimal x and the row duals ``{row: y}``."""
+
+    status: cdd.LPStatusType
+    value: Fraction
+    primal: tuple[Fraction, ...]
+    duals: dict[int, Fraction]
+
+
+def solve_exact_lp(array: Sequence[Sequence[int]]) -> ExactLP:
+    """``max c . (1, x)`` subject to ``r . (1, x) >= 0``, exactly (``cdd.gmp``), where ``c`` is the
+    last row of the integer array and the other rows are the ``r``.
+
+    Each constraint row is divided by a power of two near its largest entry first: the same feasible
+    set and optimum, and a row's dual is the scaled row's dual divided by that power. The criss-cross
+    method is used, never cdd's dual simplex: before the rational solve, ``dd_LPSolve`` runs a
+    float solve, and there (libcdd 0.94m) rank-deficient rows of very different sizes leave float
+    residues where the tableau is zero, the dual simplex's lexicographic tie-break then runs out of
+    reference rows and still reports a pivot, in column 0, and that pivot writes outside the
+    tableau: heap corruption ("realloc(): invalid next size", segfaults; the LP saved in
+    tests/data/cdd_crash_lp.json). A criss-cross pivot's column is always that of a nonbasic row.
+    The scaling keeps the float solve's basis right more often, which makes up for criss-cross.
+    """
+    scales = [1 << max(max(abs(v) for v in row).bit_length() - 1, 0) for row in array[:-1]]
+    scaled = [[flint.fmpq(v, s) for v in row] for row, s in zip(array[:-1], scales)]
+    lp = cdd.gmp.linprog_from_array([*scaled, list(array[-1])], cdd.LPObjType.MAX)
+    cdd.gmp.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)
+    if lp.status != cdd.LPStatusType.OPTIMAL:
+        return ExactLP(lp.status, Fraction(0), (), {})
+    duals = {i: Fraction(v) / scales[i] for i, v in lp.dual_solution if v != 0}
+    return ExactLP(lp.status, Fraction(lp.obj_value), tuple(lp.primal_solution), duals)
+
+
 def _exact_solve(rows: list[AffineForm], dim: int, array: list[list[int]]):
-    lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
-    cdd.gmp.linprog_solve(lp)
+    lp = solve_exact_lp(array)
     if lp.status != cdd.LPStatusType.OPTIMAL:
         raise CertificateError(f"exact LP ended with status {lp.status!r}; it is always feasible and bounded")
-    if lp.obj_value > 0:
-        point = homogeneous(lp.primal_solution[:dim])
+    if lp.value > 0:
+        point = homogeneous(lp.primal[:dim])
         if not is_strictly_inside(rows, point):
             raise CertificateError("exact LP optimum is not strictly inside its constraints")
         return "point", point
-    y = _integer_multiple({i: Fraction(v) for i, v in lp.dual_solution if i < len(rows) and v != 0}, len(rows))
+    y = _integer_multiple({i: v for i, v in lp.duals.items() if i < len(rows)}, len(rows))
     if not is_farkas_certificate(rows, y):
         raise CertificateError("exact LP dual is not a Farkas certificate")
     return "farkas", tuple(y)

@@ -36,7 +36,7 @@ from geometry.exact import (
     rational,
     value_times_denominator,
 )
-from geometry.lp import solve_strict
+from geometry.lp import solve_exact_lp, solve_strict
 
 _INFEASIBLE_CONSTANT = -1
 
@@ -150,9 +150,7 @@ def is_empty(P: HPolyhedron) -> bool:
     if not P.forms:
         return False
     array = [list(f) for f in P.forms] + [[0] * (P.dim + 1)]
-    lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
-    cdd.gmp.linprog_solve(lp)
-    return lp.status == cdd.LPStatusType.INCONSISTENT
+    return solve_exact_lp(array).status == cdd.LPStatusType.INCONSISTENT
 
 
 def require_full_dimensional(P: HPolyhedron, what: str = "domain") -> tuple[int, ...]:

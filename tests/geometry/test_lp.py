@@ -5,14 +5,19 @@ and its feasibility is compared with the reference LP in tests/reference.py.
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import reference
 from geometry.exact import affine_form
-from geometry.lp import is_farkas_certificate, solve_strict
+from geometry.lp import StrictFeasibility, is_farkas_certificate, solve_strict
 
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
@@ -151,3 +156,45 @@ def test_is_farkas_certificate_hand_examples():
     assert not is_farkas_certificate(forms, [-1, -1])  # y must be >= 0
     assert not is_farkas_certificate([(1, 1), (1, -1)], [1, 1])  # sum y b = 2 > 0: 0 < ... is feasible
     assert is_farkas_certificate([(-1, 1), (1, -1)], [1, 1])     # sum y b = 0 <= 0
+
+
+CRASH_LP = Path(__file__).resolve().parents[1] / "data" / "cdd_crash_lp.json"
+CHILD = """
+import json, sys
+from geometry.lp import solve_exact_lp, solve_strict
+rows = [[int(v) for v in row] for row in json.load(open(sys.argv[1]))]
+lp = solve_exact_lp(rows)
+answer = solve_strict([tuple(row[:-1]) for row in rows[:-2]], len(rows[0]) - 2, exact=True)
+print(json.dumps({"status": lp.status.name, "value": str(lp.value), "primal": [str(v) for v in lp.primal],
+                  "duals": {i: str(y) for i, y in lp.duals.items()}, "point": answer.point, "farkas": answer.farkas}))
+"""
+
+
+def test_lp_that_corrupted_the_heap_in_cdd_dual_simplex():
+    """tests/data/cdd_crash_lp.json is the Chebyshev LP (module docstring of geometry.lp) of four forms
+    in R^4 of rank 2, entries from 1 to 10^33, whose float phase in cdd.gmp's dual simplex pivots on
+    column 0 and corrupts the heap (a segfault every time, libcdd 0.94m). Solved in a child process, so
+    that a crash fails this test instead of ending the test run. The answer is checked by LP duality:
+    x is feasible, y >= 0 with sum_i y_i a_i = -c, and c . (1, x) = c_0 + sum_i y_i b_i, so x is optimal."""
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.run([sys.executable, "-c", CHILD, str(CRASH_LP)], cwd=root, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert child.returncode == 0, child.stderr
+    out = json.loads(child.stdout)
+    rows = [[int(v) for v in row] for row in json.loads(CRASH_LP.read_text())]
+    constraints, objective = rows[:-1], rows[-1]
+    x = [Fraction(v) for v in out["primal"]]
+    y = {int(i): Fraction(v) for i, v in out["duals"].items()}
+    assert out["status"] == "OPTIMAL"
+    assert all(r[0] + sum(a * v for a, v in zip(r[1:], x)) >= 0 for r in constraints)
+    assert all(v >= 0 for v in y.values())
+    for j in range(1, len(objective)):
+        assert sum(v * constraints[i][j] for i, v in y.items()) == -objective[j]
+    value = Fraction(out["value"])
+    assert value == objective[0] + sum(a * v for a, v in zip(objective[1:], x))
+    assert value == objective[0] + sum(v * constraints[i][0] for i, v in y.items())
+    assert value > 0  # so the four forms are strictly feasible, and solve_strict must find a point
+    forms = [tuple(row[:-1]) for row in rows[:-2]]
+    answer = StrictFeasibility(tuple(out["point"]) if out["point"] else None,
+                               tuple(out["farkas"]) if out["farkas"] else None, True)
+    assert check_answer(forms, 4, answer)
