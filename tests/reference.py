@@ -169,7 +169,7 @@ def strictly_feasible(forms: Sequence[Sequence[object]], dim: int) -> tuple[Frac
     array.append([Fraction(1)] + [Fraction(0)] * dim + [Fraction(-1)])  # 1 - t >= 0
     array.append([Fraction(0)] + [Fraction(0)] * dim + [Fraction(1)])  # objective: t
     lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
-    cdd.gmp.linprog_solve(lp)
+    cdd.gmp.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)  # libcdd 0.94m's dual simplex can corrupt the heap
     assert lp.status == cdd.LPStatusType.OPTIMAL, lp.status  # always feasible (t -> -oo), bounded (t <= 1)
     if lp.obj_value > 0:
         point = tuple(Fraction(v) for v in lp.primal_solution[:dim])

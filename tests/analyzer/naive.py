@@ -201,7 +201,7 @@ def strict_point(forms, k: int):
     array.append([F(1)] + [F(0)] * k + [F(-1)])
     array.append([F(0)] + [F(0)] * k + [F(1)])
     lp = cdd.gmp.linprog_from_array(array, cdd.LPObjType.MAX)
-    cdd.gmp.linprog_solve(lp)
+    cdd.gmp.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)  # libcdd 0.94m's dual simplex can corrupt the heap
     assert lp.status == cdd.LPStatusType.OPTIMAL, lp.status
     if lp.obj_value > 0:
         u = tuple(Fraction(v) for v in lp.primal_solution[:k])
@@ -301,7 +301,7 @@ def polyhedron_dim(forms, k: int) -> int:
         return k
     rows = [[f[0], *f[1]] for f in forms]
     lp = cdd.gmp.linprog_from_array(rows + [[F(0)] * (k + 1)], cdd.LPObjType.MAX)
-    cdd.gmp.linprog_solve(lp)
+    cdd.gmp.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)  # libcdd 0.94m's dual simplex can corrupt the heap
     if lp.status != cdd.LPStatusType.OPTIMAL:
         return -1
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
