@@ -8,8 +8,11 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import sys
 import time
+
+from analyzer.arguments import Parser, architecture, writable_file
 
 DOMAIN_HELP = """domain to count in (default: all):
   all                        all of R^n
@@ -24,7 +27,7 @@ numbers are integers, decimals or p/q rationals; decimals are read exactly (0.1 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="regionscope",
         description="Exact linear-region counts of piecewise-linear networks (ReLU, leaky ReLU, hard-tanh, abs, maxout).",
     )
@@ -50,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long (counts are then partial)")
     count.add_argument("--csv", action="store_true", help="print the counts as CSV, with provenance")
     count.add_argument("--latex", action="store_true", help="print the counts as a booktabs table, with provenance")
-    count.add_argument("--certificate", metavar="OUT.json",
+    count.add_argument("--certificate", metavar="OUT.json", type=writable_file,
                        help="also write a certificate that 'regionscope verify' checks independently")
     plot = sub.add_parser("plot", help="draw the partition (2-D domains) or the function (1-D domains)",
                           formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -73,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     bounds = sub.add_parser("bounds", help="print every theoretical bound for an architecture",
                             description="Every bound of the reference for an architecture such as 2-8-8-1 "
                                         "(input, hidden widths, output).")
-    bounds.add_argument("arch", help="architecture: input-hidden-...-output, e.g. 2-8-8-1")
+    bounds.add_argument("arch", type=architecture, help="architecture: input-hidden-...-output, e.g. 2-8-8-1")
     bounds.add_argument("--activation", default="relu", help="relu, leaky_relu, abs, hardtanh or maxout:K")
     bounds.add_argument("--json", action="store_true", help="print a JSON list")
     bounds.add_argument("--latex", action="store_true", help="print a booktabs table")
@@ -126,14 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or an argument error (already printed on one line)
+        return exc.code or 0
     try:
         commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot,
                     "formula": _formula, "sweep": _sweep}
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return PIPE_CLOSED
+
+
+PIPE_CLOSED = 141  # as a program stopped by SIGPIPE (128 + 13): the reader of the output (e.g. head) has gone
 
 
 NNET_INPUTS = "normalised by the .nnet header: (x - mean) / range (same counts as the raw inputs on [min, max])"
@@ -312,7 +326,7 @@ def _verify(args) -> int:
     except OSError as exc:
         print(f"regionscope: error: cannot read {args.certificate!r}: {exc}", file=sys.stderr)
         return 2
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:  # not JSON text at all (e.g. an npz)
         print(f"NOT VERIFIED: {args.certificate} is not JSON: {exc}")
         return 1
     except Rejected as exc:
@@ -379,19 +393,14 @@ def _bounds(args) -> int:
     from analyzer.bounds import architecture_bounds
     from analyzer.report import LEGEND, bound_dicts, bounds_latex, bounds_text
     _one_format(args, ("json", "latex"))
-    try:
-        arch = [int(v) for v in args.arch.split("-")]
-    except ValueError:
-        raise ValueError(f"cannot read architecture {args.arch!r}: use integers joined by '-', e.g. 2-8-8-1") from None
-    if any(v < 1 for v in arch):
-        raise ValueError(f"architecture {args.arch!r} has a width below 1")
+    arch, name = args.arch, "-".join(map(str, args.arch))
     if args.symbolic:
         from analyzer import bounds_formulas as formulas
         found = formulas.bound_formulas(arch, args.activation)
         if args.json:
             print(json.dumps(formulas.formula_dicts(found)))
         elif args.latex:
-            print(formulas.formulas_latex(found, f"Bounds on the number of regions of a {args.arch} {args.activation} "
+            print(formulas.formulas_latex(found, f"Bounds on the number of regions of a {name} {args.activation} "
                                                  "network, with their closed forms."))
         else:
             print(formulas.formulas_text(found))
@@ -400,7 +409,7 @@ def _bounds(args) -> int:
     if args.json:
         print(json.dumps(bound_dicts(bounds)))
     elif args.latex:
-        print(bounds_latex(bounds, f"Bounds on the number of regions of a {args.arch} {args.activation} network."))
+        print(bounds_latex(bounds, f"Bounds on the number of regions of a {name} {args.activation} network."))
     else:
         print(bounds_text(bounds))
         print(LEGEND)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,8 @@ def load(path: str | Path, *, arch: str | None = None, input_shape: str | None =
     path = Path(path)
     if not path.exists():
         raise ModelFileError(f"model file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise ModelFileError(f"model {str(path)!r} is a folder, not a network file")
     suffix = path.suffix.lower()
     if suffix == ".npz":
         return load_npz(path)
@@ -65,10 +68,18 @@ def _built(entries: list[tuple[list, list, str]]) -> Network:
 def npz_entries(path: str | Path) -> list[tuple[list, list, str]]:
     """The layers of an npz file as ``(weight rows, bias, activation)``, entries not yet read as numbers."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        with open(path, "rb") as file:
+            is_zip = zipfile.is_zipfile(file)
+        if is_zip:  # else np.load would read it as a pickle or a .npy file
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ModelFileError(f"cannot read npz file {str(path)!r}: {exc}") from None
+    if not is_zip:
+        raise ModelFileError(f"cannot read npz file {str(path)!r}: it is not a zip archive of .npy arrays "
+                             "(truncated, corrupt or of another format)")
+    if not arrays:
+        raise ModelFileError(f"npz file {str(path)!r} is empty: a network needs arrays W1, b1, ..., WL, bL")
     depth = 0
     while f"W{depth + 1}" in arrays:
         depth += 1
@@ -102,14 +113,22 @@ def json_entries(path: str | Path) -> list[tuple[list, list, str]]:
     """The layers of a JSON file as ``(weight rows, bias, activation)``, entries not yet read as numbers."""
     try:
         data = json.loads(Path(path).read_text())
-        specs = data["layers"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise ModelFileError(f"cannot read JSON network {str(path)!r}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ModelFileError(f"{str(path)!r} holds a {type(data).__name__}, not a JSON network (an object with "
+                             "a list 'layers')")
+    if "layers" not in data:
+        raise ModelFileError(f"{str(path)!r} is not a JSON network: it has no 'layers', only {sorted(data)}")
+    specs = data["layers"]
     if not isinstance(specs, list) or not specs:
         raise ModelFileError(f"{str(path)!r}: 'layers' must be a nonempty list")
     depth = len(specs)
     entries = []
     for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            raise ModelFileError(f"{str(path)!r}: layer {i + 1} is {spec!r:.40}, not an object with 'weights' and "
+                                 "'bias'")
         try:
             entries.append((spec["weights"], spec["bias"], spec.get("activation", default_activations(depth)[i])))
         except (KeyError, AttributeError, TypeError) as exc:

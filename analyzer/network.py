@@ -145,6 +145,9 @@ def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str 
     (True, Fraction(1, 10), 'leaky_relu:1/4')
     """
     act = activation(act)
+    if isinstance(weights, (str, bytes)) or isinstance(bias, (str, bytes)):
+        raise ShapeError(f"layer {index}: weights must be rows of numbers and the bias a list of numbers, "
+                         f"got {weights!r:.40} and {bias!r:.40}")
     try:
         rows = [list(r) for r in weights]
         bias = list(bias)
@@ -182,8 +185,8 @@ class Network:
             raise ShapeError("a network needs at least one layer")
         for i in range(1, len(self.layers)):
             if self.layers[i].in_dim != self.layers[i - 1].out_dim:
-                raise ShapeError(
-                    f"layer {i} takes {self.layers[i].in_dim} inputs but layer {i - 1} gives {self.layers[i - 1].out_dim}")
+                raise ShapeError(f"layer {i + 1} takes {self.layers[i].in_dim} inputs but layer {i} gives "
+                                 f"{self.layers[i - 1].out_dim}")
 
     @property
     def input_dim(self) -> int:

@@ -75,7 +75,7 @@ def test_ragged_weight_rows():
 
 
 def test_consecutive_layers_that_do_not_fit():
-    with pytest.raises(ShapeError, match=r"layer 1 takes 3 inputs but layer 0 gives 2"):
+    with pytest.raises(ShapeError, match=r"layer 2 takes 3 inputs but layer 1 gives 2"):
         network([layer([[1, 0], [0, 1]], [0, 0]), layer([[1, 1, 1]], [0], "identity")])
 
 
