@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or an argument error (already printed on one line)
-        return exc.code or 0
+        return exc.code if isinstance(exc.code, int) else 0
     try:
         commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot,
                     "formula": _formula, "sweep": _sweep}

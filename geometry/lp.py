@@ -212,7 +212,7 @@ def solve_exact_lp(array: Sequence[Sequence[int]]) -> ExactLP:
     The scaling keeps the float solve's basis right more often, which makes up for criss-cross.
     """
     scales = [1 << max(max(abs(v) for v in row).bit_length() - 1, 0) for row in array[:-1]]
-    scaled = [[flint.fmpq(v, s) for v in row] for row, s in zip(array[:-1], scales)]
+    scaled: list[list] = [[flint.fmpq(v, s) for v in row] for row, s in zip(array[:-1], scales)]
     lp = cdd.gmp.linprog_from_array([*scaled, list(array[-1])], cdd.LPObjType.MAX)
     cdd.gmp.linprog_solve(lp, cdd.LPSolverType.CRISS_CROSS)
     if lp.status != cdd.LPStatusType.OPTIMAL:

@@ -25,7 +25,6 @@ from analyzer.domain import ball, box, parse_domain, plane_slice, segment
 from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.errors import DomainError, ModelFileError, ShapeError, UnsupportedLayerError
 from analyzer.loaders import load, save_npz
-from analyzer.network import layer
 from geometry.errors import NonFiniteError
 from test_cli import SPEC, assert_fails
 
