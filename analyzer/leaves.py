@@ -78,7 +78,10 @@ class LeafStore:
                                                          if l.activation.splits)) for s in states]
         M, c = region.output_map
         flat = [v for i in range(len(c)) for v in (c[i], *M[i])]
-        maps, radii = float_enclosure(flat)
+        try:
+            maps, radii = float_enclosure(flat)
+        except OverflowError:  # beyond the float range: [-inf, inf] encloses it, so only exact maps compare
+            maps, radii = np.zeros(len(flat)), np.full(len(flat), np.inf)
         self.exact[self.size] = region
         self.rows.append(np.array([row], np.int8).reshape(1, sum(self.widths)))
         self.roots.append(np.full(1, -1, np.int32))
