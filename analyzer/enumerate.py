@@ -26,6 +26,7 @@ import flint
 from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import ShapeError, UnsupportedLayerError
+from analyzer.checkpoint import Checkpoint, CheckpointError, run_digest
 from analyzer.leaves import LeafStore
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.maps import as_rational_map, embedding, first_layer_orthants, next_map, unit_pieces
@@ -46,7 +47,8 @@ class Budget:
 
 def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
                       budget: Budget | None = None, progress: Callable[[int], None] | None = None,
-                      workers: int = 1, scheduler: str | None = None) -> RegionSet:
+                      workers: int = 1, scheduler: str | None = None, checkpoint: str | None = None,
+                      resume: bool = False) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
     ``exact=True`` uses the general LP engine everywhere and decides every LP in rational arithmetic
@@ -61,9 +63,10 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
     counter = None if exact or scheduler is not None else _filtered_counter(network, domain)
+    saved = _checkpoint(network, domain, "enumerate", checkpoint, counter)
     if counter is not None:  # the certified float path, regions built from its leaves when asked
         counter.leaves = LeafStore(network, domain, counter)
-        _descend(counter, per_layer, workers, watch)
+        _descend(counter, per_layer, workers, watch, saved, resume)
         return counter.leaves.region_set(_reported_layers(network, per_layer), watch.status)
     walk = _walk(network, domain, per_layer, exact, workers, scheduler)
     found = _collect(walk, watch)
@@ -117,7 +120,8 @@ class Counts(tuple):
 
 
 def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False, workers: int = 1,
-                  budget: Budget | None = None, progress: Callable[[int], None] | None = None) -> Counts:
+                  budget: Budget | None = None, progress: Callable[[int], None] | None = None,
+                  checkpoint: str | None = None, resume: bool = False) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
     Relu, leaky-ReLU, abs and hard-tanh networks on domains of dimension 1 to 4 (bounded in 1-D)
@@ -130,42 +134,78 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
     counter = None if exact else _filtered_counter(network, domain)
+    saved = _checkpoint(network, domain, "count", checkpoint, counter)
     if counter is None:
         walk = _walk(network, domain, per_layer, exact, workers)
         total = len(_collect(walk, watch))
         walk.close()
     else:
-        total = _descend(counter, per_layer, workers, watch)
+        total = _descend(counter, per_layer, workers, watch, saved, resume)
     return Counts(total, _reported_layers(network, per_layer), watch.status)
 
 
-def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch) -> int:
+def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch,
+             checkpoint: Checkpoint | None = None, resume: bool = False) -> int:
     """The float path's traversal of the whole domain: the number of regions found (kept in
     ``counter.leaves`` too when it is a :class:`~analyzer.leaves.LeafStore`). With ``workers > 1``
     the subtrees below a frontier are refined in that many forked processes, which inherit the
     counter and the frontier (only chunks of indices travel there; counts, and leaves as arrays,
-    come back); the budget is checked as each chunk comes back."""
+    come back); the budget is checked as each chunk comes back.
+
+    ``checkpoint`` saves the traversal's state every few seconds and when the run stops
+    (:mod:`analyzer.checkpoint`); ``resume`` starts from the state it holds instead of the root.
+    With workers, a chunk's work counts once the chunk is back, so a checkpoint keeps the entries
+    of the chunks still out."""
+    leaves = counter.leaves
+    stack, total = counter.start(), 0
+    if resume:
+        state = checkpoint.load()
+        stack, total = state["stack"], state["total"]
+        per_layer[:] = state["per_layer"]
+        if leaves is not None:
+            leaves.merge(state["leaves"])
+
+    def save(entries: list, found: int, mark=None) -> None:
+        if checkpoint is not None and (mark is not None or checkpoint.due()):
+            checkpoint.save({"stack": entries, "total": found, "per_layer": list(per_layer),
+                             "leaves": None if leaves is None else leaves.payload(mark)})
+
     if workers <= 1:
-        total = counter.descend(counter.start(), per_layer, stop=watch.stop)
+        total = counter.descend(stack, per_layer, stop=watch.stop, save=save, found=total)
         if counter.status is RunStatus.INTERRUPTED:  # a budget's stop is in watch.status already
             watch.status = counter.status
+        if counter.resume is not None:  # stopped inside an exact subtree: save the moment before it
+            entries, counts, found, mark = counter.resume
+            counts_now, per_layer[:] = list(per_layer), counts
+            save(entries, found, mark)
+            per_layer[:] = counts_now
+        else:
+            save(stack, total, leaves.mark() if leaves is not None else ())
         return total
-    total, frontier = counter.frontier(per_layer, 16 * workers)
-    chunks = [list(range(i, len(frontier), 8 * workers)) for i in range(min(8 * workers, len(frontier)))]
+    total = counter.descend(stack, per_layer, until=16 * workers, found=total)
+    if counter.status is RunStatus.INTERRUPTED:
+        watch.status = counter.status
+        save(stack, total, leaves.mark() if leaves is not None else ())
+        return total
+    frontier, out = stack, set(range(min(8 * workers, len(stack))))
+    chunks = [list(range(i, len(frontier), 8 * workers)) for i in sorted(out)]
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
                                initargs=(counter, frontier))
     try:
-        for found, counts, leaves in pool.map(_descend_in_worker, chunks):
+        for chunk, (found, counts, payload) in enumerate(pool.map(_descend_in_worker, chunks)):
             total += found
             per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
-            if leaves is not None:
-                counter.leaves.merge(leaves)
+            if payload is not None:
+                leaves.merge(payload)
+            out.discard(chunk)
+            save([frontier[i] for c in sorted(out) for i in chunks[c]], total)
             if watch.stop(total):
                 break
     except KeyboardInterrupt:
         watch.status = RunStatus.INTERRUPTED
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    save([frontier[i] for c in sorted(out) for i in chunks[c]], total, leaves.mark() if leaves is not None else ())
     return total
 
 
@@ -176,6 +216,17 @@ def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCoun
         return filtered.FilteredCount(_Refinement(network, domain, False))
     except (OverflowError, filtered.NotApplicable):  # beyond the float range, or no float start: exact only
         return None
+
+
+def _checkpoint(network: Network, domain: Domain, task: str, path: str | None,
+                counter: filtered.FilteredCount | None) -> Checkpoint | None:
+    """The run's :class:`~analyzer.checkpoint.Checkpoint` at ``path`` (None: none)."""
+    if path is None:
+        return None
+    if counter is None:
+        raise CheckpointError("checkpoints are kept on the certified float path (relu, leaky-ReLU, abs and hard-tanh "
+                              "layers on 1-D to 4-D domains, without --exact); this run uses the exact engine")
+    return Checkpoint(path, run_digest(network, domain, task))
 
 
 _SHARED: tuple = ()

@@ -30,6 +30,10 @@ _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
 _FRESH_EVERY = 16
 
 
+class _Stopped(Exception):
+    """A budget stopped the run inside a subtree that the exact engine was refining."""
+
+
 class NotApplicable(Exception):
     """The float path cannot start on this domain (a non-simple polyhedron, or no d independent
     ReLU-like first-layer hyperplanes to cut an unbounded one into pointed pieces)."""
@@ -185,11 +189,18 @@ class FilteredCount:
         return self.descend(stack, per_layer, size), stack
 
     def descend(self, stack: list, per_layer: list[int], until: int | None = None,
-                stop: Callable[[int], bool] | None = None) -> int:
+                stop: Callable[[int], bool] | None = None, save: Callable[[list, int], None] | None = None,
+                found: int = 0) -> int:
         """Depth first from the entries on ``stack`` (stopping early once it holds ``until``
         entries, or when ``stop(regions so far)`` says so; Ctrl-C stops it too, and ``status`` says
-        why it stopped): the number of regions found; ``per_layer[d]`` gains the regions of
-        layers 1..d+1.
+        why it stopped): ``found`` plus the number of regions found; ``per_layer[d]`` gains the
+        regions of layers 1..d+1. ``save(stack, regions so far)`` is called between steps (a
+        checkpoint that writes when due). Ctrl-C in the middle of a step undoes the step (the
+        entry goes back on the stack; ``per_layer``, the leaves and the count are restored), so
+        that on return they all describe one moment between steps, as a checkpoint must. A
+        budget that stops the run inside a subtree the exact engine refines keeps what was found
+        there, and leaves in ``resume`` the moment before that step: ``(stack, per_layer, regions,
+        leaves' mark)``, which is what a checkpoint saves then.
 
         The pieces of one region under one layer are kept together as one block ``(shapes,
         states, F, RF, last, known, prefix, root)``: their shapes and states, the layer's
@@ -202,22 +213,41 @@ class FilteredCount:
         few units' states, so a piece's pre-activations are usually updated from the previous
         sibling's, and computed afresh at least every ``_FRESH_EVERY`` pieces so that the radii
         stay small (:meth:`_piece_image`)."""
-        self.status = RunStatus.COMPLETE
-        total = 0
-        try:
-            while stack and (until is None or len(stack) < until) and not (stop is not None and stop(total)):
-                found = self._refine(stack.pop(), stack, per_layer)
-                if isinstance(found, int):
-                    total += found
+        self.status, self.resume = RunStatus.COMPLETE, None
+        total, leaves = found, self.leaves
+        while stack and (until is None or len(stack) < until):
+            height, counts, kept = len(stack), per_layer.copy(), None if leaves is None else leaves.mark()
+            entry = stack[-1]
+            try:
+                if stop is not None and stop(total):
+                    break
+                if save is not None:
+                    save(stack, total)
+                stack.pop()
+                node = self._refine(entry, stack, per_layer)
+                if isinstance(node, int):
+                    total += node
                     continue
-                for region in self.exact_engine.descend([found], per_layer):  # a subtree floats cannot decide
-                    if stop is not None and stop(total):
-                        return total
-                    if self.leaves is not None:
-                        self.leaves.add_region(region)
-                    total += 1
-        except KeyboardInterrupt:
-            self.status = RunStatus.INTERRUPTED
+                subtree = 0
+                for region in self.exact_engine.descend([node], per_layer):  # a subtree floats cannot decide
+                    if stop is not None and stop(total + subtree):
+                        raise _Stopped
+                    if leaves is not None:
+                        leaves.add_region(region)
+                    subtree += 1
+                total += subtree
+            except _Stopped:  # the counts so far are reported; a checkpoint resumes before this step
+                self.resume = ([*stack[:height - 1], entry], counts, total, kept)
+                total += subtree
+                break
+            except KeyboardInterrupt:
+                del stack[height - 1:]
+                stack.append(entry)
+                per_layer[:] = counts
+                if leaves is not None:
+                    leaves.rollback(kept)
+                self.status = RunStatus.INTERRUPTED
+                break
         return total
 
     def _refine(self, entry, stack: list, per_layer: list[int]):

@@ -91,14 +91,29 @@ class LeafStore:
         self.radii.append(radii.reshape(1, -1))
         self.size += 1
 
+    def mark(self) -> tuple[int, int]:
+        """A moment of the store, to :meth:`rollback` to."""
+        return len(self.rows), self.size
+
+    def rollback(self, mark: tuple[int, int]) -> None:
+        """Forget the leaves added since ``mark``."""
+        parts, size = mark
+        for key in ("rows", "roots", "points", "bounded", "maps", "radii"):
+            del getattr(self, key)[parts:]
+        for leaf in [leaf for leaf in self.exact if leaf >= size]:
+            del self.exact[leaf]
+        self.size = size
+
     def empty(self) -> "LeafStore":
         """A store like this one with no leaves (a worker's)."""
         return LeafStore(self.network, self.domain, self.counter)
 
-    def payload(self) -> dict:
-        """The leaves as picklable arrays and exact regions, for :meth:`merge`."""
-        return {"rows": self.rows, "roots": self.roots, "points": self.points, "bounded": self.bounded,
-                "maps": self.maps, "radii": self.radii, "exact": self.exact, "size": self.size}
+    def payload(self, mark: tuple[int, int] | None = None) -> dict:
+        """The leaves (up to ``mark``, default all) as picklable arrays and exact regions, for
+        :meth:`merge`."""
+        parts, size = self.mark() if mark is None else mark
+        out = {key: getattr(self, key)[:parts] for key in ("rows", "roots", "points", "bounded", "maps", "radii")}
+        return {**out, "exact": {leaf: r for leaf, r in self.exact.items() if leaf < size}, "size": size}
 
     def merge(self, payload: dict) -> None:
         """Add the leaves of another store's :meth:`payload` (order does not matter: the
