@@ -1,11 +1,13 @@
 """Certificates of a region count, for checking by :mod:`analyzer.verifier` without trusting the engine.
 
-A certificate (JSON, rationals as "p/q" strings) holds the network with exact weights, the domain, and
-for each activation region: its pattern, an exact interior point, its irredundant H-representation
-(each row tagged with the unit or domain facet it comes from), the exact affine output map, its exact
-volume (inside the domain, or inside a box that contains every region's vertices when the domain is
-unbounded), for each facet from a unit a region across it with a point in the relative interior of
-their common face, and a proof that every other constraint of its pattern holds on the region:
+A certificate (JSON, rationals as "p/q" strings; the format is described in ``docs/certificate.md``
+and ``docs/certificate.schema.json``) holds the network with exact weights, the domain (its
+description and its rows), the counts it claims (activation regions, per layer, linear and bounded
+regions), and for each activation region: its pattern, an exact interior point, its irredundant
+H-representation (each row tagged with the unit or domain facet it comes from), the exact affine
+output map, its exact volume when it is bounded (null otherwise), *every* region across each facet
+from a unit with a point in the relative interior of their common face, and a proof that every other
+constraint of its pattern holds on the region:
 
 - a bounded interval or polygon lists its ``vertices`` (an interval: its two ends, low first; a
   polygon: counterclockwise, facet row i on the edge from vertex i to vertex i + 1); every constraint
@@ -14,8 +16,9 @@ their common face, and a proof that every other constraint of its pattern holds 
   facet rows, stored sparsely as {row index: value}, reproducing the constraint exactly).
 
 Together these say: each listed polyhedron is exactly the closure of its pattern's region; distinct
-patterns have disjoint interiors; and the volumes add up to the domain's (or the box's), so no region
-is missing (within the box, for unbounded domains). See the verifier for the checks.
+patterns have disjoint interiors; and each facet inside the domain is covered by the regions listed
+across it, which proves that no region is missing, on bounded and unbounded domains (on bounded ones
+the volumes add up to the domain's too). See the verifier for the checks and the argument.
 """
 from __future__ import annotations
 
@@ -36,9 +39,9 @@ from geometry.exact import AffineForm, negate
 from geometry.interval import Interval
 from geometry.planar import Polygon
 from geometry.lp import implication_certificate
-from geometry.polyhedron import box, facet_witness, from_forms, generators, is_facet, volume
+from geometry.polyhedron import facet_witness, generators, is_facet, volume
 
-FORMAT = "regionscope-certificate/2"
+FORMAT = "regionscope-certificate/3"
 
 
 def _strs(values) -> list[str]:
@@ -50,16 +53,13 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
     """The certificate of an enumeration (see the module docstring)."""
     dim = domain.dim
     bounded = domain.bounded
-    box_forms: tuple[AffineForm, ...] = ()
-    if not bounded:
-        box_forms = _enclosing_box(regions, dim)
     holders: dict[AffineForm, list[int]] = defaultdict(list)
     for i, region in enumerate(regions.regions):
         for f in region.forms:
             holders[f].append(i)
     domain_forms = list(domain.region.forms)
     entries, memo = [], {}
-    edges = _Edges(regions)
+    edges, faces = _Edges(regions), _Faces(regions)
     sources = _Sources(net, domain)
     for i, region in enumerate(regions.regions):
         cyclic = _cyclic(region.shape)
@@ -72,13 +72,10 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             proof = {"implied": _implied(region, facets, domain_forms, constraints, dim)}
         source_of = sources.of(region.pattern, facets)
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
-        neighbours = []
-        for k, f in enumerate(facets):
-            if "domain" not in source_of[f]:
-                found = _neighbour(i, f, edges, holders, regions.regions, dim)
-                if found is not None:
-                    neighbours.append({"facet": k, "region": found[0], "point": _strs(found[1])})
-        size = region.volume() if region.shape is not None else volume(from_forms([*region.forms, *box_forms], dim))
+        neighbours = [{"facet": k, "region": j, "point": _strs(point)}
+                      for k, f in enumerate(facets) if "domain" not in source_of[f]
+                      for j, point in _neighbours(i, f, edges, holders, regions.regions, dim, faces)]
+        size = region.volume() if bounded or region.is_bounded() else None
         matrix, offset = region.output_map
         entries.append({
             "pattern": [list(states) for states in region.pattern],
@@ -86,10 +83,10 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             "rows": rows,
             **proof,
             "output_map": {"matrix": [_strs(row) for row in matrix], "offset": _strs(offset)},
-            "volume": str(size),
+            "volume": None if size is None else str(size),
             "neighbours": neighbours,
         })
-    total = volume(from_forms([*domain_forms, *box_forms], dim))
+    total = volume(domain.region) if bounded else None
     return {
         "format": FORMAT,
         "network": to_json_dict(net),
@@ -100,10 +97,10 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             "origin": None if domain.origin is None else _strs(domain.origin),
             "basis": None if domain.basis is None else [_strs(b) for b in domain.basis],
             "bounded": bounded,
-            "volume_box": [_strs(f) for f in box_forms],
-            "volume": str(total),
+            "volume": None if total is None else str(total),
         },
-        "counts": {"activation_regions": regions.activation_regions, "per_layer": list(regions.per_layer)},
+        "counts": {"activation_regions": regions.activation_regions, "per_layer": list(regions.per_layer),
+                   "linear_regions": regions.linear_regions, "bounded_regions": regions.bounded_regions},
         "regions": entries,
     }
 
@@ -185,18 +182,17 @@ class _Edges:
         self.on = {line: sorted(items) for line, items in by_line.items()}
         self.ends = {line: [hi for hi, _, _ in items] for line, items in self.on.items()}
 
-    def across(self, i: int, form: AffineForm) -> tuple[int, tuple[Fraction, Fraction]] | None:
-        """A region whose edge on the other side of ``form`` overlaps region i's edge there, and a
-        point inside the overlap; None when there is none."""
+    def across(self, i: int, form: AffineForm) -> list[tuple[int, tuple[Fraction, Fraction]]]:
+        """Every region whose edge on the other side of ``form`` overlaps region i's edge there, each
+        with a point inside the overlap."""
         lo, hi = self.span[i, form]
         line = negate(form)
-        ends = self.ends.get(line, [])
-        k = bisect_right(ends, lo)  # the first edge on the other side ending beyond our start
-        if k == len(ends):
-            return None
-        end, start, j = self.on[line][k]
-        start, end = max(lo, start), min(hi, end)
-        return (j, planar.point_on_line(form, _dyadic_between(start, end))) if start < end else None
+        ends, found = self.ends.get(line, []), []
+        for end, start, j in self.on.get(line, [])[bisect_right(ends, lo):]:  # edges ending beyond our start
+            if start >= hi:
+                break
+            found.append((j, planar.point_on_line(form, _dyadic_between(max(lo, start), min(hi, end)))))
+        return found
 
 
 def _dyadic_between(lo: Fraction, hi: Fraction) -> Fraction:
@@ -207,19 +203,71 @@ def _dyadic_between(lo: Fraction, hi: Fraction) -> Fraction:
     return Fraction((lo.numerator << k) // lo.denominator + 1, 1 << k)
 
 
-def _neighbour(i: int, form: AffineForm, edges: _Edges, holders, regions, dim: int):
-    """A region across region i's facet on ``form`` and a point in the relative interior of their
-    common face, or None."""
+def _neighbours(i: int, form: AffineForm, edges: _Edges, holders, regions, dim: int, faces: _Faces) -> list:
+    """Every region across region i's facet on ``form``, each with a point in the relative interior of
+    their common face: polygons' edges from ``edges``; a region whose facet has the same vertices and
+    rays (then it is the only one, and the point is read off them); else a witness from each region
+    whose facet's bounding box meets region i's."""
     region = regions[i]
-    if isinstance(region.shape, Polygon):
-        found = edges.across(i, form)
-        if found is not None:
-            return found
-    for j in holders.get(negate(form), ()):
-        point = _facet_witness(region, regions[j], form, dim)
-        if point is not None:
-            return j, point
-    return None
+    found = edges.across(i, form) if isinstance(region.shape, Polygon) else []
+    listed = {j for j, _ in found}
+    candidates = [j for j in holders.get(negate(form), ()) if j not in listed and
+                  not (isinstance(region.shape, Polygon) and isinstance(regions[j].shape, Polygon))]
+    mine = faces.face(i, form)
+    if mine is not None and mine[2] is not None:
+        for j in candidates:
+            if faces.face(j, negate(form)) == mine:  # the same face: all of the facet, and a point inside
+                vertices, rays, _ = mine
+                inner = [sum(c) / len(vertices) + sum(r[k] for r in rays) for k, c in enumerate(zip(*vertices))]
+                return [*found, (j, tuple(inner))]
+    for j in candidates:
+        if faces.meet(i, j, form):
+            point = _facet_witness(region, regions[j], form, dim)
+            if point is not None:
+                found.append((j, point))
+    return found
+
+
+class _Faces:
+    """Each region's face on a form, from the region's exact generators (made when first asked): its
+    vertices, its rays and its bounding box (an end is infinite where a ray runs off). A pointed
+    region's nonempty faces hold a vertex each, and a face is conv(its vertices) + cone(its rays);
+    for a region with lines no face is computed (box unbounded, vertices None)."""
+
+    def __init__(self, regions: RegionSet):
+        self.regions, self.made, self.faces = regions.regions, {}, {}
+
+    def face(self, i: int, form: AffineForm):
+        """``(vertices, rays, box)`` of region i's face on {form = 0}; None when the face is empty."""
+        if (i, form) not in self.faces:
+            self.faces[i, form] = self._face(i, form)
+        return self.faces[i, form]
+
+    def _face(self, i: int, form: AffineForm):
+        if i not in self.made:
+            self.made[i] = generators(self.regions[i].polyhedron)
+        found, inf = self.made[i], float("inf")
+        if found.lines:
+            return None, None, None
+        on = frozenset(v for v in found.vertices if form[0] + sum(a * x for a, x in zip(form[1:], v)) == 0)
+        if not on:
+            return None
+        rays = frozenset(r for r in found.rays if sum(a * x for a, x in zip(form[1:], r)) == 0)
+        lo, hi = [min(c) for c in zip(*on)], [max(c) for c in zip(*on)]
+        for direction in rays:
+            lo = [-inf if v < 0 else a for a, v in zip(lo, direction)]
+            hi = [inf if v > 0 else b for b, v in zip(hi, direction)]
+        return on, rays, (tuple(lo), tuple(hi))
+
+    def meet(self, i: int, j: int, form: AffineForm) -> bool:
+        """Whether region i's face on ``form`` and region j's on its negation may share a point:
+        both nonempty, and their boxes meet (or one is not computed)."""
+        mine, theirs = self.face(i, form), self.face(j, negate(form))
+        if mine is None or theirs is None:
+            return False
+        if mine[2] is None or theirs[2] is None:
+            return True
+        return all(a <= d and c <= b for a, b, c, d in zip(*mine[2], *theirs[2]))
 
 
 def _facet_witness(region, other, form: AffineForm, dim: int):
@@ -269,16 +317,6 @@ def _implied(region, facets: list[AffineForm], domain_forms, constraints, dim: i
         implied.append({"source": source, "constant": str(constant),
                         "multipliers": {str(k): str(m) for k, m in enumerate(multipliers) if m}})
     return implied
-
-
-def _enclosing_box(regions: RegionSet, dim: int) -> tuple[AffineForm, ...]:
-    """A cube strictly containing every vertex of every region (so every pointed region meets it)."""
-    reach = Fraction(1)
-    for region in regions.regions:
-        for vertex in generators(region.polyhedron).vertices:
-            reach = max(reach, *(abs(v) + 1 for v in vertex))
-        reach = max(reach, *(abs(v) + 1 for v in region.point))
-    return box([-reach] * dim, [reach] * dim).forms
 
 
 def write_certificate(net: Network, domain: Domain, regions: RegionSet, path: str | Path) -> None:

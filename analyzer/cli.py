@@ -70,9 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--arch", help="for a torch state_dict: the layer list")
     plot.add_argument("--input-shape", help="for torch conv models: C,H,W")
     verify = sub.add_parser("verify", help="check a certificate written by 'count --certificate'",
-                            description="Check a certificate with an independent exact checker; prints VERIFIED "
-                                        "and exits 0, or names the first failure and exits 1.")
+                            description="Check a certificate with an independent exact checker: each listed region "
+                                        "is an activation region of the certificate's network, none is missing, and "
+                                        "its counts, domain and format are what the regions give. Prints VERIFIED "
+                                        "and what was proved, exit code 0; or NOT VERIFIED and the first failure, "
+                                        "exit code 1.")
     verify.add_argument("certificate", help="certificate JSON file")
+    verify.add_argument("--model", help="model file the certificate must be of: its exact weights are compared")
     bounds = sub.add_parser("bounds", help="print every theoretical bound for an architecture",
                             description="Every bound of the reference for an architecture such as 2-8-8-1 "
                                         "(input, hidden widths, output).")
@@ -321,8 +325,12 @@ def _plot(args) -> int:
 
 def _verify(args) -> int:
     from analyzer.verifier import Rejected, verify_file
+    model = None
+    if args.model:
+        from analyzer.loaders import load, to_json_dict
+        model = to_json_dict(load(args.model))
     try:
-        result = verify_file(args.certificate)
+        result = verify_file(args.certificate, model)
     except OSError as exc:
         print(f"regionscope: error: cannot read {args.certificate!r}: {exc}", file=sys.stderr)
         return 2
@@ -332,8 +340,17 @@ def _verify(args) -> int:
     except Rejected as exc:
         print(f"NOT VERIFIED: {exc}")
         return 1
-    print(f"VERIFIED: {result['activation_regions']} activation regions in {result['domain']} "
-          f"(volumes add up to {result['volume']})")
+    which = (f"exactly the network of {args.model}" if result["model_checked"] else
+             "as the certificate gives it; --model MODEL checks that it is a model file's")
+    print(f"VERIFIED: {result['activation_regions']} activation regions in {result['domain']} of the network "
+          f"sha256 {result['network_sha256']} ({result['architecture']}, {which})")
+    print(f"  per layer {', '.join(map(str, result['per_layer']))}; linear regions {result['linear_regions']}, "
+          f"bounded regions {result['bounded_regions']}")
+    print("  each region: an exact interior point with its pattern, its exact constraints and output map; "
+          "no pattern twice")
+    facets = "every facet inside the domain is covered by the regions listed across it"
+    print(f"  complete: the regions' exact volumes add up to the domain's, {result['volume']}, and {facets}"
+          if result["bounded"] else f"  complete: {facets}, which proves that the regions cover the whole domain")
     return 0
 
 

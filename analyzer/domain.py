@@ -90,7 +90,7 @@ def polytope(rows: Sequence[Sequence[object]]) -> Domain:
     if not rows:
         raise DomainError("a polytope domain needs at least one row (b, a_1, ..., a_n)")
     P = polyhedron(rows)
-    return Domain(DomainKind.POLYTOPE, P, P.dim, description=f"polytope:{len(rows)} rows")
+    return Domain(DomainKind.POLYTOPE, P, P.dim, description=f"polytope:{len(P.forms)} rows")  # distinct ones
 
 
 def plane_slice(p0: Sequence[object], p1: Sequence[object], p2: Sequence[object],
@@ -106,7 +106,8 @@ def plane_slice(p0: Sequence[object], p1: Sequence[object], p2: Sequence[object]
         raise DomainError("slice points are collinear: they span no plane")
     region = whole_space(2) if polygon is None else polyhedron(polygon, 2)
     text = ";".join(",".join(str(v) for v in p) for p in (a, b, c))
-    return Domain(DomainKind.SLICE, region, len(a), a, (d1, d2), description=f"slice:{text}")
+    inside = "" if polygon is None else f" polygon:{len(region.forms)} rows"
+    return Domain(DomainKind.SLICE, region, len(a), a, (d1, d2), description=f"slice:{text}{inside}")
 
 
 def segment(start: Sequence[object], end: Sequence[object]) -> Domain:

@@ -1,9 +1,13 @@
-"""analyzer/certificate.py + analyzer/verifier.py: certificates are accepted and give the right count,
-tampered certificates are rejected with a message naming the failure, the CLI path works, and the
-verifier depends on the standard library only.
+"""analyzer/certificate.py + analyzer/verifier.py: certificates are accepted and give the right counts,
+tampered certificates (regions, claims, domain, network, format) are rejected with a message naming
+the failure, completeness is proved over unbounded domains too (the covering lemma, also tested on
+hand-made pieces), the CLI path works, written certificates validate against the JSON Schema in
+docs/, and the verifier depends on the standard library only.
 
-Right counts come from the exact brute force over patterns of tests/analyzer/naive.py (one exact
-cdd.gmp LP per partial pattern; no engine code) or from hand counts explained in comments.
+Right counts come from the exact brute force of tests/analyzer/naive.py (patterns: one exact cdd.gmp
+LP per partial pattern; linear regions: regions with equal maps joined when their closures meet in a
+(k-1)-dimensional set; bounded regions: recession cones; no engine code) or from hand counts explained
+in comments.
 """
 from __future__ import annotations
 
@@ -21,10 +25,11 @@ import naive
 from bounds_check import assert_no_upper_bound_violated
 from analyzer.certificate import FORMAT, build_certificate
 from analyzer.cli import main
-from analyzer.domain import all_space, box
+from analyzer.domain import all_space, box, parse_domain
 from analyzer.enumerate import enumerate_regions
-from analyzer.loaders import save_json
-from analyzer.verifier import Rejected, verify
+from analyzer.loaders import save_json, to_json_dict
+from analyzer.provenance import network_sha256
+from analyzer.verifier import Rejected, _uncovered, verify
 
 ROOT = Path(__file__).resolve().parents[2]
 L = naive.spec_layer
@@ -80,29 +85,41 @@ CASES = [(name, kind) for name in NETS for kind in ("box", "all")]
 
 
 @pytest.mark.parametrize("name, kind", CASES, ids=[f"{n}-{k}" for n, k in CASES])
-def test_certificate_verifies_with_the_right_count(name, kind):
+def test_certificate_verifies_with_the_right_counts(name, kind):
     spec = NETS[name]
     n = len(spec[0][0][0])
     _, domain, forms = next(d for d in domains(n) if d[0] == kind)
-    expected, _ = naive.brute_force_patterns(spec, forms)
+    expected, per_layer = naive.brute_force_patterns(spec, forms)
     cert = certify(spec, domain)
     result = verify(cert)
     assert result["activation_regions"] == len(expected) == len(cert["regions"])
     assert {json.dumps([list(s) for s in p]) for p in expected} == {json.dumps(r["pattern"]) for r in cert["regions"]}
+    assert tuple(result["per_layer"]) == per_layer
+    assert result["linear_regions"] == naive.brute_force_linear_regions(spec, forms)
+    assert result["bounded_regions"] == naive.brute_force_bounded(spec, forms)
     assert result["domain"] == domain.description
+    assert set(cert["counts"]) == {"activation_regions", "per_layer", "linear_regions", "bounded_regions"}
     if kind == "box":
         assert F(result["volume"]) == 4 ** n          # [-2, 2]^n
         # intervals and polygons: proved by their vertices, no implications
         assert all("vertices" in r and "implied" not in r for r in cert["regions"])
+    else:
+        assert result["volume"] is None and cert["domain"]["volume"] is None
 
 
 def test_hand_counts():
     # 3 generic lines: gp(3, 2) = 1 + 3 + 3 = 7 regions over R^2. Hard-tanh units x and y switch at
     # x = +-1 and y = +-1: a 3 x 3 grid, 9 regions, all meeting [-2, 2]^2.
-    assert verify(certify(NETS["relu_generic"], all_space(2)))["activation_regions"] == 7
+    # Of the 7, only the triangle x, y > 0, x + y < 1 is bounded. The grid's maps h(x) + h(y) (h the
+    # hard-tanh) differ on any two adjacent cells (a slope or a constant changes), so its 9 cells are 9
+    # linear regions; over R^2 only the middle square is bounded.
+    result = verify(certify(NETS["relu_generic"], all_space(2)))
+    assert (result["activation_regions"], result["bounded_regions"]) == (7, 1)
     grid = [L([[1, 0], [0, 1]], [0, 0], "hardtanh"), L([[1, 1]], [0], "identity")]
-    assert verify(certify(grid, box([-2, -2], [2, 2])))["activation_regions"] == 9
-    assert verify(certify(grid, all_space(2)))["activation_regions"] == 9
+    result = verify(certify(grid, box([-2, -2], [2, 2])))
+    assert (result["activation_regions"], result["linear_regions"], result["bounded_regions"]) == (9, 9, 9)
+    result = verify(certify(grid, all_space(2)))
+    assert (result["activation_regions"], result["linear_regions"], result["bounded_regions"]) == (9, 9, 1)
 
 
 @pytest.mark.parametrize("kind", ["box", "all"])
@@ -166,14 +183,18 @@ def test_region_removed(base_certs, kind, victim):
     for region in cert["regions"]:      # re-index the neighbours, drop those of the removed region
         region["neighbours"] = [{**e, "region": e["region"] - (e["region"] > victim)}
                                 for e in region["neighbours"] if e["region"] != victim]
-    rejected(cert, "has no region across it", "a region is missing")
+    message = rejected(cert, "has no region listed across it")
+    assert message.startswith("region ") and "facet" in message
 
 
-def test_region_removed_without_fixing_neighbours_is_still_rejected(base_certs):
+def test_region_removed_without_fixing_neighbours(base_certs):
+    """The last region dropped, the others still naming it across their facets: the first such
+    reference is refused by name, not with an IndexError."""
     cert = copy.deepcopy(base_certs["box"])
     cert["regions"].pop()
-    with pytest.raises(Rejected):
-        verify(cert)
+    i, k = next((i, e["facet"]) for i, r in enumerate(cert["regions"]) for e in r["neighbours"] if e["region"] == 6)
+    rejected(cert, f"region {i}: the neighbour listed across facet {k} is region 6, which is not another region of the "
+                   "certificate (it lists regions 0 to 5)")
 
 
 @pytest.mark.parametrize("kind", ["box", "all"])
@@ -243,9 +264,25 @@ def test_output_map_changed(base_certs):
 @pytest.mark.parametrize("kind", ["box", "all"])
 def test_volume_altered(base_certs, kind):
     cert = copy.deepcopy(base_certs[kind])
-    claimed = F(cert["regions"][2]["volume"])
-    cert["regions"][2]["volume"] = str(claimed + F(1, 3))
-    rejected(cert, f"region 2: its volume is {claimed}, the certificate says {claimed + F(1, 3)}")
+    i = next(i for i, r in enumerate(cert["regions"]) if r["volume"] is not None)  # over R^2: the triangle
+    claimed = F(cert["regions"][i]["volume"])
+    cert["regions"][i]["volume"] = str(claimed + F(1, 3))
+    rejected(cert, f"region {i}: its volume is {claimed}, the certificate says {claimed + F(1, 3)}")
+
+
+def test_volumes_of_unbounded_regions(base_certs):
+    """Over R^2 the six unbounded regions have no volume (null); one given a volume, or the bounded
+    triangle's (1/2) removed, is refused."""
+    cert = copy.deepcopy(base_certs["all"])
+    i = region_with(cert, OFF)
+    assert cert["regions"][i]["volume"] is None
+    cert["regions"][i]["volume"] = "16"
+    rejected(cert, f"region {i}: it is unbounded, the certificate gives it the volume 16")
+    cert = copy.deepcopy(base_certs["all"])
+    j = region_with(cert, [[1, 1, 0], []])
+    assert cert["regions"][j]["volume"] == "1/2"
+    cert["regions"][j]["volume"] = None
+    rejected(cert, f"region {j}: its volume is 1/2, the certificate says None")
 
 
 def test_domain_volume_altered(base_certs):
@@ -363,28 +400,37 @@ def test_neighbour_tampered(base_certs):
     rejected(bad, f"region {i}: neighbour {across} does not lie across facet {entry['facet']}")
 
 
-def test_format_1_is_still_read():
-    """Format 1 is format 2 without vertex lists. Over all of R every region carries implications, so
-    the certificate relabelled as format 1 still verifies, with the brute-force count."""
-    spec = NETS["relu_1d"]
-    cert = certify(spec, all_space(1))
-    assert all("implied" in r and "vertices" not in r for r in cert["regions"])
-    expected = len(naive.brute_force_patterns(spec, ())[0])
-    cert["format"] = "regionscope-certificate/1"
-    assert verify(cert)["activation_regions"] == expected
+@pytest.mark.parametrize("old", ["regionscope-certificate/1", "regionscope-certificate/2"])
+def test_older_formats_are_refused_clearly(base_certs, old):
+    """Formats 1 and 2 list one region across each facet; the completeness proof needs all of them."""
+    cert = copy.deepcopy(base_certs["all"])
+    cert["format"] = old
+    rejected(cert, f"certificate format {old} is no longer verified: it lists one region across each facet")
+
+
+@pytest.mark.parametrize("found", ["regionscope-certificate/4", "something-else/1", 3, None])
+def test_unknown_format(base_certs, found):
+    cert = copy.deepcopy(base_certs["box"])
+    cert["format"] = found
+    rejected(cert, f"unknown certificate format {json.dumps(found)}: this verifier reads {FORMAT}")
 
 
 def test_malformed_certificates(base_certs):
     cert = copy.deepcopy(base_certs["box"])
-    cert["format"] = "something-else/1"
-    rejected(cert, "unknown certificate format")
-    cert = copy.deepcopy(base_certs["box"])
     del cert["regions"][0]["rows"]
-    rejected(cert, "malformed certificate: KeyError")
+    rejected(cert, "region 0 has no 'rows'")
     cert = copy.deepcopy(base_certs["box"])
-    cert["domain"]["bounded"] = False
-    rejected(cert, "a bounded domain needs no volume box, an unbounded one needs one")
-    assert base_certs["box"]["format"] == FORMAT
+    cert["regions"][0]["point"] = [0.5, 0.5]
+    rejected(cert, "the number 0.5 is a float, not a string")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["regions"][0]["point"] = ["1/0", "0"]
+    rejected(cert, "'1/0' is not an exact number")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["regions"][0]["colour"] = "red"
+    rejected(cert, "region 0 has 'colour', which this verifier does not check")
+    assert base_certs["box"]["format"] == FORMAT == "regionscope-certificate/3"
+    with pytest.raises(Rejected, match="a certificate is a JSON object, not a list"):
+        verify([])
 
 
 def test_shapes_that_do_not_fit(base_certs):
@@ -395,10 +441,10 @@ def test_shapes_that_do_not_fit(base_certs):
     rejected(cert, "layer 2: its weights and bias do not fit the layer before or its activation")
     cert = copy.deepcopy(base_certs["box"])
     cert["domain"]["rows"][0].pop()
-    rejected(cert, "the domain's origin, basis or rows do not fit 2 parameters and 2 inputs")
+    rejected(cert, "the domain's rows are not all nonconstant affine forms of 2 parameters")
     cert = copy.deepcopy(base_certs["box"])
     cert["domain"]["origin"], cert["domain"]["basis"] = ["0", "0"], [["1", "0"]]
-    rejected(cert, "the domain's origin, basis or rows do not fit 2 parameters and 2 inputs")
+    rejected(cert, "the domain's description 'box:-2:2,-2:2' means origin none, the certificate's domain has (0, 0)")
 
 
 # --- vertex lists ---------------------------------------------------------------------------------
@@ -551,7 +597,9 @@ def test_cli_count_certificate_verify(tmp_path, capsys):
     assert counted["activation_regions"] == expected
     assert main(["verify", str(out)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("VERIFIED") and f"{expected} activation regions" in text
+    assert text.startswith(f"VERIFIED: {expected} activation regions in box:-2:2,-2:2 of the network sha256 "
+                           f"{network_sha256(naive.build(NETS['relu_degenerate']))} (2-7-4-1, as the certificate gives it")
+    assert "complete: the regions' exact volumes add up to the domain's, 16" in text
 
     cert = json.loads(out.read_text())
     cert["regions"][0]["volume"] = str(F(cert["regions"][0]["volume"]) * 2)
@@ -568,13 +616,40 @@ def test_cli_count_certificate_verify(tmp_path, capsys):
     assert main(["verify", str(tmp_path / "missing.json")]) == 2
 
 
+def test_cli_verify_with_a_model(tmp_path, capsys):
+    """--model: the VERIFIED line names the model and the hash of its network; a certificate of
+    another network is NOT VERIFIED (exit 1) naming the first differing weight; a model file that
+    does not exist is an input error (exit 2); a network file given as the certificate is named so."""
+    model, other, out = tmp_path / "net.json", tmp_path / "other.json", tmp_path / "cert.json"
+    net = naive.build(BASE)
+    save_json(net, model)
+    save_json(naive.build([BASE[0], L([[1, -1, 2]], [0], "identity")]), other)
+    assert main(["count", str(model), "--domain", "box:-2,2", "--certificate", str(out), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out), "--model", str(model)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (f"VERIFIED: 7 activation regions in box:-2:2,-2:2 of the network sha256 {network_sha256(net)} "
+                     f"(2-3-1, exactly the network of {model})")
+    assert main(["verify", str(out), "--model", str(other)]) == 1
+    assert capsys.readouterr().out == ("NOT VERIFIED: layer 2: the certificate's network has weights[0][2] = 1, the "
+                                       "model 2: it is a certificate of another network\n")
+    assert main(["verify", str(out), "--model", str(tmp_path / "missing.npz")]) == 2
+    assert "missing.npz" in capsys.readouterr().err
+    assert main(["verify", str(model)]) == 1
+    assert capsys.readouterr().out == ("NOT VERIFIED: it has no 'format': it is not a regionscope certificate (it "
+                                       "looks like a network file, which 'verify --model' takes)\n")
+
+
 def test_cli_certificate_over_all_space(tmp_path, capsys):
     model, out = tmp_path / "net.json", tmp_path / "cert.json"
     save_json(naive.build(BASE), model)
     assert main(["count", str(model), "--certificate", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["activation_regions"] == 7
     assert main(["verify", str(out)]) == 0
-    assert capsys.readouterr().out.startswith("VERIFIED: 7 activation regions in all")
+    text = capsys.readouterr().out
+    assert text.startswith("VERIFIED: 7 activation regions in all of the network sha256")
+    assert "volumes" not in text and "complete: every facet inside the domain is covered" in text
+    assert "linear regions 7, bounded regions 1" in text
 
 
 # --- the verifier stands alone --------------------------------------------------------------------
@@ -616,6 +691,17 @@ def test_verifier_runs_without_site_packages(tmp_path):
     assert done.stdout.split() == [str(expected), "[]"]
 
 
+def test_implication_that_is_not_needed(implied_certs):
+    """An implication for a facet row (unit 0's -x >= 0 of region OFF over R^2) proves nothing that
+    is needed: every entry must be one the region's constraints call for."""
+    cert = copy.deepcopy(implied_certs["all"])
+    i = region_with(cert, OFF)
+    cert["regions"][i]["implied"].append({"source": {"layer": 1, "unit": 0, "tag": None}, "constant": "0",
+                                          "multipliers": {"0": "1"}})
+    rejected(cert, f"region {i}: it lists an implication for {{'layer': 1, 'unit': 0, 'tag': None}}, which is no "
+                   "other constraint of its pattern")
+
+
 @pytest.mark.parametrize("kind", ["box", "all"])
 def test_implication_naming_a_row_that_is_not_there(implied_certs, kind):
     cert = copy.deepcopy(implied_certs[kind])
@@ -638,3 +724,386 @@ def test_dyadic_point_strictly_between():
         k = x.denominator.bit_length() - 1
         assert x.denominator == 2 ** k and F(1, 2 ** k) < hi - lo
         assert k == 0 or hi - lo < F(8, 2 ** k)
+
+
+# --- the claims: counts, domain, format, network ---------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["box", "all"])
+@pytest.mark.parametrize("claimed", [18, 16, 0])
+def test_activation_count_claimed_wrong(base_certs, kind, claimed):
+    cert = copy.deepcopy(base_certs[kind])
+    cert["counts"]["activation_regions"] = claimed
+    rejected(cert, f"counts.activation_regions claims {claimed}, the certificate proves 7")
+
+
+@pytest.mark.parametrize("claimed, kind_name", [("17", "a string"), ("7", "a string"), (7.0, "a float"),
+                                                (True, "true or false"), (None, "null")])
+def test_count_claimed_with_the_wrong_type(base_certs, claimed, kind_name):
+    """The string "7" is not the number 7, even when it would be right."""
+    cert = copy.deepcopy(base_certs["box"])
+    cert["counts"]["activation_regions"] = claimed
+    rejected(cert, f"counts.activation_regions is {json.dumps(claimed)}, {kind_name}, not an integer")
+
+
+@pytest.mark.parametrize("claimed", [[8], [6], [7, 7], []])
+def test_per_layer_claimed_wrong(base_certs, claimed):
+    cert = copy.deepcopy(base_certs["box"])      # one hidden layer, then an affine output: [7]
+    cert["counts"]["per_layer"] = claimed
+    rejected(cert, f"counts.per_layer claims {claimed}, the certificate proves [7]")
+
+
+def test_per_layer_claimed_with_the_wrong_type(base_certs):
+    cert = copy.deepcopy(base_certs["box"])
+    cert["counts"]["per_layer"] = ["7"]
+    rejected(cert, 'counts.per_layer[0] is "7", a string, not an integer')
+    cert["counts"]["per_layer"] = 7
+    rejected(cert, "counts.per_layer is 7, an integer, not a list")
+
+
+def test_per_layer_of_a_deeper_net():
+    """relu_degenerate has two ReLU layers: its per-layer claim has two entries (brute force), and
+    a wrong second one is refused."""
+    spec = NETS["relu_degenerate"]
+    forms = naive.box_forms([-2, -2], [2, 2])
+    cert = certify(spec, box([-2, -2], [2, 2]))
+    expected = list(naive.brute_force_patterns(spec, forms)[1])
+    assert len(expected) == 2 and verify(copy.deepcopy(cert))["per_layer"] == expected
+    cert["counts"]["per_layer"][1] += 1
+    rejected(cert, f"counts.per_layer claims {[expected[0], expected[1] + 1]}, the certificate proves {expected}")
+
+
+@pytest.mark.parametrize("kind", ["box", "all"])
+def test_linear_and_bounded_counts_claimed_wrong(base_certs, kind):
+    """relu_generic: 7 linear regions (the maps differ across every facet: each unit's output weight
+    is nonzero); bounded: 7 in the box, 1 over R^2 (the triangle)."""
+    bounded = 7 if kind == "box" else 1
+    cert = copy.deepcopy(base_certs[kind])
+    assert (cert["counts"]["linear_regions"], cert["counts"]["bounded_regions"]) == (7, bounded)
+    cert["counts"]["linear_regions"] = 6
+    rejected(cert, "counts.linear_regions claims 6, the certificate proves 7")
+    cert = copy.deepcopy(base_certs[kind])
+    cert["counts"]["bounded_regions"] = bounded + 1
+    rejected(cert, f"counts.bounded_regions claims {bounded + 1}, the certificate proves {bounded}")
+    cert = copy.deepcopy(base_certs[kind])
+    cert["counts"]["bounded_regions"] = "1"
+    rejected(cert, 'counts.bounded_regions is "1", a string, not an integer')
+
+
+def test_linear_and_bounded_counts_are_optional_claims(base_certs):
+    cert = copy.deepcopy(base_certs["all"])
+    del cert["counts"]["linear_regions"], cert["counts"]["bounded_regions"]
+    result = verify(cert)
+    assert (result["linear_regions"], result["bounded_regions"]) == (7, 1)   # derived all the same
+
+
+def test_linear_regions_merge_across_facets():
+    """relu(x) - relu(-x) = x: two activation regions, one linear region (adjacent, same map); |x| + x
+    on [-2, 2] with units x, -x: maps 0 (x < 0) and 2x: two. relu(x) + relu(x - 1) - relu(x - 1)
+    over R: three activation regions, maps 0, x, x: two linear regions."""
+    cases = [([L([[1], [-1]], [0, 0], "relu"), L([[1, -1]], [0], "identity")], 2, 1),
+             ([L([[1], [-1]], [0, 0], "relu"), L([[2, 0]], [0], "identity")], 2, 2),
+             ([L([[1], [1]], [0, -1], "relu"), L([[1, 0]], [0], "identity")], 3, 2)]
+    for spec, activation, linear in cases:
+        for domain in (box([-2], [2]), all_space(1)):
+            result = verify(certify(spec, domain))
+            assert (result["activation_regions"], result["linear_regions"]) == (activation, linear), spec
+
+
+def test_unknown_claim_is_refused(base_certs):
+    cert = copy.deepcopy(base_certs["box"])
+    cert["counts"]["regions_total"] = 7
+    rejected(cert, "counts has 'regions_total', which this verifier does not check")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["exact"] = True
+    rejected(cert, "the certificate has 'exact', which this verifier does not check")
+    cert = copy.deepcopy(base_certs["box"])
+    del cert["counts"]["per_layer"]
+    rejected(cert, "counts has no 'per_layer'")
+
+
+@pytest.mark.parametrize("description", ["box:-5,5", "box:-2:2,-2:3", "box:-5:5,-5:5", "all", "ball:0,0;2",
+                                         "segment:0,0;1,1", "polytope:4 rows"])
+def test_domain_description_changed(base_certs, description):
+    """A [-2, 2]^2 certificate relabelled: only "ball:0,0;2" (the L-infinity ball of radius 2 about 0,
+    which is [-2, 2]^2) and "polytope:4 rows" (its four rows) describe the same domain."""
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["description"] = description
+    if description in ("ball:0,0;2", "polytope:4 rows"):
+        assert verify(cert)["domain"] == description
+    elif description == "segment:0,0;1,1":
+        rejected(cert, f"the domain's description {description!r} means dim 1, the certificate's domain has 2")
+    else:
+        rejected(cert, f"the domain's description {description!r} is not the polyhedron of its rows")
+
+
+def test_domain_rows_changed(base_certs):
+    """The rows of [-5, 5]^2 under the description box:-2:2,-2:2."""
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["rows"] = [[str(5 * F(v)) if j == 0 else v for j, v in enumerate(r)] for r in cert["domain"]["rows"]]
+    rejected(cert, "the domain's description 'box:-2:2,-2:2' is not the polyhedron of its rows")
+
+
+def test_domain_description_unreadable(base_certs):
+    for description, why in [("box:a,b", "cannot be read"), ("torus:1", "names no domain this verifier knows"),
+                             ("box:2,-2", "cannot be read: its side [2, -2] is empty")]:
+        cert = copy.deepcopy(base_certs["box"])
+        cert["domain"]["description"] = description
+        rejected(cert, f"the domain's description {description!r} {why}")
+
+
+def test_domain_claims_changed(base_certs):
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["bounded"] = False
+    rejected(cert, "the domain claims bounded = false, its rows make it bounded")
+    cert = copy.deepcopy(base_certs["all"])
+    cert["domain"]["bounded"] = True
+    rejected(cert, "the domain claims bounded = true, its rows make it unbounded")
+    cert = copy.deepcopy(base_certs["all"])
+    cert["domain"]["volume"] = "144"
+    rejected(cert, "the domain is unbounded, the certificate gives it the volume 144")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["dim"] = 3
+    rejected(cert, "the domain's rows are not all nonconstant affine forms of 3 parameters")
+    cert = copy.deepcopy(base_certs["box"])
+    cert["domain"]["bounded"] = "true"
+    rejected(cert, 'domain.bounded is "true", a string, not true or false')
+
+
+def test_segment_and_slice_descriptions():
+    """A segment and a slice through R^2 (their embeddings are their descriptions' points); the same
+    certificates with a moved end point in the description, or a moved origin, are refused."""
+    spec = NETS["relu_generic"]
+    for domain in (parse_domain("segment:-1,-2;3,1", 2), parse_domain("slice:0,0;1,0;0,1", 2),
+                   parse_domain("slice:1,1;2,-1;0,2", 2)):
+        cert = certify(spec, domain)
+        assert verify(copy.deepcopy(cert))["domain"] == domain.description
+        moved = copy.deepcopy(cert)
+        moved["domain"]["description"] = domain.description.replace(":-1,-2;", ":-1,-1;").replace(":0,0;", ":0,1;") \
+            .replace(":1,1;", ":1,2;")
+        rejected(moved, "means origin")
+        moved = copy.deepcopy(cert)
+        moved["domain"]["origin"][0] = str(F(moved["domain"]["origin"][0]) + 1)
+        rejected(moved, "means origin")
+
+
+def test_slice_inside_a_polygon_says_so():
+    """A slice restricted to a polygon is described with its polygon's row count, and verifies."""
+    from analyzer.domain import plane_slice
+    domain = plane_slice([0, 0], [1, 0], [0, 1], polygon=[(1, 1, 0), (1, -1, 0), (1, 0, 1), (1, 0, -1)])
+    assert domain.description == "slice:0,0;1,0;0,1 polygon:4 rows"
+    cert = certify(NETS["relu_generic"], domain)
+    result = verify(copy.deepcopy(cert))
+    assert result["domain"] == domain.description and F(result["volume"]) == 4
+    cert["domain"]["description"] = "slice:0,0;1,0;0,1"
+    rejected(cert, "is not the polyhedron of its rows")
+
+
+# --- which network ---------------------------------------------------------------------------------
+
+def test_network_hash_and_architecture(base_certs):
+    """The verifier's SHA-256 of the network is regionscope's provenance hash (two implementations);
+    the architecture is 2-3-1 (two inputs, three hidden units, one output)."""
+    result = verify(copy.deepcopy(base_certs["box"]))
+    assert result["network_sha256"] == network_sha256(naive.build(BASE))
+    assert result["architecture"] == "2-3-1" and result["model_checked"] is False
+    maxout = verify(certify(NETS["maxout2"], all_space(2)))
+    assert maxout["architecture"] == "2-3-1-1" and maxout["network_sha256"] == network_sha256(naive.build(NETS["maxout2"]))
+
+
+def test_model_given(base_certs):
+    net = naive.build(BASE)
+    result = verify(copy.deepcopy(base_certs["box"]), model=to_json_dict(net))
+    assert result["model_checked"] is True
+    # the same numbers written otherwise ("2/2" is 1) are the same network
+    model = to_json_dict(net)
+    model["layers"][0]["weights"][0][0] = "2/2"
+    assert verify(copy.deepcopy(base_certs["box"]), model=model)["model_checked"] is True
+
+
+def test_certificate_of_another_network(base_certs):
+    cert = copy.deepcopy(base_certs["box"])
+    other = naive.build([L([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"), L([[1, 5, 1]], [0], "identity")])
+    with pytest.raises(Rejected, match=r"layer 2: the certificate's network has weights\[0\]\[1\] = -1, the model 5: "
+                                       "it is a certificate of another network"):
+        verify(cert, model=to_json_dict(other))
+    deeper = naive.build([*BASE[:1], L([[1, 1, 1]], [0], "relu"), L([[1]], [0], "identity")])
+    with pytest.raises(Rejected, match="the certificate's network has 2 layers, the model 3"):
+        verify(cert, model=to_json_dict(deeper))
+    leaky = naive.build([L([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "leaky_relu:1/3"), BASE[1]])
+    with pytest.raises(Rejected, match="layer 1: the certificate's network has activation 'relu', the model 'leaky_relu:1/3'"):
+        verify(cert, model=to_json_dict(leaky))
+    wider = naive.build([L([[1, 0], [0, 1], [1, 1], [1, -1]], [0, 0, -1, 0], "relu"), L([[1, -1, 1, 1]], [0], "identity")])
+    with pytest.raises(Rejected, match="layer 1: the certificate's network has weights 3 x 2, the model 4 x 2"):
+        verify(cert, model=to_json_dict(wider))
+
+
+# --- completeness over unbounded domains -----------------------------------------------------------
+
+def remove_region(cert, victim):
+    """The certificate without one region, the others' neighbour lists re-indexed: a consistent forgery."""
+    cert = copy.deepcopy(cert)
+    removed = cert["regions"].pop(victim)
+    for region in cert["regions"]:
+        region["neighbours"] = [{**e, "region": e["region"] - (e["region"] > victim)}
+                                for e in region["neighbours"] if e["region"] != victim]
+    cert["counts"]["activation_regions"] -= 1
+    cert["counts"]["linear_regions"] -= 1
+    cert["counts"]["bounded_regions"] -= removed["volume"] is not None
+    cert["counts"]["per_layer"][-1] -= 1      # one hidden layer in the nets used here
+    return cert
+
+
+SLAB = [L([[0, 1], [0, 1]], [0, -1], "relu"), L([[1, 1]], [0], "identity")]   # lines y = 0, y = 1
+
+
+def test_slab_certificate_by_hand():
+    """Units y and y - 1 over R^2: three regions y < 0, 0 < y < 1, y > 1, none with a vertex, none
+    bounded; maps 0, y, 2y - 1: three linear regions."""
+    cert = certify(SLAB, all_space(2))
+    result = verify(copy.deepcopy(cert))
+    assert (result["activation_regions"], result["linear_regions"], result["bounded_regions"]) == (3, 3, 0)
+    assert all("vertices" not in r for r in cert["regions"])
+
+
+@pytest.mark.parametrize("victim", [[[0, 0], []], [[1, 0], []], [[1, 1], []]])
+def test_slab_region_removed(victim):
+    """Any of the three strips removed, the counts lowered to match: the facet that faced it (the line
+    y = 0 or y = 1 of a remaining strip) has no region left across it."""
+    cert = certify(SLAB, all_space(2))
+    message = rejected(remove_region(cert, region_with(cert, victim)), "has no region listed across it")
+    assert "(layer 1 unit 0)" in message or "(layer 1 unit 1)" in message
+
+
+@pytest.mark.parametrize("victim", range(7))
+def test_unbounded_region_removed_with_counts_lowered(base_certs, victim):
+    """Over R^2 the old verifier's volumes only covered a box; now a region removed (and every count
+    lowered to match) leaves some facet without its region across."""
+    rejected(remove_region(base_certs["all"], victim), "has no region listed across it")
+
+
+def test_neighbour_removed_from_a_list_is_caught():
+    """Three lines through one point, x = 0, y = 0, x = y, and the parallel line x = 1, over R^2:
+    one neighbour entry dropped (its region stays in the certificate) leaves that facet uncovered."""
+    spec = [L([[1, 0], [0, 1], [1, -1], [1, 0]], [0, 0, 0, -1], "relu"), L([[1, 1, 1, 1]], [0], "identity")]
+    cert = certify(spec, all_space(2))
+    i, entry = next((i, e) for i, r in enumerate(cert["regions"]) for e in r["neighbours"])
+    cert["regions"][i]["neighbours"].remove(entry)
+    rejected(cert, f"region {i}: facet {entry['facet']} (layer 1 unit")
+
+
+def test_three_dimensional_certificates():
+    """Three planes x = 0, y = 0, x + y + z = 1 in general position over R^3: gp(3, 3) = 8 regions, of
+    which none is bounded (3 planes bound no cell in R^3); and the planes z = 0, z = 1 cut by x = 0:
+    3 x 2 = 6 regions without vertices. Each region removed (counts lowered) is refused."""
+    generic = [L([[1, 0, 0], [0, 1, 0], [1, 1, 1]], [0, 0, -1], "relu"), L([[1, 2, 3]], [0], "identity")]
+    slab = [L([[0, 0, 1], [0, 0, 1], [1, 0, 0]], [0, -1, 0], "relu"), L([[1, 1, 1]], [0], "identity")]
+    for spec, count in ((generic, 8), (slab, 6)):
+        cert = certify(spec, all_space(3))
+        result = verify(copy.deepcopy(cert))
+        assert (result["activation_regions"], result["bounded_regions"]) == (count, 0)
+        assert result["activation_regions"] == len(naive.brute_force_patterns(spec, ())[0])
+        for victim in range(count):
+            rejected(remove_region(cert, victim), "has no region listed across it", "is not covered")
+
+
+# --- the covering lemma on hand-made pieces ---------------------------------------------------------
+
+def halfspaces(*forms):
+    return [tuple(f) for f in forms]
+
+
+def test_covering_in_one_dimension():
+    """Intervals: [0, 3] by [0, 1] and [2, 3] leaves (1, 2), reported at its start 1; by [0, 1] and
+    [1, 3], covered; R by (-oo, 0] and [0, oo), covered; R by (-oo, 0] alone: uncovered from 0 on;
+    R by [5, oo) alone: uncovered below 5 (a point of the gap is reported, 4)."""
+    X = halfspaces((0, 1), (3, -1))
+    assert _uncovered(X, [halfspaces((0, 1), (1, -1)), halfspaces((-2, 1), (3, -1))], 1) == (1,)
+    assert _uncovered(X, [halfspaces((0, 1), (1, -1)), halfspaces((-1, 1), (3, -1))], 1) is None
+    assert _uncovered([], [halfspaces((0, -1)), halfspaces((0, 1))], 1) is None
+    assert _uncovered([], [halfspaces((0, -1))], 1) == (0,)
+    assert _uncovered([], [halfspaces((-5, 1))], 1) == (4,)
+    assert _uncovered([], [], 1) == (0,)
+
+
+def test_covering_with_a_t_junction():
+    """R^2 by the half-plane y <= 0 and the quadrants above it, x <= 0 and x >= 0: covered, with a
+    T-junction at the origin (the facet y = 0 of the lower piece has two pieces across). Without the
+    quadrant x >= 0, y >= 0 the facet y = 0 still has a piece across it, yet the plane is not
+    covered: the gap is reported next to the origin."""
+    lower = halfspaces((0, 0, -1))
+    left, right = halfspaces((0, 0, 1), (0, -1, 0)), halfspaces((0, 0, 1), (0, 1, 0))
+    assert _uncovered([], [lower, left, right], 2) is None
+    assert _uncovered([], [lower, left], 2) == (0, 0)
+    # the same inside the strip -1 <= x <= 1 (a domain with rows), and a piece sticking out of it
+    strip = halfspaces((1, 1, 0), (1, -1, 0))
+    assert _uncovered(strip, [lower, left, halfspaces((0, 0, 1), (0, 1, 0), (5, -1, 0))], 2) is None
+    assert _uncovered(strip, [lower, left, halfspaces((0, 0, 1), (0, 1, 0), (-1, 0, 1))], 2) == (0, 0)
+
+
+def test_covering_in_three_dimensions():
+    """R^3 by z <= 0, {z >= 0, x <= 0}, {z >= 0, x >= 0, y <= 0} and {z >= 0, x >= 0, y >= 0}:
+    covered (T-junctions on the plane z = 0 and on the half-plane x = 0, z >= 0). Each piece left out
+    leaves a gap; with the last one left out the gap is reported at the origin, where the missing
+    orthant starts. An unbounded slab 0 <= z <= 1 by the two halves x <= 0, x >= 0: covered."""
+    pieces = [halfspaces((0, 0, 0, -1)), halfspaces((0, 0, 0, 1), (0, -1, 0, 0)),
+              halfspaces((0, 0, 0, 1), (0, 1, 0, 0), (0, 0, -1, 0)), halfspaces((0, 0, 0, 1), (0, 1, 0, 0), (0, 0, 1, 0))]
+    assert _uncovered([], pieces, 3) is None
+    for k in range(4):
+        assert _uncovered([], pieces[:k] + pieces[k + 1:], 3) is not None, k
+    assert _uncovered([], pieces[:3], 3) == (0, 0, 0)
+    slab = halfspaces((0, 0, 0, 1), (1, 0, 0, -1))
+    assert _uncovered(slab, [halfspaces((0, -1, 0, 0)), halfspaces((0, 1, 0, 0))], 3) is None
+    assert _uncovered(slab, [halfspaces((0, -1, 0, 0))], 3) is not None
+
+
+# --- the JSON Schema of the format -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    loaded = json.loads((ROOT / "docs" / "certificate.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(loaded)
+    return jsonschema.Draft202012Validator(loaded)
+
+
+@pytest.mark.parametrize("name, kind", [("relu_generic", "box"), ("relu_generic", "all"), ("maxout3", "all"),
+                                        ("hardtanh_1d", "box"), ("relu_1d", "all"), ("identity_middle", "box")])
+def test_written_certificates_validate(schema, name, kind):
+    spec = NETS[name]
+    _, domain, _ = next(d for d in domains(len(spec[0][0][0])) if d[0] == kind)
+    cert = certify(spec, domain)
+    assert list(schema.iter_errors(cert)) == []
+    assert cert["format"] == schema.schema["properties"]["format"]["const"] == FORMAT
+
+
+def test_schema_refuses_what_the_verifier_refuses(schema, base_certs):
+    """The type errors of the claims are schema errors too (a string count, a missing claim, an
+    unknown key, a float number, a volume box of format 2)."""
+    for change in (lambda c: c["counts"].__setitem__("activation_regions", "17"),
+                   lambda c: c["counts"].pop("per_layer"),
+                   lambda c: c["counts"].__setitem__("regions_total", 7),
+                   lambda c: c["regions"][0].__setitem__("point", [0.5, 0.5]),
+                   lambda c: c["domain"].__setitem__("volume_box", []),
+                   lambda c: c.__setitem__("format", "regionscope-certificate/2")):
+        cert = copy.deepcopy(base_certs["box"])
+        change(cert)
+        assert list(schema.iter_errors(cert)), change
+        with pytest.raises(Rejected):
+            verify(cert)
+
+
+def test_boundedness_and_exact_elimination():
+    """_is_bounded by hand: the cube [0, 1]^3 and the simplex x, y, z >= 0, x + y + z <= 1 are
+    bounded; the orthant, the wedge x, y >= 0 (rank 2) and the slab 0 <= z <= 1 are not. Rank and
+    determinant stay exact with 61-bit entries: (2^60 + 1)(2^60 - 1) - 2^60 2^60 = -1, which float
+    division would lose."""
+    from analyzer.verifier import _determinant, _is_bounded, _rank
+    cube = [(0, 1, 0, 0), (1, -1, 0, 0), (0, 0, 1, 0), (1, 0, -1, 0), (0, 0, 0, 1), (1, 0, 0, -1)]
+    simplex = [(0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (1, -1, -1, -1)]
+    assert _is_bounded(cube, 3) and _is_bounded(simplex, 3)
+    assert not _is_bounded(simplex[:3], 3)
+    assert not _is_bounded([(0, 1, 0, 0), (0, 0, 1, 0)], 3)
+    assert not _is_bounded([(0, 0, 0, 1), (1, 0, 0, -1)], 3)
+    assert _is_bounded([(0, 1), (1, -1)], 1) and not _is_bounded([(0, 1)], 1)
+    big = [[2 ** 60 + 1, 2 ** 60], [2 ** 60, 2 ** 60 - 1]]
+    assert _rank(big) == 2 and _determinant(big) == -1
