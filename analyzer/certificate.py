@@ -39,7 +39,7 @@ from geometry.exact import AffineForm, negate
 from geometry.interval import Interval
 from geometry.planar import Polygon
 from geometry.lp import implication_certificate
-from geometry.polyhedron import facet_witness, generators, is_facet, volume
+from geometry.polyhedron import Generators, facet_witness, generators, is_facet, volume
 
 FORMAT = "regionscope-certificate/3"
 
@@ -235,7 +235,9 @@ class _Faces:
     for a region with lines no face is computed (box unbounded, vertices None)."""
 
     def __init__(self, regions: RegionSet):
-        self.regions, self.made, self.faces = regions.regions, {}, {}
+        self.regions = regions.regions
+        self.made: dict[int, Generators] = {}
+        self.faces: dict[tuple[int, AffineForm], tuple | None] = {}
 
     def face(self, i: int, form: AffineForm):
         """``(vertices, rays, box)`` of region i's face on {form = 0}; None when the face is empty."""

@@ -605,7 +605,8 @@ def _verify(certificate: dict, model) -> dict:
     regions = _field(certificate, "regions", list, "the certificate")
     if not regions:
         raise Rejected("the certificate lists no regions, but every domain has at least one")
-    patterns, total, kept, checked, maps, bounded_count = {}, Fraction(0), [], [], [], 0
+    patterns: dict[tuple, int] = {}
+    total, kept, checked, maps, bounded_count = Fraction(0), [], [], [], 0
     for i, region in enumerate(regions):
         where = f"region {i}"
         _only(region, REGION_KEYS, where, optional=("vertices", "implied"))
@@ -644,8 +645,8 @@ OPTIONAL_CLAIMS = ("linear_regions", "bounded_regions")
 def _read_counts(counts: dict) -> dict:
     """The certificate's claims, each of its JSON type: integers, and a list of integers per layer."""
     _only(counts, COUNT_CLAIMS, "counts", optional=OPTIONAL_CLAIMS)
-    claims = {key: _integer(counts[key], f"counts.{key}") for key in (*COUNT_CLAIMS, *OPTIONAL_CLAIMS)
-              if key in counts and key != "per_layer"}
+    claims: dict[str, object] = {key: _integer(counts[key], f"counts.{key}") for key in (*COUNT_CLAIMS, *OPTIONAL_CLAIMS)
+                                 if key in counts and key != "per_layer"}
     per_layer = _field(counts, "per_layer", list, "counts")
     claims["per_layer"] = [_integer(v, f"counts.per_layer[{l}]") for l, v in enumerate(per_layer)]
     return claims
@@ -836,8 +837,8 @@ def _described(text: str, n_in: int) -> dict:
         if name == "polytope" and rest.endswith(" rows"):
             return {"dim": n_in, "origin": None, "basis": None, "rows": None, "count": int(rest[:-len(" rows")])}
         if name in ("segment", "slice"):
-            points, _, polygon = rest.partition(" polygon:")
-            points = [[_q(v) for v in p.split(",")] for p in points.split(";")]
+            listed, _, polygon = rest.partition(" polygon:")
+            points = [[_q(v) for v in p.split(",")] for p in listed.split(";")]
             if len(points) != (2 if name == "segment" else 3) or any(len(p) != n_in for p in points):
                 raise ValueError(f"not {2 if name == 'segment' else 3} points of R^{n_in}")
             basis = [[b - a for a, b in zip(points[0], p)] for p in points[1:]]
@@ -951,7 +952,7 @@ def _check_facets(regions, checked, domain_directions) -> set[tuple[int, int]]:
     pairs = set()
     for i, region in enumerate(regions):
         where, rows = f"region {i}", checked[i]
-        across_facet = {}
+        across_facet: dict[int, list[int]] = {}
         for entry in _field(region, "neighbours", list, where):
             _only(entry, ("facet", "region", "point"), f"{where} neighbour")
             k = _field(entry, "facet", int, f"{where} neighbour")
