@@ -37,7 +37,7 @@ from analyzer.parametric import (
     preactivations,
     unit_piece,
 )
-from geometry.algebraic import RealAlgebraic, sign_at
+from geometry.algebraic import RealAlgebraic, SignAt
 from geometry.fourier_motzkin import is_strictly_feasible
 
 
@@ -97,13 +97,13 @@ def linear_region_count(regions: list[AlgebraicRegion], value: Fraction | RealAl
     for i, a in enumerate(regions):
         for j in range(i + 1, len(regions)):
             b = regions[j]
-            if root(i) != root(j) and _same_map(a.output, b.output, sign) and _share_facet(a.forms, b.forms, sign):
+            if root(i) != root(j) and _same_map(a.output, b.output) and _share_facet(a.forms, b.forms, sign):
                 parent[root(i)] = root(j)
     return sum(root(i) == i for i in range(len(regions)))
 
 
 def _signer(value):
-    return lambda q: sign_at(q, value)
+    return SignAt(value)
 
 
 def _reducer(value):
@@ -157,8 +157,9 @@ def _maxout_pieces(rows: list[Form], sign) -> list[tuple[int, list[Form]]]:
     return pieces
 
 
-def _same_map(p: tuple[Form, ...], q: tuple[Form, ...], sign) -> bool:
-    return all(not sign(x - y) for f, g in zip(p, q) for x, y in zip(f, g))
+def _same_map(p: tuple[Form, ...], q: tuple[Form, ...]) -> bool:
+    """Entries are reduced (values, or remainders modulo the minimal polynomial): equal maps are equal entries."""
+    return all(x == y for f, g in zip(p, q) for x, y in zip(f, g))
 
 
 def _opposite(f: Form, g: Form, sign) -> bool:

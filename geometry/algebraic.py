@@ -81,6 +81,10 @@ class RealAlgebraic:
         return flint.fmpq_poly(self.p)
 
     @cached_property
+    def _ends(self) -> tuple[flint.fmpq, flint.fmpq]:
+        return _fmpq(self.lo), _fmpq(self.hi)
+
+    @cached_property
     def _lo_sign(self) -> int:
         return _sign(self._q(_fmpq(self.lo)))
 
@@ -263,23 +267,36 @@ def simplest_between(lo: Fraction, hi: Fraction | None) -> Fraction:
 
 def sign_at(q, value: Fraction | RealAlgebraic) -> int:
     """The sign of the polynomial ``q`` at ``value``, exactly."""
-    q = _as_fmpq_poly(q)
-    if isinstance(value, Fraction):
-        return _sign(q(_fmpq(value)))
-    r = q % value._q
-    if r.is_zero():
-        return 0
-    coeffs = [_fraction(c) for c in r.coeffs()]
-    while True:
-        low, high = _interval_horner(coeffs, value.lo, value.hi)
-        if low > 0:
-            return 1
-        if high < 0:
-            return -1
-        value = value.bisected()
+    return SignAt(value)(q)
 
 
-def _interval_horner(coeffs: Sequence[Fraction], lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction]:
+class SignAt:
+    """Signs of polynomials at one value, exactly (as :func:`sign_at`); an irrational value's
+    isolating interval is kept as narrow as the signs so far needed it, so later signs start there."""
+
+    def __init__(self, value: Fraction | RealAlgebraic):
+        self.value = value
+        self.point = _fmpq(value) if isinstance(value, Fraction) else None
+
+    def __call__(self, q) -> int:
+        q = _as_fmpq_poly(q)
+        if self.point is not None:
+            return _sign(q(self.point))
+        value = self.value
+        assert isinstance(value, RealAlgebraic)
+        r = q % value._q
+        if r.is_zero():
+            return 0
+        coeffs = r.coeffs()
+        while True:
+            low, high = _interval_horner(coeffs, *value._ends)
+            if low > 0 or high < 0:
+                self.value = value
+                return 1 if low > 0 else -1
+            value = value.bisected()
+
+
+def _interval_horner(coeffs: Sequence, lo, hi) -> tuple:
     """Bounds of the polynomial with these coefficients (constant first) over [lo, hi]."""
     a = b = coeffs[-1]
     for c in reversed(coeffs[:-1]):
