@@ -9,6 +9,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -53,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop after this long (counts are then partial)")
     count.add_argument("--csv", action="store_true", help="print the counts as CSV, with provenance")
     count.add_argument("--latex", action="store_true", help="print the counts as a booktabs table, with provenance")
+    count.add_argument("--checkpoint", metavar="RUN.ckpt",
+                       help="save the run's state there every 5 s and when it stops, so that --resume can continue it "
+                            "(certified float path)")
+    count.add_argument("--resume", metavar="RUN.ckpt",
+                       help="continue the run saved there (same model, domain and --count-only), and keep saving to it")
+    count.add_argument("--checkpoint-every", type=float, default=5.0, metavar="SECONDS",
+                       help="seconds between checkpoints (default 5)")
     count.add_argument("--certificate", metavar="OUT.json", type=writable_file,
                        help="also write a certificate that 'regionscope verify' checks independently")
     plot = sub.add_parser("plot", help="draw the partition (2-D domains) or the function (1-D domains)",
@@ -140,9 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {"count": _count, "bounds": _bounds, "construct": _construct, "verify": _verify, "plot": _plot,
                     "formula": _formula, "sweep": _sweep}
-        code = commands[args.command](args)
+        with _terminate_as_interrupt():
+            code = commands[args.command](args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
+    except KeyboardInterrupt:  # outside a count (which reports PARTIAL counts itself)
+        print("regionscope: interrupted", file=sys.stderr)
+        return INTERRUPTED
     except ValueError as exc:  # every input error of the library is a ValueError subclass
         print(f"regionscope: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -151,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         return PIPE_CLOSED
 
 
+INTERRUPTED = 130  # as a program stopped by SIGINT (128 + 2)
 PIPE_CLOSED = 141  # as a program stopped by SIGPIPE (128 + 13): the reader of the output (e.g. head) has gone
 
 
@@ -200,15 +213,20 @@ def _count(args) -> int:
         if args.scheduler:
             raise ValueError("--count-only counts on this machine: use --workers N instead of --scheduler")
         with _progress_display() as progress:
-            counts = count_regions(net, domain, exact=args.exact, budget=budget, progress=progress, workers=args.workers)
+            counts = count_regions(net, domain, exact=args.exact, budget=budget, progress=progress, workers=args.workers,
+                                   **_checkpointing(args))
         activation, per_layer, status = counts[0], counts[1], counts.status
         linear = bounded = None
     else:
         with _progress_display() as progress:
             regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
-                                        workers=args.workers, scheduler=args.scheduler)
-        activation, per_layer, status = regions.activation_regions, regions.per_layer, regions.status
-        linear, bounded = regions.linear_regions, regions.bounded_regions
+                                        workers=args.workers, scheduler=args.scheduler, **_checkpointing(args))
+            activation, per_layer, status = regions.activation_regions, regions.per_layer, regions.status
+            linear = bounded = None
+            try:
+                linear, bounded = regions.linear_regions, regions.bounded_regions
+            except KeyboardInterrupt:  # the activation counts stand; the rest is not counted
+                status = RunStatus.INTERRUPTED
     complete = status is RunStatus.COMPLETE
     seconds = time.perf_counter() - started
     if args.certificate and complete:
@@ -282,6 +300,32 @@ def _check_limits(args) -> None:
         raise ValueError(f"--max-regions must be at least 1, got {args.max_regions}")
     if args.workers < 1:
         raise ValueError(f"--workers must be at least 1, got {args.workers}")
+
+
+def _checkpointing(args) -> dict:
+    """``checkpoint=`` and ``resume=`` for the counting functions: ``--resume FILE`` continues from
+    FILE and keeps saving there; ``--checkpoint FILE`` starts afresh and saves there."""
+    if args.resume and args.checkpoint:
+        raise ValueError("give --checkpoint FILE (start and save) or --resume FILE (continue and save), not both")
+    path = args.resume or args.checkpoint
+    if path is None:
+        return {}
+    if not args.checkpoint_every > 0:
+        raise ValueError(f"--checkpoint-every must be a positive number of seconds, got {args.checkpoint_every}")
+    return {"checkpoint": path, "resume": bool(args.resume), "checkpoint_every": args.checkpoint_every}
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM stops a command as Ctrl-C does: a count stops cleanly (counts PARTIAL, a checkpoint
+    saved), anything else with exit code 130."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

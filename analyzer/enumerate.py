@@ -48,22 +48,26 @@ class Budget:
 def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
                       budget: Budget | None = None, progress: Callable[[int], None] | None = None,
                       workers: int = 1, scheduler: str | None = None, checkpoint: str | None = None,
-                      resume: bool = False) -> RegionSet:
+                      resume: bool = False, checkpoint_every: float = 5.0) -> RegionSet:
     """Every activation region of ``network`` in ``domain`` (default all of R^n), exactly.
 
-    ``exact=True`` uses the general LP engine everywhere and decides every LP in rational arithmetic
-    instead of certifying float solutions (the default uses exact integer intervals and polygons on
-    bounded 1-D and 2-D domains); the regions are the same. A ``budget`` or Ctrl-C stops the run cleanly: the regions found so far
-    are returned with a status saying the counts are partial. ``progress`` is called with the number
-    of regions found, every 256 regions. ``workers > 1`` refines independent subtrees in that many
-    local processes, ``scheduler="tcp://HOST:PORT"`` on a Dask distributed cluster; the result is
-    the same.
+    Where the certified float path applies (see :func:`count_regions`) the regions are found on it
+    and their exact data (forms, point, map) are built from their patterns when first asked for
+    (:mod:`analyzer.leaves`); elsewhere the exact engine refines them. ``exact=True`` uses the
+    general LP engine everywhere and decides every LP in rational arithmetic instead of
+    certifying float solutions; the regions are the same. A ``budget`` or Ctrl-C stops the run
+    cleanly: the regions found so far are returned with a status saying the counts are partial.
+    ``progress`` is called with the number of regions found, every 256 regions. ``workers > 1``
+    refines independent subtrees in that many local processes, ``scheduler="tcp://HOST:PORT"`` on
+    a Dask distributed cluster; the result is the same. ``checkpoint=PATH`` saves the run every
+    ``checkpoint_every`` seconds and when it stops; ``resume=True`` continues the run saved there
+    (:mod:`analyzer.checkpoint`; the float path only).
     """
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
     counter = None if exact or scheduler is not None else _filtered_counter(network, domain)
-    saved = _checkpoint(network, domain, "enumerate", checkpoint, counter)
+    saved = _checkpoint(network, domain, "enumerate", checkpoint, checkpoint_every, counter)
     if counter is not None:  # the certified float path, regions built from its leaves when asked
         counter.leaves = LeafStore(network, domain, counter)
         _descend(counter, per_layer, workers, watch, saved, resume)
@@ -121,7 +125,7 @@ class Counts(tuple):
 
 def count_regions(network: Network, domain: Domain | None = None, *, exact: bool = False, workers: int = 1,
                   budget: Budget | None = None, progress: Callable[[int], None] | None = None,
-                  checkpoint: str | None = None, resume: bool = False) -> Counts:
+                  checkpoint: str | None = None, resume: bool = False, checkpoint_every: float = 5.0) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
     Relu, leaky-ReLU, abs and hard-tanh networks on domains of dimension 1 to 4 (bounded in 1-D)
@@ -129,12 +133,13 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     back to exact arithmetic wherever floats cannot decide.
     ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
-    so far (every 256 regions or more)."""
+    so far (every 256 regions or more). ``checkpoint``, ``resume`` and ``checkpoint_every`` as
+    for :func:`enumerate_regions`."""
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
     counter = None if exact else _filtered_counter(network, domain)
-    saved = _checkpoint(network, domain, "count", checkpoint, counter)
+    saved = _checkpoint(network, domain, "count", checkpoint, checkpoint_every, counter)
     if counter is None:
         walk = _walk(network, domain, per_layer, exact, workers)
         total = len(_collect(walk, watch))
@@ -165,8 +170,8 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
         if leaves is not None:
             leaves.merge(state["leaves"])
 
-    def save(entries: list, found: int, mark=None) -> None:
-        if checkpoint is not None and (mark is not None or checkpoint.due()):
+    def save(entries: list, found: int, mark=None, force: bool = False) -> None:
+        if checkpoint is not None and (force or checkpoint.due()):
             checkpoint.save({"stack": entries, "total": found, "per_layer": list(per_layer),
                              "leaves": None if leaves is None else leaves.payload(mark)})
 
@@ -177,15 +182,15 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
         if counter.resume is not None:  # stopped inside an exact subtree: save the moment before it
             entries, counts, found, mark = counter.resume
             counts_now, per_layer[:] = list(per_layer), counts
-            save(entries, found, mark)
+            save(entries, found, mark, force=True)
             per_layer[:] = counts_now
         else:
-            save(stack, total, leaves.mark() if leaves is not None else ())
+            save(stack, total, force=True)
         return total
     total = counter.descend(stack, per_layer, until=16 * workers, found=total)
     if counter.status is RunStatus.INTERRUPTED:
         watch.status = counter.status
-        save(stack, total, leaves.mark() if leaves is not None else ())
+        save(stack, total, force=True)
         return total
     frontier, out = stack, set(range(min(8 * workers, len(stack))))
     chunks = [list(range(i, len(frontier), 8 * workers)) for i in sorted(out)]
@@ -205,7 +210,7 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
         watch.status = RunStatus.INTERRUPTED
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    save([frontier[i] for c in sorted(out) for i in chunks[c]], total, leaves.mark() if leaves is not None else ())
+    save([frontier[i] for c in sorted(out) for i in chunks[c]], total, force=True)
     return total
 
 
@@ -218,7 +223,7 @@ def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCoun
         return None
 
 
-def _checkpoint(network: Network, domain: Domain, task: str, path: str | None,
+def _checkpoint(network: Network, domain: Domain, task: str, path: str | None, every: float,
                 counter: filtered.FilteredCount | None) -> Checkpoint | None:
     """The run's :class:`~analyzer.checkpoint.Checkpoint` at ``path`` (None: none)."""
     if path is None:
@@ -226,7 +231,7 @@ def _checkpoint(network: Network, domain: Domain, task: str, path: str | None,
     if counter is None:
         raise CheckpointError("checkpoints are kept on the certified float path (relu, leaky-ReLU, abs and hard-tanh "
                               "layers on 1-D to 4-D domains, without --exact); this run uses the exact engine")
-    return Checkpoint(path, run_digest(network, domain, task))
+    return Checkpoint(path, run_digest(network, domain, task), every)
 
 
 _SHARED: tuple = ()
