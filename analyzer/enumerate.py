@@ -15,6 +15,7 @@ path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ import flint
 
 from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
-from analyzer.errors import ShapeError, UnsupportedLayerError
+from analyzer.errors import LimitError, ShapeError, UnsupportedLayerError
 from analyzer.checkpoint import Checkpoint, CheckpointError, run_digest
 from analyzer.leaves import LeafStore
 from analyzer.network import Kind, Layer, Network, unit_groups
@@ -43,6 +44,12 @@ class Budget:
 
     max_regions: int | None = None
     seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_regions is not None and not self.max_regions >= 0:
+            raise LimitError(f"a budget of max_regions={self.max_regions}: give 0 or more (or None for no limit)")
+        if self.seconds is not None and not (math.isfinite(self.seconds) and self.seconds >= 0):
+            raise LimitError(f"a budget of seconds={self.seconds}: give a finite time, 0 or more (or None)")
 
 
 def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: bool = False,
@@ -63,6 +70,7 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     ``checkpoint_every`` seconds and when it stops; ``resume=True`` continues the run saved there
     (:mod:`analyzer.checkpoint`; the float path only).
     """
+    _checked_workers(workers)
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
@@ -135,6 +143,7 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
     so far (every 256 regions or more). ``checkpoint``, ``resume`` and ``checkpoint_every`` as
     for :func:`enumerate_regions`."""
+    _checked_workers(workers)
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
@@ -268,6 +277,11 @@ def _reported_layers(network: Network, per_layer: list[int]) -> tuple[int, ...]:
     """Counts after each layer, leaving out a final affine (identity) layer, which adds no regions."""
     keep = len(per_layer) - (1 if network.layers[-1].activation.kind is Kind.IDENTITY and len(per_layer) > 1 else 0)
     return tuple(per_layer[:keep])
+
+
+def _checked_workers(workers: int) -> None:
+    if not (isinstance(workers, int) and workers >= 1):
+        raise LimitError(f"workers={workers!r}: give a whole number of processes, at least 1")
 
 
 def _checked_domain(network: Network, domain: Domain | None) -> Domain:

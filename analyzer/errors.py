@@ -22,6 +22,10 @@ class ModelFileError(AnalyzerError):
     """A model file cannot be read (missing, corrupt, or missing arrays)."""
 
 
+class LimitError(AnalyzerError):
+    """A budget or a number of workers that cannot be used (zero, negative, not finite)."""
+
+
 class DomainError(AnalyzerError):
     """A domain specification is malformed."""
 

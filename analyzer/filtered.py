@@ -30,6 +30,16 @@ _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
 _FRESH_EVERY = 16
 
 
+def _is_interrupt(error: BaseException) -> bool:
+    """Ctrl-C, also when it arrived while a numba kernel ran: numba then raises SystemError
+    ("returned a result with an exception set") with the KeyboardInterrupt as its context."""
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__context__
+    return False
+
+
 class _Stopped(Exception):
     """A budget stopped the run inside a subtree that the exact engine was refining."""
 
@@ -240,7 +250,9 @@ class FilteredCount:
                 self.resume = ([*stack[:height - 1], entry], counts, total, kept)
                 total += subtree
                 break
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, SystemError) as error:
+                if not _is_interrupt(error):
+                    raise
                 del stack[height - 1:]
                 stack.append(entry)
                 per_layer[:] = counts

@@ -71,3 +71,21 @@ def test_budget_inside_a_subtree_left_to_exact_arithmetic():
     assert count_regions(net, box([-1, -1], [1, 1])) == (8, (8,))  # four lines through a point: 8 sectors
     stopped = count_regions(net, box([-1, -1], [1, 1]), budget=Budget(max_regions=3))
     assert stopped[0] == 3 and stopped.status is RunStatus.MAX_REGIONS
+
+
+@pytest.mark.parametrize("limits", [{"max_regions": -1}, {"max_regions": -3}, {"seconds": -1e-9}, {"seconds": -1.0},
+                                    {"seconds": float("nan")}, {"seconds": float("inf")}])
+def test_a_budget_that_cannot_be_used_is_refused(limits):
+    from analyzer.errors import LimitError
+    with pytest.raises(LimitError, match="budget"):
+        Budget(**limits)
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5])
+def test_a_number_of_workers_that_cannot_be_used_is_refused(workers):
+    from analyzer.enumerate import enumerate_regions
+    from analyzer.errors import LimitError
+    from analyzer.network import he_initialised
+    for run in (count_regions, enumerate_regions):
+        with pytest.raises(LimitError, match="workers"):
+            run(he_initialised([2, 4, 1], 0), box([-1, -1], [1, 1]), workers=workers)
