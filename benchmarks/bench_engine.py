@@ -5,7 +5,9 @@ Each case prints regions, seconds, regions/s and the peak RSS of the process so 
 exist for the same case (the general LP engine with exact LPs, and the default path) both run and
 must return the same patterns; the ratio is printed. `count` rows are count_regions, which on
 bounded 1-D domains and on 2-D, 3-D and 4-D domains runs the certified float path
-(analyzer/filtered.py); its counts must equal the enumeration's. If the peer relucent is installed
+(analyzer/filtered.py); its counts must equal the enumeration's. `default` rows time what
+`regionscope count` computes (enumeration, linear and bounded regions, bounds table) against
+`--count-only` (count and bounds table) on the same net, with their ratio. If the peer relucent is installed
 (`pip install relucent`; it needs gurobipy), it counts the nets over R^n too, in the same run, and
 must agree. --quick runs the small cases only.
 """
@@ -15,6 +17,7 @@ import time
 
 import numpy as np
 
+from analyzer.bounds import check, network_bounds
 from analyzer.domain import box, segment
 from analyzer.enumerate import count_regions, enumerate_regions
 from analyzer.network import he_initialised
@@ -71,6 +74,34 @@ def relucent_count(label, net, ours, seconds):
     print(f"{label:34s} relucent  {len(complex_):7d} regions {theirs:8.3f} s  (same count; ours {theirs / seconds:.0f}x faster)")
 
 
+def default_vs_count_only(label, net, domain=None):
+    """What ``regionscope count`` computes (activation, linear and bounded regions, per layer, the
+    bounds table) against ``--count-only`` (activation and per-layer counts, the bounds table),
+    in the same run; wall and CPU seconds."""
+    def timed(work):
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = work()
+        return out, time.perf_counter() - wall, time.process_time() - cpu
+
+    def full():
+        regions = enumerate_regions(net, domain)
+        counts = (len(regions), regions.linear_regions, regions.bounded_regions)
+        check(network_bounds(net), counts[0], regions.per_layer, counts[1])
+        return counts
+
+    def only():
+        total, per_layer = count_regions(net, domain)
+        check(network_bounds(net), total, per_layer)
+        return total
+
+    (regions, linear, bounded), wall, cpu = timed(full)
+    total, wall_c, cpu_c = timed(only)
+    assert total == regions, f"{label}: count-only {total}, default {regions}"
+    print(f"{label:34s} default  {regions:7d} act {linear:7d} lin {bounded:7d} bnd  {wall:7.3f} s ({cpu:7.3f} CPU)  "
+          f"{regions / wall:8.0f} regions/s | count-only {wall_c:7.3f} s ({cpu_c:7.3f} CPU)  ratio {wall / wall_c:4.1f}x "
+          f"({cpu / cpu_c:4.1f}x CPU)")
+
+
 def compare(label, net, domain=None):
     fast, t_fast = run(label, net, domain)
     slow, t_slow = run(label, net, domain, exact=True)
@@ -88,8 +119,17 @@ if __name__ == "__main__":
     plane = compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
     total, seconds = count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), expected=len(plane))
     relucent_count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), total, seconds)
+    enumerate_regions(he_initialised([2, 4, 4, 1], 0), square)  # load the leaves' kernels, and sympy
+    enumerate_regions(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
+    network_bounds(he_initialised([2, 4, 4, 1], 0))
+    default_vs_count_only("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
+    default_vs_count_only("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square)
     if quick:
         sys.exit(0)
+    default_vs_count_only("[2,128,128,128,1] on [-1,1]^2", he_initialised([2, 128, 128, 128, 1], 0), square)
+    default_vs_count_only("[3,10,10,1] on [-1,1]^3", he_initialised([3, 10, 10, 1], 0), box([-1] * 3, [1] * 3))
+    default_vs_count_only("[4,12,2] over R^4", he_initialised([4, 12, 2], 0))
+    default_vs_count_only("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
     space = compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
     total, seconds = count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), expected=len(space))
     relucent_count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), total, seconds)
