@@ -167,15 +167,16 @@ class _Sources:
 
 
 class _Edges:
-    """The polygons' edges: each one's span along its line (:func:`geometry.planar.edge_span`), and per
-    line the edges on it sorted. Regions on one side of a line have disjoint edges there, so the one
-    overlapping a given span is found by bisection."""
+    """The polygons' edges: which regions are polygons, each edge's span along its line
+    (:func:`geometry.planar.edge_span`), and per line the edges on it sorted. Regions on one side of a
+    line have disjoint edges there, so the ones overlapping a given span are found by bisection."""
 
     def __init__(self, regions: RegionSet):
         self.span: dict[tuple[int, AffineForm], tuple[Fraction, Fraction]] = {}
         by_line: dict[AffineForm, list[tuple[Fraction, Fraction, int]]] = defaultdict(list)
+        self.polygon = [isinstance(region.shape, Polygon) for region in regions.regions]
         for j, region in enumerate(regions.regions):
-            if isinstance(region.shape, Polygon):
+            if self.polygon[j]:
                 for line in region.shape.edges:
                     lo, hi = self.span[j, line] = planar.edge_span(region.shape, line)
                     by_line[line].append((hi, lo, j))
@@ -209,10 +210,13 @@ def _neighbours(i: int, form: AffineForm, edges: _Edges, holders, regions, dim: 
     rays (then it is the only one, and the point is read off them); else a witness from each region
     whose facet's bounding box meets region i's."""
     region = regions[i]
-    found = edges.across(i, form) if isinstance(region.shape, Polygon) else []
-    listed = {j for j, _ in found}
-    candidates = [j for j in holders.get(negate(form), ()) if j not in listed and
-                  not (isinstance(region.shape, Polygon) and isinstance(regions[j].shape, Polygon))]
+    if edges.polygon[i]:  # every polygon across is found by its edge
+        found = edges.across(i, form)
+        candidates = [j for j in holders.get(negate(form), ()) if not edges.polygon[j]]
+    else:
+        found, candidates = [], list(holders.get(negate(form), ()))
+    if not candidates:
+        return found
     mine = faces.face(i, form)
     if mine is not None and mine[2] is not None:
         for j in candidates:
