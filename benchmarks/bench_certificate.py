@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/bench_certificate.py [ARCH] (default 2-64-64-1 on [-1,1]^2)
 Prints regions, seconds to enumerate, to build and write the certificate, its size, and seconds
 for `analyzer.verifier` to check it (it recomputes every region's constraints from the weights and
-checks them at the region's vertices, or its implications where it has no vertex list, and its volume).
+checks them at the region's vertices, or its implications where it has no vertex list, its volume,
+the covering of each facet by the regions listed across it, and the claimed counts).
 """
 import os
 import sys
