@@ -159,26 +159,27 @@ class LeafStore:
     def build(self, i: int, pattern) -> tuple:
         """Sorted leaf ``i``'s exact ``(forms, point, output_map, shape)`` (see the module docstring)."""
         constraints, P = pull_back(self.network, self.domain, pattern, self.memo)
-        forms = {form for _, form in constraints if not is_constant(form)}
+        pulled = {form for _, form in constraints if not is_constant(form)}
         shape = None
         if self.domain.dim <= 2:
             shapes = self.counter.shapes
             shape = self.counter.root_shape(int(self.sorted_roots[i]))
-            for form in sorted(forms):
+            for form in sorted(pulled):
                 shape = shapes.clip(shape, form)
                 if shape is None:
-                    break
-            if shape is None:
-                raise AssertionError(f"the float path's region {pattern} is empty in exact arithmetic")
-            forms = [f for f in shape.edges if not is_constant(f)]  # not the line at infinity
+                    raise AssertionError(f"the float path's region {pattern} is empty in exact arithmetic")
+            kept = [f for f in shape.edges if not is_constant(f)]  # not the line at infinity
         else:
-            forms = [*self.domain.region.forms, *forms]
-        forms = tuple(sorted(set(forms)))
+            kept = [*self.domain.region.forms, *pulled]
+        forms = tuple(sorted(set(kept)))
         point = _checked_point(self.sorted_points[i], forms)
         if point is None:
-            point = (cartesian(shapes.interior_point(shape)) if shape is not None
-                     else cartesian(interior_point_homogeneous(from_forms(forms, self.domain.dim))))
-        if self.domain.dim == 2 and not planar.is_bounded(shape):
+            inside = shapes.interior_point(shape) if shape is not None else interior_point_homogeneous(
+                from_forms(forms, self.domain.dim))
+            if inside is None:
+                raise AssertionError(f"the float path's region {pattern} has no interior in exact arithmetic")
+            point = cartesian(inside)
+        if shape is not None and self.domain.dim == 2 and not planar.is_bounded(shape):
             shape = None  # as the exact engine: unbounded polygons are not kept as shapes
         return forms, point, as_rational_map(P), shape
 

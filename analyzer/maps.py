@@ -67,13 +67,13 @@ def unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[i
 
 def maxout_pieces(rows: list[list[int]]) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
-    kept = []
+    kept: list[int] = []
     for a, row in enumerate(rows):
         if all(row != rows[b] for b in kept):
             kept.append(a)
     pieces = []
     for a in kept:
-        forms = []
+        forms: list[tuple[int | None, AffineForm]] = []
         for b in kept:
             if b != a:
                 difference = primitive_ints([x - y for x, y in zip(rows[a], rows[b])])
@@ -137,7 +137,7 @@ def pull_back(network: Network, domain: Domain, prefix, memo: dict | None = None
     if len(prefix) > len(network.layers):
         raise PatternError(f"a pattern of {len(prefix)} layers for a network of {len(network.layers)}")
     P = embedding(domain)
-    constraints = []
+    constraints: list[tuple[tuple[int, int, int | None], AffineForm]] = []
     for depth, layer in enumerate(network.layers[:len(prefix)]):
         groups = unit_groups(layer)
         head = tuple(prefix[:depth])
@@ -170,7 +170,7 @@ def pull_back(network: Network, domain: Domain, prefix, memo: dict | None = None
     return constraints, P
 
 
-def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple[list[AffineForm], tuple[int, ...]]] | None:
+def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple[list[AffineForm], dict[int, int]]] | None:
     """The ``2^k`` orthants of ``k`` first-layer units with linearly independent normals (the first
     such units, in order), as ``(forms, states)``: the units' primitive forms in the domain's
     parameters, each negated where its state is 0. A ReLU-like first layer's hyperplanes bound its

@@ -78,6 +78,7 @@ class Region:
 
     def _data(self) -> tuple:
         if self._exact is None:
+            assert self._build is not None  # a deferred region keeps its builder until it is used
             self._exact, self._build = self._build(), None
         return self._exact
 
@@ -153,7 +154,7 @@ class Hints:
         hi = np.nextafter(self.maps + self.radii, np.inf)
         clusters = [np.arange(len(self.maps))]
         for entry in range(self.maps.shape[1]):
-            refined = []
+            refined: list[np.ndarray] = []
             for cluster in clusters:
                 order = cluster[np.argsort(lo[cluster, entry], kind="stable")]
                 reach = np.maximum.accumulate(hi[order, entry])
@@ -197,7 +198,7 @@ class RegionSet:
         if self.hints is None:
             return sum(r.is_bounded() for r in self.regions)
         known = self.hints.bounded
-        return int((known == 1).sum()) + sum(self.regions[i].is_bounded() for i in np.flatnonzero(known < 0))
+        return int((known == 1).sum()) + sum(self.regions[int(i)].is_bounded() for i in np.flatnonzero(known < 0))
 
     def adjacency(self, same_map_only: bool = False) -> nx.Graph:
         """Regions (by index) joined when they share an (n-1)-dimensional face.
