@@ -58,11 +58,13 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
         for f in region.forms:
             holders[f].append(i)
     domain_forms = list(domain.region.forms)
-    entries, memo = [], {}
+    entries = []
+    memo: dict = {}  # pull_back's per-layer cache, shared across the regions
     edges, faces = _Edges(regions), _Faces(regions)
     sources = _Sources(net, domain)
     for i, region in enumerate(regions.regions):
         cyclic = _cyclic(region.shape)
+        proof: dict[str, list]
         if cyclic is not None:
             facets, vertices = cyclic
             proof = {"vertices": [_strs(v) for v in vertices]}
@@ -176,9 +178,12 @@ class _Edges:
         by_line: dict[AffineForm, list[tuple[Fraction, Fraction, int]]] = defaultdict(list)
         self.polygon = [isinstance(region.shape, Polygon) for region in regions.regions]
         for j, region in enumerate(regions.regions):
-            if self.polygon[j]:
-                for line in region.shape.edges:
-                    lo, hi = self.span[j, line] = planar.edge_span(region.shape, line)
+            shape = region.shape
+            if isinstance(shape, Polygon):
+                for line in shape.edges:
+                    span = planar.edge_span(shape, line)
+                    assert span is not None  # line is one of the polygon's edges
+                    lo, hi = self.span[j, line] = span
                     by_line[line].append((hi, lo, j))
         self.on = {line: sorted(items) for line, items in by_line.items()}
         self.ends = {line: [hi for hi, _, _ in items] for line, items in self.on.items()}
