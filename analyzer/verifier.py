@@ -474,8 +474,8 @@ def _measure(vertices) -> Fraction:
     if len(vertices[0]) == 2:
         (d0, x0), (d1, x1) = vertices
         return Fraction(x1, d1) - Fraction(x0, d0)
-    twice = sum(Fraction(x0 * y1 - x1 * y0, d0 * d1)
-                for (d0, x0, y0), (d1, x1, y1) in zip(vertices, vertices[1:] + vertices[:1]))
+    twice = sum((Fraction(x0 * y1 - x1 * y0, d0 * d1)
+                 for (d0, x0, y0), (d1, x1, y1) in zip(vertices, vertices[1:] + vertices[:1])), Fraction(0))
     return twice / 2
 
 
@@ -606,7 +606,8 @@ def _verify(certificate: dict, model) -> dict:
     if not regions:
         raise Rejected("the certificate lists no regions, but every domain has at least one")
     patterns: dict[tuple, int] = {}
-    total, kept, checked, maps, bounded_count = Fraction(0), [], [], [], 0
+    total, checked, maps, bounded_count = Fraction(0), [], [], 0
+    kept: list[tuple | None] = []  # each layer's last pre-activations (see _pull_back)
     for i, region in enumerate(regions):
         where = f"region {i}"
         _only(region, REGION_KEYS, where, optional=("vertices", "implied"))
@@ -1120,17 +1121,22 @@ def _interior_point(forms, k: int):
                 [tuple(-u[var] * a + l[var] * b for a, b in zip(l[:var], u[:var])) for l in lower for u in upper]
     if any(f[0] <= 0 for f in forms):
         return None
-    point = []
+    point: list[Fraction] = []
     for var, level in enumerate(reversed(levels), start=1):
-        low, high = -math.inf, math.inf
+        low: Fraction | None = None  # None: unbounded
+        high: Fraction | None = None
         for f in level:
             value = f[0] + sum(map(mul, f[1:var], point))
             if f[var] > 0:
-                low = max(low, Fraction(-value, f[var]))
+                bound = Fraction(-value, f[var])
+                low = bound if low is None else max(low, bound)
             elif f[var] < 0:
-                high = min(high, Fraction(value, -f[var]))
-        point.append((low + high) / 2 if -math.inf < low and high < math.inf else
-                     low + 1 if low > -math.inf else high - 1 if high < math.inf else Fraction(0))
+                bound = Fraction(value, -f[var])
+                high = bound if high is None else min(high, bound)
+        if low is not None:
+            point.append((low + high) / 2 if high is not None else low + 1)
+        else:
+            point.append(high - 1 if high is not None else Fraction(0))
     return tuple(point)
 
 
