@@ -53,7 +53,9 @@ class Domain:
         """Input-space point of the parameter point u."""
         if self.origin is None:
             return tuple(u)
-        return tuple(o + sum(ui * b[j] for ui, b in zip(u, self.basis)) for j, o in enumerate(self.origin))
+        basis = self.basis
+        assert basis is not None  # set together with origin
+        return tuple(o + sum(ui * b[j] for ui, b in zip(u, basis)) for j, o in enumerate(self.origin))
 
 
 def all_space(n: int) -> Domain:
@@ -165,7 +167,7 @@ def parse_domain(text: str, input_dim: int) -> Domain:
             points = [_point(p) for p in rest.split(";")]
             if len(points) != 3:
                 raise DomainError(f"a slice needs three points P0;P1;P2, got {len(points)}")
-            dom = plane_slice(*points)
+            dom = plane_slice(points[0], points[1], points[2])
         elif name == "segment":
             points = [_point(p) for p in rest.split(";")]
             if len(points) != 2:
