@@ -25,7 +25,7 @@ import flint
 import numpy as np
 
 from analyzer.errors import ModelFileError, ShapeError, UnsupportedLayerError
-from analyzer.network import Network, layer, network
+from analyzer.network import Layer, Network, layer, network
 from geometry.exact import rational
 
 
@@ -57,7 +57,8 @@ def _identity(n: int) -> flint.fmpq_mat:
 def _fold(ops: list, in_dim: int) -> Network:
     """Compose affine ops, close a layer at each activation (a string understood by analyzer.network)."""
     pending = _Affine(_identity(in_dim), flint.fmpq_mat(in_dim, 1))
-    layers, touched = [], False
+    layers: list[Layer] = []
+    touched = False
     for op in ops:
         if isinstance(op, _Affine):
             if op.M.ncols() != pending.M.nrows():
@@ -74,7 +75,7 @@ def _fold(ops: list, in_dim: int) -> Network:
     return network(layers)
 
 
-def _layer_of(a: _Affine, act: str, index: int):
+def _layer_of(a: _Affine, act: str, index: int) -> Layer:
     def frac(q):
         return Fraction(int(q.p), int(q.q))
     W = [[frac(a.M[i, j]) for j in range(a.M.ncols())] for i in range(a.M.nrows())]
@@ -151,7 +152,10 @@ def batchnorm_affine(shape: tuple[int, ...], gamma, beta, mean, var, eps: float)
 
 
 def _pair(value) -> tuple[int, int]:
-    return (value, value) if isinstance(value, int) else tuple(int(v) for v in value)
+    if isinstance(value, int):
+        return value, value
+    h, w = value
+    return int(h), int(w)
 
 
 # --- PyTorch --------------------------------------------------------------------------------------
@@ -187,7 +191,8 @@ def torch_to_network(model, input_shape: tuple[int, ...] | None = None) -> Netwo
         if not isinstance(first, nn.Linear):
             raise ShapeError("give the input shape (C,H,W) for a model that does not start with Linear")
         input_shape = (first.in_features,)
-    shape, ops = tuple(input_shape), []
+    shape = tuple(input_shape)
+    ops: list[_Affine | str] = []
     for m in modules:
         shape = _torch_module(m, shape, ops)
     return _fold(ops, int(np.prod(input_shape)))
@@ -259,7 +264,8 @@ def _torch_state_dict(state: dict, arch: str) -> Network:
     weights = [k for k in state if k.endswith("weight") and getattr(state[k], "ndim", 0) == 2]
     if sum(t == "linear" for t in tokens) != len(weights):
         raise ShapeError(f"--arch names {sum(t == 'linear' for t in tokens)} linear layers, the state_dict has {len(weights)}")
-    ops, it = [], iter(weights)
+    ops: list[_Affine | str] = []
+    it = iter(weights)
     for t in tokens:
         if t == "linear":
             key = next(it)
