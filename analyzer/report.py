@@ -227,7 +227,7 @@ def _status(result: Mapping) -> str | None:
 def _count_row(result: Mapping) -> dict:
     if "activation_regions" not in result:
         raise AnalyzerError(f"a count result needs 'activation_regions'; it has {sorted(result)}")
-    row = {key: int(result[key]) for key in _COUNT_KEYS if result.get(key) is not None}
+    row: dict[str, int | str] = {key: int(result[key]) for key in _COUNT_KEYS if result.get(key) is not None}
     for i, n in enumerate(result.get("per_layer") or (), start=1):
         row[f"per_layer_{i}"] = int(n)
     status = _status(result)
