@@ -18,15 +18,17 @@ from __future__ import annotations
 import math
 import multiprocessing
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import flint
 
 from analyzer import filtered
 from analyzer.domain import Domain, all_space, polyline
-from analyzer.errors import LimitError, ShapeError, UnsupportedLayerError
+from analyzer.errors import LimitError, ShapeError, UnsupportedLayerError, WorkerError
 from analyzer.checkpoint import Checkpoint, CheckpointError, run_digest
 from analyzer.leaves import LeafStore
 from analyzer.network import Kind, Layer, Network, unit_groups
@@ -203,24 +205,38 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
         return total
     frontier, out = stack, set(range(min(8 * workers, len(stack))))
     chunks = [list(range(i, len(frontier), 8 * workers)) for i in sorted(out)]
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
-                               initargs=(counter, frontier))
+    deaths = 0
     try:
-        for chunk, (found, counts, payload) in enumerate(pool.map(_descend_in_worker, chunks)):
-            total += found
-            per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
-            if payload is not None:
-                leaves.merge(payload)
-            out.discard(chunk)
-            save([frontier[i] for c in sorted(out) for i in chunks[c]], total)
-            if watch.stop(total):
-                break
+        while out and deaths <= _RETRIES:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_share,
+                                       initargs=(counter, frontier))
+            try:
+                for chunk, (found, counts, payload) in zip(sorted(out), pool.map(_descend_in_worker,
+                                                                                 [chunks[c] for c in sorted(out)])):
+                    total += found
+                    per_layer[:] = [a + b for a, b in zip(per_layer, counts)]
+                    if payload is not None:
+                        leaves.merge(payload)
+                    out.discard(chunk)
+                    save([frontier[i] for c in sorted(out) for i in chunks[c]], total)
+                    if watch.stop(total):
+                        return total
+            except BrokenProcessPool:  # a worker died (a crash in C code, or killed): redo what is out
+                deaths += 1
+                warnings.warn(f"a worker process died; the {len(out)} chunk(s) not yet counted are counted again "
+                              f"in new workers (attempt {deaths} of {_RETRIES})", RuntimeWarning, stacklevel=2)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if out:
+            raise WorkerError(f"worker processes died {deaths} times; {len(out)} chunk(s) were not counted")
     except KeyboardInterrupt:
         watch.status = RunStatus.INTERRUPTED
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    save([frontier[i] for c in sorted(out) for i in chunks[c]], total, force=True)
+        save([frontier[i] for c in sorted(out) for i in chunks[c]], total, force=True)
     return total
+
+
+_RETRIES = 2  # times the chunks of dead workers are counted again before the run gives up
 
 
 def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCount | None:

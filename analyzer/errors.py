@@ -26,6 +26,10 @@ class LimitError(AnalyzerError):
     """A budget or a number of workers that cannot be used (zero, negative, not finite)."""
 
 
+class WorkerError(AnalyzerError):
+    """Worker processes kept dying (a crash in C code, or killed), so part of a run was not done."""
+
+
 class DomainError(AnalyzerError):
     """A domain specification is malformed."""
 

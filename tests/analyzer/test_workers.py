@@ -85,3 +85,32 @@ def test_counting_with_workers_changes_nothing(net, domain):
     serial = count_regions(net, domain)
     assert count_regions(net, domain, workers=2) == serial
     assert serial == count_regions(net, domain, exact=True)
+
+
+FLAG = {}
+
+
+def _dies_once(indices):
+    """A worker that kills its process on its first chunk (as a crash in C code would), once per run."""
+    import os
+    from analyzer import enumerate as engine
+    flag = FLAG["path"]
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        os._exit(134)
+    return engine._real_descend_in_worker(indices)
+
+
+def test_a_dead_worker_is_replaced_and_its_chunks_counted_again(tmp_path, monkeypatch):
+    import pytest
+    from analyzer import enumerate as engine
+    from analyzer.domain import box
+    from analyzer.enumerate import count_regions
+    net = he_initialised([2, 16, 16, 1], 3)
+    expected = count_regions(net, box([-1, -1], [1, 1]))
+    FLAG["path"] = str(tmp_path / "died")
+    monkeypatch.setattr(engine, "_real_descend_in_worker", engine._descend_in_worker, raising=False)
+    monkeypatch.setattr(engine, "_descend_in_worker", _dies_once)
+    with pytest.warns(RuntimeWarning, match="worker process died"):
+        got = count_regions(net, box([-1, -1], [1, 1]), workers=2)
+    assert got == expected and got.status is expected.status
