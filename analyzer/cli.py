@@ -215,13 +215,14 @@ def _count(args) -> int:
         with _progress_display() as progress:
             counts = count_regions(net, domain, exact=args.exact, budget=budget, progress=progress, workers=args.workers,
                                    **_checkpointing(args))
-        activation, per_layer, status = counts[0], counts[1], counts.status
+        activation, per_layer, status, path = counts[0], counts[1], counts.status, counts.path
         linear = bounded = None
     else:
         with _progress_display() as progress:
             regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
                                         workers=args.workers, scheduler=args.scheduler, **_checkpointing(args))
-            activation, per_layer, status = regions.activation_regions, regions.per_layer, regions.status
+            activation, per_layer, status, path = (regions.activation_regions, regions.per_layer, regions.status,
+                                                   regions.path)
             linear = bounded = None
             try:
                 linear, bounded = regions.linear_regions, regions.bounded_regions
@@ -257,7 +258,7 @@ def _count(args) -> int:
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
     code = 3 if broken else (0 if complete else 4)
     if args.json or args.csv or args.latex:
-        origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source)
+        origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source, path=path)
         if args.json:
             print(json.dumps({**result, "provenance": origin}))
         elif args.csv:

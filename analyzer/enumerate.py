@@ -33,7 +33,7 @@ from analyzer.checkpoint import Checkpoint, CheckpointError, run_digest
 from analyzer.leaves import LeafStore
 from analyzer.network import Kind, Layer, Network, unit_groups
 from analyzer.maps import as_rational_map, embedding, first_layer_orthants, next_map, unit_pieces
-from analyzer.regions import Region, RegionSet, RunStatus
+from analyzer.regions import Path, Region, RegionSet, RunStatus
 from geometry.exact import cartesian, is_constant
 from geometry.partition import meeting_pieces
 from geometry import interval as interval_geometry, planar as planar_geometry
@@ -86,7 +86,8 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     found = _collect(walk, watch)
     walk.close()
     regions = sorted(found, key=lambda r: r.pattern)
-    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, watch.status)
+    return RegionSet(regions, _reported_layers(network, per_layer), domain.bounded, exact, watch.status,
+                     path=Path.EXACT_LP if exact else Path.EXACT_ENGINE)
 
 
 class _Watch:
@@ -123,13 +124,15 @@ def _collect(walk: Iterator[Region], watch: _Watch) -> list[Region]:
 
 class Counts(tuple):
     """``(activation regions, per-layer counts)``, with the run's ``status`` (anything but
-    COMPLETE: the counts are partial, lower bounds)."""
+    COMPLETE: the counts are partial, lower bounds) and the ``path`` that decided them."""
 
     status: RunStatus
+    path: Path
 
-    def __new__(cls, total: int, per_layer: tuple[int, ...], status: RunStatus = RunStatus.COMPLETE):
+    def __new__(cls, total: int, per_layer: tuple[int, ...], status: RunStatus = RunStatus.COMPLETE,
+                path: Path = Path.EXACT_ENGINE):
         counts = super().__new__(cls, (total, per_layer))
-        counts.status = status
+        counts.status, counts.path = status, path
         return counts
 
 
@@ -157,7 +160,8 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
         walk.close()
     else:
         total = _descend(counter, per_layer, workers, watch, saved, resume)
-    return Counts(total, _reported_layers(network, per_layer), watch.status)
+    path = Path.FLOAT if counter is not None else (Path.EXACT_LP if exact else Path.EXACT_ENGINE)
+    return Counts(total, _reported_layers(network, per_layer), watch.status, path)
 
 
 def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int, watch: _Watch,

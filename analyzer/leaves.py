@@ -30,7 +30,7 @@ import numpy as np
 
 from analyzer.maps import as_rational_map, pull_back
 from analyzer.network import Kind, Network
-from analyzer.regions import Hints, Region, RegionSet, RunStatus
+from analyzer.regions import Hints, Path, Region, RegionSet, RunStatus
 from geometry import planar
 from geometry.exact import cartesian, float_enclosure, is_constant
 from geometry.polyhedron import from_forms, interior_point_homogeneous
@@ -140,7 +140,7 @@ class LeafStore:
                              if int(leaf) in self.exact}
         hints = Hints(stacked(self.maps, (0, width), float), stacked(self.radii, (0, width), float),
                       stacked(self.bounded, 0, np.int8))
-        return RegionSet(DeferredRegions(self), per_layer, self.domain.bounded, False, status, hints)
+        return RegionSet(DeferredRegions(self), per_layer, self.domain.bounded, False, status, hints, Path.FLOAT)
 
     def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
         """Sorted leaf ``i``'s pattern, as the engine writes patterns."""

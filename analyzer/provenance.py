@@ -12,8 +12,12 @@ JSON-ready dict of strings and numbers:
   domain's exact forms and embedding: descriptions such as ``polytope:5 rows`` do not say everything).
 * ``tool`` and ``version`` (``importlib.metadata.version("regionscope")``; ``"unknown"`` when the
   package is not installed).
-* ``lp``: ``"exact"`` (every LP in rational arithmetic) or ``"certified-float"`` (float LPs whose
-  answers were proved by exact certificates). Both give exact counts; this records the path taken.
+* ``decided_by``: which arithmetic decided the regions (:class:`analyzer.regions.Path`): the
+  certified float path (floats with proved error bounds, exact arithmetic where they could not
+  decide), the exact engine (integer polygons and intervals, float LPs proved by exact
+  certificates), or the exact engine with every LP in rational arithmetic. All give exact counts;
+  this records the path taken. Without a run's path (``path=None``) it says only whether exact
+  LPs were asked for.
 * ``seconds`` (wall time of the count, as measured by the caller) and ``date`` (UTC, ISO 8601).
 * ``inputs`` (only when given): what the input coordinates are when they are not the model's raw
   inputs, e.g. the normalised inputs of a ``.nnet`` file.
@@ -29,6 +33,7 @@ from datetime import datetime, timezone
 from analyzer.domain import Domain
 from analyzer.loaders import to_json_dict
 from analyzer.network import Network
+from analyzer.regions import Path
 
 
 def network_sha256(net: Network) -> str:
@@ -59,7 +64,7 @@ def tool_version() -> str:
 
 
 def provenance(network: Network, domain: Domain, exact: bool, seconds: float, *,
-               inputs: str | None = None, domain_source: str | None = None) -> dict:
+               inputs: str | None = None, domain_source: str | None = None, path: Path | None = None) -> dict:
     """Where a count came from (see the module docstring for each field)."""
     notes = {"inputs": inputs, "domain_source": domain_source}
     return {
@@ -70,7 +75,8 @@ def provenance(network: Network, domain: Domain, exact: bool, seconds: float, *,
         "domain": domain.description,
         "domain_kind": domain.kind.value,
         "domain_sha256": domain_sha256(domain),
-        "lp": "exact" if exact else "certified-float",
+        "decided_by": (path.value if path is not None else
+                       Path.EXACT_LP.value if exact else "the default engine (certified float path where it applies)"),
         "seconds": round(float(seconds), 6),
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
         **{k: v for k, v in notes.items() if v is not None},

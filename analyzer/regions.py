@@ -133,6 +133,14 @@ class RunStatus(Enum):
     INTERRUPTED = "interrupted"
 
 
+class Path(Enum):
+    """Which arithmetic decided a run's regions (every path gives the exact answer)."""
+
+    FLOAT = "certified float path (exact arithmetic where floats could not decide)"
+    EXACT_ENGINE = "exact engine (integer polygons and intervals, certified LPs)"
+    EXACT_LP = "exact engine, every LP in rational arithmetic"
+
+
 @dataclass(frozen=True)
 class Hints:
     """What the certified float path knows of each region, in the order of the regions: its
@@ -175,6 +183,7 @@ class RegionSet:
     exact: bool = False
     status: RunStatus = RunStatus.COMPLETE
     hints: Hints | None = field(default=None, repr=False)
+    path: Path = Path.EXACT_ENGINE
     _graph: nx.Graph | None = field(default=None, repr=False)
 
     @property

@@ -295,9 +295,9 @@ def counts_table_latex(rows: Sequence[tuple[Mapping, Mapping]], caption: str) ->
         body.append(rf"{latex_escape(str(provenance.get('architecture', '')))} & "
                     rf"\texttt{{{latex_escape(str(provenance.get('domain', '')))}}} & {' & '.join(cells)} \\")
     versions = sorted({f"{p.get('tool', 'regionscope')} {p.get('version', '')}" for _, p in rows})
-    lps = sorted({str(p.get("lp", "")) for _, p in rows})
+    paths = sorted({str(p.get("decided_by", "")) for _, p in rows})
     note = " *Partial count (the run stopped early): a lower bound." if any_partial else ""
-    how = f" Exact counts by {', '.join(versions)} ({', '.join(lps)} LPs)." if rows else ""
+    how = f" Exact counts by {', '.join(versions)} ({'; '.join(paths)})." if rows else ""
     return "\n".join([
         r"\begin{table}[t]", r"\centering", r"\begin{tabular}{llrrr}", r"\toprule",
         r"Architecture & Domain & Activation regions & Linear regions & Bounded regions \\", r"\midrule",

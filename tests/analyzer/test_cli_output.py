@@ -42,7 +42,10 @@ def test_csv_matches_the_json_counts(capsys):
     for key in ("activation_regions", "linear_regions", "bounded_regions"):
         assert int(row[key]) == expected[key]
     assert [int(row[f"per_layer_{i}"]) for i in (1, 2)] == expected["per_layer"]
-    assert len(row["network_sha256"]) == 64 and row["lp"] == "certified-float"
+    assert len(row["network_sha256"]) == 64 and row["decided_by"].startswith("certified float path")
+    assert main(["count", EXAMPLE, "--csv", "--domain", "box:-1,1", "--exact"]) == 0
+    exact_row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert exact_row["decided_by"] == "exact engine, every LP in rational arithmetic"
 
 
 def test_latex_table_is_balanced_and_carries_the_counts(capsys):

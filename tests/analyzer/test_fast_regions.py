@@ -126,3 +126,14 @@ def test_workers_give_the_same_regions_and_points(domain):
 def test_property_small_integer_nets_on_a_box(seed, activation):
     net = integer_net(np.random.default_rng(seed), 2, [4, 3], [activation, "relu"], -2, 3)
     assert_same_region_sets(net, box([-1, -1], [1, 1]))
+
+
+def test_each_run_says_which_path_decided():
+    from analyzer.regions import Path
+    net = he_initialised([2, 6, 1], 0)
+    square = box([-1, -1], [1, 1])
+    assert enumerate_regions(net, square).path is Path.FLOAT and count_regions(net, square).path is Path.FLOAT
+    assert enumerate_regions(net, square, exact=True).path is Path.EXACT_LP
+    assert count_regions(net, square, exact=True).path is Path.EXACT_LP
+    line = network([layer([[1], [-1], [2]], [0, 1, "1/2"]), layer([[1, 1, 1]], [0], "identity")])
+    assert count_regions(line, None).path is Path.EXACT_ENGINE  # the float path takes bounded 1-D domains only

@@ -31,7 +31,9 @@ def test_provenance_hash_follows_the_exact_weights():
     q = provenance(same, SQUARE, exact=True, seconds=1)
     assert p["network_sha256"] == q["network_sha256"] and re.fullmatch("[0-9a-f]{64}", p["network_sha256"])
     assert provenance(nudged, SQUARE, False, 0)["network_sha256"] != p["network_sha256"]
-    assert (p["lp"], q["lp"]) == ("certified-float", "exact")
+    assert "default engine" in p["decided_by"] and "rational arithmetic" in q["decided_by"]
+    from analyzer.regions import Path
+    assert provenance(base, SQUARE, False, 0, path=Path.FLOAT)["decided_by"].startswith("certified float path")
     assert p["domain"] == SQUARE.description and p["architecture"] == "2-2-1" and p["seconds"] == 0.25
     assert p["tool"] == "regionscope"
     assert provenance(base, box([-1, -1], [1, 2]), False, 0)["domain_sha256"] != p["domain_sha256"]

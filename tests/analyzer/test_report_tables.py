@@ -69,7 +69,7 @@ def test_checks_csv_round_trips_values_and_exact_ratios(counted):
         assert (int(row["value"]) if row["value"] else None) == c.bound.value
         assert (F(row["ratio"]) if row["ratio"] else None) == c.ratio
         assert row["holds"] == {True: "true", False: "false", None: ""}[c.holds]
-        assert row["lp"] == "certified-float"
+        assert row["decided_by"] == prov["decided_by"]
 
 
 def assert_compile_ready(tex: str) -> None:
