@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import multiprocessing
 import time
+import types
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -178,7 +179,7 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
     of the chunks still out."""
     leaves = counter.leaves
     stack, total = counter.start(), 0
-    if resume:
+    if resume and checkpoint is not None:
         state = checkpoint.load()
         stack, total = state["stack"], state["total"]
         per_layer[:] = state["per_layer"]
@@ -327,9 +328,12 @@ class _Refinement:
         self.weights = [layer.lifted for layer in network.layers]
         self.quadrants = None if exact or self.dim != 2 or domain.bounded else self._quadrants()
         self.shaped = (self.dim in (1, 2) and domain.bounded and not exact) or self.quadrants is not None
+        self.split: _ShapeSplitter | _LPSplitter
+        self.start: object
+        self.module: types.ModuleType | None = None  # the exact shapes' module (intervals or polygons), or None: LPs
         if self.shaped:
-            self.split = _ShapeSplitter(interval_geometry if self.dim == 1 else planar_geometry)
-            module = self.split.module
+            self.module = module = interval_geometry if self.dim == 1 else planar_geometry
+            self.split = _ShapeSplitter(module)
             if self.quadrants is not None:
                 self.start = None
             else:
@@ -345,7 +349,7 @@ class _Refinement:
             return None
         shapes = []
         for (u, v), _ in orthants:
-            shape = planar_geometry.quadrant(u, v)
+            shape: planar_geometry.Polygon | None = planar_geometry.quadrant(u, v)
             for f in self.domain.region.forms:
                 shape = None if shape is None else planar_geometry.clip(shape, f)
             if shape is not None:
@@ -365,16 +369,16 @@ class _Refinement:
         if not layer.activation.splits:  # an affine layer: same region, composed map
             per_layer[depth] += 1
             return [(depth + 1, (*pattern, ()), geometry, self.weights[depth] * P)]
-        shapes = self.quadrants if geometry is None else [geometry]  # the root of a quadrant-split plane
+        shapes = (self.quadrants or []) if geometry is None else [geometry]  # the root of a quadrant-split plane
         pieces = [piece for shape in shapes for piece in _split_layer(layer, self.weights[depth], shape, P, self.split)]
         per_layer[depth] += len(pieces)
         return [(depth + 1, (*pattern, states), child, P2) for states, child, P2 in pieces]
 
     def region(self, node) -> Region:
         _, pattern, geometry, P = node
-        if self.shaped:
+        if self.module is not None:
             forms = [f for f in geometry.edges if not is_constant(f)]  # not the line at infinity
-            point = self.split.module.interior_point(geometry)
+            point = self.module.interior_point(geometry)
             bounded = self.dim == 1 or planar_geometry.is_bounded(geometry)
         else:
             (forms, point), bounded = geometry, False
@@ -392,7 +396,7 @@ class _Refinement:
 
 
 def _walk(network: Network, domain: Domain, per_layer: list[int], exact: bool, workers: int = 1,
-          scheduler: str | None = None) -> Iterator[Region]:
+          scheduler: str | None = None) -> Generator[Region, None, None]:
     refinement = _Refinement(network, domain, exact)
     if scheduler is not None:
         yield from _on_dask(refinement, per_layer, exact, scheduler)
@@ -466,6 +470,7 @@ def _portable(node):
 
 
 def _refine_in_worker(nodes) -> tuple[list[Region], list[int]]:
+    assert _WORKER is not None  # set by the pool's initializer
     per_layer = [0] * len(_WORKER.network.layers)
     stack = [(d, pattern, geometry, flint.fmpz_mat(*P)) for d, pattern, geometry, P in nodes]
     return list(_WORKER.descend(list(reversed(stack)), per_layer)), per_layer
@@ -509,8 +514,8 @@ def _split_layer(layer: Layer, lifted, region, P, split):
     Every unit is first tested against the whole region: a unit with one piece there keeps that
     state in every child, so only the units that cut the region are tested again on the pieces."""
     pre = lifted * P
-    scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-    scale = scale[0]
+    head, *rows = [[int(v) for v in row] for row in pre.tolist()]
+    scale = head[0]
     groups = unit_groups(layer)
     fixed: dict[int, int] = {}
     cutting = []
@@ -534,9 +539,9 @@ def _split_layer(layer: Layer, lifted, region, P, split):
             candidates = [candidates[met[0][0]]]
             region = met[0][1]
         fixed[u] = candidates[0][0]
-    pieces = [({}, region)]
+    pieces: list[tuple[dict[int, int], object]] = [({}, region)]
     for position, (u, candidates, candidate_forms, met_on_region) in enumerate(cutting):
-        refined = []
+        refined: list[tuple[dict[int, int], object]] = []
         for states, piece in pieces:
             met = met_on_region if position == 0 else split(piece, candidate_forms)
             refined.extend(({**states, u: candidates[index][0]}, child) for index, child in met)
