@@ -142,9 +142,9 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
                   checkpoint: str | None = None, resume: bool = False, checkpoint_every: float = 5.0) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
-    Relu, leaky-ReLU, abs and hard-tanh networks on domains of dimension 1 to 4 (bounded in 1-D)
-    are counted with certified float polygons and polyhedra (:mod:`analyzer.filtered`), which fall
-    back to exact arithmetic wherever floats cannot decide.
+    Relu, leaky-ReLU, abs and hard-tanh networks on domains of any dimension (bounded in 1-D)
+    are counted with certified float polygons, polyhedra and (5-D and up) LP regions
+    (:mod:`analyzer.filtered`), which fall back to exact arithmetic wherever floats cannot decide.
     ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
     so far (every 256 regions or more). ``checkpoint``, ``resume`` and ``checkpoint_every`` as
@@ -260,7 +260,7 @@ def _checkpoint(network: Network, domain: Domain, task: str, path: str | None, e
         return None
     if counter is None:
         raise CheckpointError("checkpoints are kept on the certified float path (relu, leaky-ReLU, abs and hard-tanh "
-                              "layers on 1-D to 4-D domains, without --exact); this run uses the exact engine")
+                              "layers, a bounded domain in 1-D, no --exact); this run uses the exact engine")
     return Checkpoint(path, run_digest(network, domain, task), every)
 
 

@@ -1,33 +1,40 @@
-"""Counting regions with certified float64 polygons and polyhedra.
+"""Counting regions with certified float64 polygons, polyhedra and LP regions.
 
 The same refinement as the exact engine's, with every number a float carrying a rigorous error
-radius: a region is a polygon (:mod:`geometry.kernels`, 1-D and 2-D domains) or a simple
-polyhedron (:mod:`geometry.polytope_kernels`, 3-D and 4-D domains), and its layer map a
-float matrix of affine forms in the domain's parameters. Each sign that decides whether a unit
-cuts a region is certified by its error bound. Where one is not (a boundary through a vertex, a
-unit constant at 0, coincident boundaries, a non-simple polyhedron: the degenerate cases), that
-node's whole subtree is refined by the exact engine, rebuilt from the node's pattern. The counts are
-therefore exactly the exact engine's; random weights rarely need the fallback, degenerate ones do.
+radius: a region is a polygon (:mod:`geometry.kernels`, 1-D and 2-D domains), a simple
+polyhedron (:mod:`geometry.polytope_kernels`, 3-D and 4-D domains) or, from 5-D on, an LP region
+(float forms and a certified interior point, split by certified LPs: :mod:`analyzer.lp_regions`),
+and its layer map a float matrix of affine forms in the domain's parameters. Each sign that
+decides whether a unit cuts a region is certified by its error bound (LP regions: by certified
+points and dual certificates, checked exactly where floats cannot prove them). Where one is not
+(a boundary through a vertex, a unit constant at 0, coincident boundaries, a non-simple
+polyhedron: the degenerate cases), that node's whole subtree is refined by the exact engine,
+rebuilt from the node's pattern. The counts are therefore exactly the exact engine's; random
+weights rarely need the fallback, degenerate ones do.
 
 Applies to relu, leaky_relu, abs and hard-tanh layers (identity layers anywhere); maxout goes to
-the exact engine. Unbounded domains start from orthants of ReLU-like first-layer units.
+the exact engine. Unbounded domains start from orthants of ReLU-like first-layer units in 2-D to
+4-D, and as themselves from 5-D on.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from fractions import Fraction
 import numpy as np
 
 from analyzer.domain import Domain
+from analyzer.lp_regions import ExactForms, LPPieces, NoFloatStart, root_region
 from analyzer.maps import embedding, first_layer_orthants, pull_back
 from analyzer.network import Kind, Layer, Network
 from analyzer.regions import RunStatus
-from geometry import kernels, planar, polytope_kernels
+from geometry import certified_lp, kernels, planar, polytope_kernels
 from geometry.exact import float_enclosure
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
 _RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
 _FRESH_EVERY = 16
+_LP_FROM = 5  # domains of this dimension and more are refined as LP regions
 
 
 def _is_interrupt(error: BaseException) -> bool:
@@ -52,7 +59,7 @@ class NotApplicable(Exception):
 def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain (it may still
     raise :class:`NotApplicable` when it starts)."""
-    return (domain.dim == 1 and domain.bounded or domain.dim in (2, 3, 4)) and all(
+    return (domain.dim == 1 and domain.bounded or domain.dim >= 2) and all(
         layer.activation.kind in (*_RELU_LIKE, Kind.HARDTANH) or not layer.activation.splits
         for layer in network.layers)
 
@@ -101,6 +108,7 @@ class FilteredCount:
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.leaves = None  # a sink for the leaves (see :meth:`descend`), or None to only count them
         self.solid = self.domain.dim >= 3
+        self.lp = self.domain.dim >= _LP_FROM
         cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
         self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]
@@ -110,7 +118,13 @@ class FilteredCount:
         padding = [0] * (cols - len(rows[0]))  # no y in a 1-D domain's map
         H, RH = float_enclosure([Fraction(int(v), scale) for row in rows[1:] for v in [*row, *padding]])
         self.input_forms = H.reshape(-1, cols), RH.reshape(-1, cols)
-        if self.solid:
+        if self.lp:
+            try:
+                self.roots, self.root_forms = [(root_region(self.domain), self.unknown[0])], [[]]
+            except NoFloatStart as exc:
+                raise NotApplicable(str(exc)) from None
+            self.exact_forms = ExactForms(self.network, self.domain)
+        elif self.solid:
             self.roots = self._solid_roots()
         else:
             self.shapes = getattr(exact_engine.split, "module", None)  # exact intervals or polygons
@@ -188,7 +202,7 @@ class FilteredCount:
 
     def start(self) -> list:
         """The stack entries of the whole domain (one per root shape)."""
-        shapes, known = [shape for shape, _ in self.roots], [known for _, known in self.roots]
+        shapes, known = self._kept([shape for shape, _ in self.roots]), [known for _, known in self.roots]
         root = (shapes, None, *self.input_forms, [], known, np.empty(0, np.int8), -1)
         return [(0, root, i) for i in reversed(range(len(shapes)))]
 
@@ -281,12 +295,12 @@ class FilteredCount:
             per_layer[depth] += 1
             if depth + 1 == depth_total:
                 if self.leaves is not None:
-                    self.leaves.add(root, prefix, prefix[None, :0], self._hints([shape]), G[None], RG[None])
+                    self.leaves.add(root, prefix, prefix[None, :0], self._hints(self._kept([shape])), G[None], RG[None])
                 return 1
-            stack.append((depth + 1, ([shape], None, G, RG, [], None, prefix, root), 0))
+            stack.append((depth + 1, (self._kept([shape]), None, G, RG, [], None, prefix, root), 0))
             return 0
         ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
-                                               layers[depth].activation.kind is Kind.HARDTANH)
+                                               layers[depth].activation.kind is Kind.HARDTANH, depth, prefix)
         if not ok:
             return self._exact_node(depth, prefix, root)
         per_layer[depth] += len(pieces)
@@ -326,14 +340,26 @@ class FilteredCount:
         last[:] = p, G, RG
         return G, RG
 
-    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, hardtanh: bool):
-        """``(ok, pieces, states)`` of a shape under one layer's pre-activations. A hard-tanh unit
-        is cut by ``z + 1`` and ``z - 1``; its state is how many of the two are positive (0, 1, 2:
-        ``z < -1``, between, ``z > 1``; both positive and negative at once is empty)."""
+    def _kept(self, shapes: list):
+        """Shapes as a block keeps them (LP regions: see :class:`analyzer.lp_regions.LPPieces`)."""
+        return LPPieces(shapes) if self.lp else shapes
+
+    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, hardtanh: bool, depth: int,
+               prefix: np.ndarray):
+        """``(ok, pieces, states)`` of a shape of layers 1..``depth`` (their float states
+        ``prefix``) under layer ``depth``'s pre-activations. A hard-tanh unit is cut by ``z + 1``
+        and ``z - 1``; its state is how many of the two are positive (0, 1, 2: ``z < -1``, between,
+        ``z > 1``; both positive and negative at once is empty)."""
         if hardtanh:
             G, RG = kernels.thresholds(G, RG)
             known = np.repeat(known, 2)
-        if self.solid:
+        if self.lp:
+            exact = functools.partial(self.exact_forms.candidates, depth, prefix, hardtanh)
+            found = certified_lp.split(shape, G, RG, known, exact=exact)
+            if found is None:
+                return False, None, None
+            ok, pieces, states = True, LPPieces(found), found.states
+        elif self.solid:
             ok, pieces, states = polytope_kernels.KERNELS[self.domain.dim][2](*shape, G, RG, known)
         else:
             ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
@@ -344,7 +370,15 @@ class FilteredCount:
 
     def _hints(self, pieces) -> tuple[np.ndarray, np.ndarray]:
         """Float points meant to lie inside the pieces (in the domain's parameters) and whether
-        each is bounded (1, 0, or -1 when floats cannot tell; see :func:`kernels.polygon_hints`)."""
+        each is bounded (1, 0, or -1 when floats cannot tell; see :func:`kernels.polygon_hints`).
+        An LP region is unbounded when it has at most d rows (its recession cone ``{A r >= 0}`` is
+        then not 0), bounded in a bounded domain, else unknown."""
+        if self.lp:
+            dim, m = self.domain.dim, len(pieces)
+            points = np.array([pieces.point(q) for q in range(m)]).reshape(m, dim)
+            bounded = np.array([1 if self.domain.bounded else (0 if pieces.rows(q) <= dim else -1) for q in range(m)],
+                               np.int8)
+            return points, bounded
         if self.solid:
             generator_points = polytope_kernels.KERNELS[self.domain.dim][1]
             points, bounded = np.empty((len(pieces), self.domain.dim)), np.empty(len(pieces), np.int8)

@@ -127,11 +127,20 @@ class LPRegion:
 
     @property
     def box(self) -> tuple[np.ndarray, np.ndarray] | None:
-        return None if self.lo is _NO_BOX else (self.lo, self.hi)
+        return None if self.lo.shape[0] == 0 else (self.lo, self.hi)
 
     @property
     def dim(self) -> int:
         return self.point.shape[0]
+
+    def copy(self) -> LPRegion:
+        """The same region with its own copy of the known vertices (classifying against it leaves
+        this one's warm starts as they are; the arrays of forms are shared, never written)."""
+        out = object.__new__(LPRegion)
+        out.forms, out.radii, out.point, out.exact, out.lo, out.hi = (
+            self.forms, self.radii, self.point, self.exact, self.lo, self.hi)
+        out._vertices, out._bases, out._ring = self._vertices.copy(), self._bases.copy(), self._ring.copy()
+        return out
 
     def exact_forms(self) -> tuple[AffineForm, ...] | None:
         """The exact forms (computed now if they were given as a function), or None."""

@@ -122,7 +122,7 @@ def test_where_the_float_path_applies():
     assert filtered.applies(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
     assert filtered.applies(he_initialised([3, 4, 1], 0), polytope([(0, 1, 0, 0)]))
     assert filtered.applies(he_initialised([4, 4, 1], 0), box([-1] * 4, [1] * 4))
-    assert not filtered.applies(he_initialised([5, 4, 1], 0), box([-1] * 5, [1] * 5))
+    assert filtered.applies(he_initialised([5, 4, 1], 0), box([-1] * 5, [1] * 5))  # LP regions
     hard = network([layer([[1, 0]], [0], "hardtanh"), layer([[1]], [0], "identity")])
     assert filtered.applies(hard, box([-1, -1], [1, 1]))
     maxout = network([layer([[1, 0], [0, 1]], [0, 0], "maxout:2"), layer([[1]], [0], "identity")])
