@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
+
 import numpy as np
 
 from analyzer.domain import Domain
@@ -353,6 +355,7 @@ class FilteredCount:
         if hardtanh:
             G, RG = kernels.thresholds(G, RG)
             known = np.repeat(known, 2)
+        pieces: Any
         if self.lp:
             exact = functools.partial(self.exact_forms.candidates, depth, prefix, hardtanh)
             found = certified_lp.split(shape, G, RG, known, exact=exact)

@@ -52,8 +52,9 @@ def root_region(domain: Domain) -> LPRegion:
         box = (np.array([_rounded(v, -1) for v in lower]), np.array([_rounded(v, 1) for v in upper]))
         point = np.array([float((a + b) / 2) for a, b in zip(lower, upper)])
     if not is_strictly_inside(forms, homogeneous_from_floats(point)):
-        point = np.array([float(v) for v in cartesian(interior_point_homogeneous(domain.region))])
-        if not is_strictly_inside(forms, homogeneous_from_floats(point)):
+        inner = interior_point_homogeneous(domain.region)
+        point = np.zeros(dim) if inner is None else np.array([float(v) for v in cartesian(inner)])
+        if inner is None or not is_strictly_inside(forms, homogeneous_from_floats(point)):
             raise NoFloatStart(f"no float point strictly inside the domain {domain.description}")
     return lp_region(forms, point, box=box)
 
@@ -62,8 +63,8 @@ def bounding_box(forms: Sequence[AffineForm], dim: int) -> tuple[list[Fraction],
     """``(lower, upper)`` corners of a box containing ``{forms >= 0}``, read from the forms with
     one nonzero coefficient (``b + a x_i >= 0``), or None when some coordinate is not bounded both
     ways by such forms."""
-    lower: list[Fraction | None] = [None] * dim
-    upper: list[Fraction | None] = [None] * dim
+    lower: dict[int, Fraction] = {}
+    upper: dict[int, Fraction] = {}
     for b, *a in forms:
         nonzero = [i for i, v in enumerate(a) if v]
         if len(nonzero) != 1:
@@ -71,12 +72,12 @@ def bounding_box(forms: Sequence[AffineForm], dim: int) -> tuple[list[Fraction],
         i = nonzero[0]
         bound = Fraction(-b, a[i])
         if a[i] > 0:
-            lower[i] = bound if lower[i] is None else max(lower[i], bound)
+            lower[i] = max(lower.get(i, bound), bound)
         else:
-            upper[i] = bound if upper[i] is None else min(upper[i], bound)
-    if any(v is None for v in (*lower, *upper)):
+            upper[i] = min(upper.get(i, bound), bound)
+    if len(lower) < dim or len(upper) < dim:
         return None
-    return lower, upper  # type: ignore[return-value]
+    return [lower[i] for i in range(dim)], [upper[i] for i in range(dim)]
 
 
 def _rounded(value: Fraction, direction: int) -> float:
