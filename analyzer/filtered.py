@@ -42,10 +42,11 @@ _LP_FROM = 5  # domains of this dimension and more are refined as LP regions
 def _is_interrupt(error: BaseException) -> bool:
     """Ctrl-C, also when it arrived while a numba kernel ran: numba then raises SystemError
     ("returned a result with an exception set") with the KeyboardInterrupt as its context."""
-    while error is not None:
-        if isinstance(error, KeyboardInterrupt):
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
             return True
-        error = error.__context__
+        cause = cause.__context__
     return False
 
 
@@ -74,8 +75,9 @@ def _float_layer(layer: Layer, cols: int) -> tuple:
     engine's -1, 0, 1)."""
     W, EW, b, Eb = layer.float_enclosure
     act = layer.activation
-    exact_slopes = {Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1),
-                    Kind.HARDTANH: (0, 1, 0)}.get(act.kind, (1, 1))
+    slopes_by_kind: dict[Kind, tuple[Fraction | int, ...]] = {
+        Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1), Kind.HARDTANH: (0, 1, 0)}
+    exact_slopes = slopes_by_kind.get(act.kind, (1, 1))
     slopes, slope_errors = float_enclosure(exact_slopes)
     offsets = np.array((-1.0, 0.0, 1.0) if act.kind is Kind.HARDTANH else (0.0, 0.0))
     C, RC = np.zeros((len(b), cols)), np.zeros((len(b), cols))
@@ -164,7 +166,7 @@ class FilteredCount:
         first-layer states it fixes: its parts in the quadrants of two first-layer units."""
         self.root_shapes, roots = [], []
         for (first, second), known in self._orthants(2):
-            shape = planar.quadrant(first, second)
+            shape: planar.Polygon | None = planar.quadrant(first, second)
             for form in self.domain.region.forms:
                 shape = None if shape is None else planar.clip(shape, form)
             if shape is not None:
@@ -317,7 +319,7 @@ class FilteredCount:
                     maps = kernels.piece_rows(G, RG, *slopes, piece_states)
                 self.leaves.add(root, prefix, piece_states, self._hints(pieces), *maps)
             return len(pieces)
-        child_block = (pieces, piece_states, G, RG, [], None, prefix, root)
+        child_block: tuple = (pieces, piece_states, G, RG, [], None, prefix, root)
         stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
         return 0
 
@@ -404,11 +406,11 @@ class FilteredCount:
         """The exact engine's node for a region of layers 1..``depth`` (its float states
         ``prefix``, from root ``root``): its pattern prefix's forms (the root's polygon clipped by
         them, or in 3-D and 4-D the forms with an exact interior point), and its exact map."""
-        states, pattern = iter(prefix.tolist()), []
+        states, layers = iter(prefix.tolist()), []
         for layer in self.network.layers[:depth]:
             width = layer.out_dim if layer.activation.splits else 0
-            pattern.append(engine_states(layer, [next(states) for _ in range(width)]))
-        pattern = tuple(pattern)
+            layers.append(engine_states(layer, [next(states) for _ in range(width)]))
+        pattern = tuple(layers)
         constraints, P = pull_back(self.network, self.domain, pattern)
         forms = [form for _, form in constraints]
         if self.solid:  # the root's own forms (an orthant) bound it too
