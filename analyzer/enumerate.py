@@ -77,7 +77,7 @@ def enumerate_regions(network: Network, domain: Domain | None = None, *, exact: 
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
-    counter = None if exact or scheduler is not None else _filtered_counter(network, domain)
+    counter = None if exact or scheduler is not None else _filtered_counter(network, domain, counting=False)
     saved = _checkpoint(network, domain, "enumerate", checkpoint, checkpoint_every, counter)
     if counter is not None:  # the certified float path, regions built from its leaves when asked
         counter.leaves = LeafStore(network, domain, counter)
@@ -143,8 +143,9 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
     Relu, leaky-ReLU, abs and hard-tanh networks on domains of any dimension (bounded in 1-D)
-    are counted with certified float polygons, polyhedra and (5-D and up) LP regions
-    (:mod:`analyzer.filtered`), which fall back to exact arithmetic wherever floats cannot decide.
+    are counted with certified float polygons, polyhedra and LP regions (4-D and up; see
+    :func:`analyzer.filtered.uses_lp_regions`), which fall back to exact arithmetic wherever floats
+    cannot decide.
     ``workers > 1`` counts independent subtrees in that many local processes. A ``budget`` or
     Ctrl-C stops the count cleanly, with a partial status; ``progress`` is called with the count
     so far (every 256 regions or more). ``checkpoint``, ``resume`` and ``checkpoint_every`` as
@@ -153,7 +154,7 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
     domain = _checked_domain(network, domain)
     per_layer = [0] * len(network.layers)
     watch = _Watch(budget, progress)
-    counter = None if exact else _filtered_counter(network, domain)
+    counter = None if exact else _filtered_counter(network, domain, counting=True)
     saved = _checkpoint(network, domain, "count", checkpoint, checkpoint_every, counter)
     if counter is None:
         walk = _walk(network, domain, per_layer, exact, workers)
@@ -244,11 +245,12 @@ def _descend(counter: filtered.FilteredCount, per_layer: list[int], workers: int
 _RETRIES = 2  # times the chunks of dead workers are counted again before the run gives up
 
 
-def _filtered_counter(network: Network, domain: Domain) -> filtered.FilteredCount | None:
+def _filtered_counter(network: Network, domain: Domain, counting: bool) -> filtered.FilteredCount | None:
+    """The float path's counter, or None where it does not apply (``counting``: no leaves are kept)."""
     if not filtered.applies(network, domain):
         return None
     try:
-        return filtered.FilteredCount(_Refinement(network, domain, False))
+        return filtered.FilteredCount(_Refinement(network, domain, False), counting)
     except (OverflowError, filtered.NotApplicable):  # beyond the float range, or no float start: exact only
         return None
 

@@ -1,168 +1,116 @@
-"""The certified LP splitter (geometry/certified_lp.py) on the regions of seeded He-initialised nets.
+"""The certified LP splitter on the float path: count_regions in 5-D and up (analyzer/filtered.py,
+analyzer/lp_regions.py, geometry/certified_lp.py), against the exact engine.
 
-Run: .venv/bin/python benchmarks/bench_lp_splitter.py [--quick] [--large] [--profile] [--check]
+Run: .venv/bin/python benchmarks/bench_lp_splitter.py [--quick] [--large] [--limit SECONDS]
 
-A small depth-first count built on the splitter alone: each region of layers 1..l is an LPRegion
-(float forms with radii, a certified float point); layer l+1's pre-activations on it are float
-forms with radii (geometry.kernels.affine_image); split() cuts it by all of them (the exact forms,
-from the exact map of the pattern, are computed only where floats leave a decision open). Pieces
-of the last hidden layer are only counted. A region that split() cannot decide has its subtree
-counted by the exact engine (rebuilt from its pattern).
-Prints regions, wall and CPU seconds, regions/s, the subtrees left to the exact engine and the
-number of split() calls; with --check also
-analyzer.enumerate.count_regions(net, exact=False) on the same net and domain, which must agree
-(slow: the exact LP engine beyond 4-D). --large adds a 6x50 net on [-0.03, 0.03]^5.
+Seeded He-initialised nets: [5,7,7,1], [6,8,8,1] and [8,10,10,1] over R^n, and a 5-50x6-1 net (six
+hidden layers of 50, the shape of ACAS Xu) on [-0.01,0.01]^5 (--large adds [-0.03,0.03]^5, about
+3.5e5 regions). Each is counted with 1 and 2 workers: regions, wall and CPU seconds (the workers'
+CPU included), regions per wall and per CPU second, and the subtrees handed to exact arithmetic;
+the two counts must agree. Then the exact engine counts the same net, each stopped after
+--limit seconds (default 300): the general LP engine with exact LPs (``count_regions(exact=True)``)
+and with certified float LPs (the engine's exact fallback, which counted 5-D nets before the LP
+splitter was on the float path). Their counts must agree with ours where they finish; the ratio
+of wall times is printed (where they did not finish, a lower bound marked >=, and the ratio of
+regions per second).
+--quick runs the two small nets only.
 """
 from __future__ import annotations
 
-import cProfile
-import pstats
+import resource
 import sys
 import time
 
-import numpy as np
-
+from analyzer import filtered
 from analyzer.domain import all_space, box
-from analyzer.enumerate import _Refinement, count_regions
-from analyzer.maps import embedding, next_map, unit_pieces
-from analyzer.network import Kind, he_initialised, unit_groups
-from geometry import kernels
-from geometry.certified_lp import LPRegion, lp_region, split
-from geometry.exact import primitive_ints
-from geometry.polyhedron import from_forms, interior_point_homogeneous
-
-RELU_SLOPES = (np.array([0.0, 1.0]), np.zeros(2), np.zeros(2))
+from analyzer.enumerate import Budget, _Refinement, count_regions
+from analyzer.network import he_initialised
+from analyzer.regions import RunStatus
 
 
-class Lazy:
-    """A value computed on first call, then kept."""
-
-    def __init__(self, compute):
-        self.compute, self.value = compute, None
-
-    def __call__(self):
-        if self.compute is not None:
-            self.value, self.compute = self.compute(), None
-        return self.value
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-class SplitterCount:
-    """Regions of a ReLU net (identity last layer) on a box or all of R^n, by the LP splitter."""
+class ExactSubtrees:
+    """Counts the subtrees the float path hands to the exact engine (in this process)."""
 
-    def __init__(self, net, domain):
-        self.net, self.domain, self.d = net, domain, domain.dim
-        self.layers = []
-        for layer in net.layers:
-            W, EW, b, Eb = layer.float_enclosure
-            C, RC = np.zeros((len(b), self.d + 1)), np.zeros((len(b), self.d + 1))
-            C[:, 0], RC[:, 0] = b, Eb
-            self.layers.append((W, np.abs(W), EW, not EW.any(), C, RC))
-        self.groups = [unit_groups(layer) for layer in net.layers]
-        self.undecided = 0
-        self.classified = 0
+    def __init__(self):
+        self.count, self.original = 0, filtered.FilteredCount._exact_node
 
-    def root(self):
-        d = self.d
-        if self.domain.bounded:
-            lo, hi = (np.array([float(v) for v in corner]) for corner in self.domain_box)
-            region = lp_region(self.domain.region.forms, 0.5 * (lo + hi), box=(lo, hi))
+    def __enter__(self):
+        def counted(counter, *args):
+            self.count += 1
+            return self.original(counter, *args)
+        filtered.FilteredCount._exact_node = counted
+        return self
+
+    def __exit__(self, *exc):
+        filtered.FilteredCount._exact_node = self.original
+
+
+def ours(label, net, domain, workers):
+    with ExactSubtrees() as subtrees:
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        total, per_layer = count_regions(net, domain, workers=workers)
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    exact = f"exact subtrees {subtrees.count}" if workers == 1 else "(exact subtrees counted in the workers)"
+    print(f"{label:32s} {workers} worker{'s' if workers > 1 else ' '} {total:8d} regions {wall:8.2f} s ({cpu:7.2f} CPU) "
+          f"{total / wall:7.0f} regions/s ({total / cpu:6.0f} per CPU s)  {exact}  per layer {list(per_layer)}",
+          flush=True)
+    return total, wall
+
+
+def exact_lps(net, domain, limit):
+    start = time.perf_counter()
+    counts = count_regions(net, domain, exact=True, budget=Budget(seconds=limit))
+    return counts[0], time.perf_counter() - start, counts.status is RunStatus.COMPLETE
+
+
+def certified_lps(net, domain, limit):
+    """The general LP engine with certified float LPs (geometry.lp), as it counted 5-D nets before."""
+    engine = _Refinement(net, domain, False)
+    start, found = time.perf_counter(), 0
+    for _ in engine.descend([engine.root()], [0] * len(net.layers)):
+        found += 1
+        if time.perf_counter() - start > limit:
+            return found, time.perf_counter() - start, False
+    return found, time.perf_counter() - start, True
+
+
+def versus_exact(label, net, domain, total, wall, limit):
+    for name, engine in (("exact engine, exact LPs", exact_lps), ("exact engine, certified LPs", certified_lps)):
+        found, seconds, complete = engine(net, domain, limit)
+        if complete:
+            assert found == total, f"{label}: {name} counts {found}, the float path {total}"
+            verdict = f"same count; the float path is {seconds / wall:.0f}x faster"
         else:
-            region = lp_region((), np.zeros(d))
-        H = np.hstack((np.zeros((d, 1)), np.eye(d)))
-        return 0, (), region, H, np.zeros_like(H), Lazy(lambda: embedding(self.domain))
-
-    def count(self, per_layer):
-        total = 0
-        last = len(self.net.layers) - 1
-        stack = [self.root()]
-        while stack:
-            depth, pattern, region, H, RH, P = stack.pop()
-            if not isinstance(region, LPRegion):
-                region = region[0][region[1]]  # (pieces, j): made when refined
-            G, RG = kernels.affine_image(*self.layers[depth], H, RH)
-            layer = self.net.layers[depth]
-            if layer.activation.kind is Kind.IDENTITY:
-                per_layer[depth] += 1
-                total += 1
-                continue
-            pre = Lazy(lambda P=P, layer=layer: layer.lifted * P())
-            rows = Lazy(lambda pre=pre: [[int(v) for v in row] for row in pre().tolist()[1:]])
-            pieces = split(region, G, RG, exact=rows)
-            self.classified += 1
-            if pieces is None:
-                self.undecided += 1
-                total += self.exact_subtree(depth, pattern, per_layer)
-                continue
-            per_layer[depth] += len(pieces)
-            if depth + 1 == last and self.net.layers[last].activation.kind is Kind.IDENTITY:
-                per_layer[last] += len(pieces)  # a final affine layer: each piece is one region
-                total += len(pieces)
-                continue
-            groups = self.groups[depth]
-            for j, states in enumerate(pieces.states):
-                H2, RH2 = kernels.scaled_rows(G, RG, *RELU_SLOPES[:2], RELU_SLOPES[2], states)
-                states = tuple(states.tolist())
-                P2 = Lazy(lambda pre=pre, states=states, layer=layer, groups=groups: next_map(layer, groups, states, pre()))
-                stack.append((depth + 1, (*pattern, states), (pieces, j), H2, RH2, P2))
-        return total
-
-    def exact_subtree(self, depth, pattern, per_layer):
-        """The subtree below a node counted by the exact engine, rebuilt from its pattern."""
-        engine = _Refinement(self.net, self.domain, exact=False)
-        forms, P = list(self.domain.region.forms), embedding(self.domain)
-        for layer, states in zip(self.net.layers, pattern):
-            pre = layer.lifted * P
-            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-            groups = unit_groups(layer)
-            for group, state in zip(groups, states):
-                forms += [primitive_ints(f) for _, f in dict(unit_pieces(layer, [rows[i] for i in group], scale[0]))[state]]
-            P = next_map(layer, groups, states, pre)
-        point = interior_point_homogeneous(from_forms(forms, self.d))
-        return sum(1 for _ in engine.descend([(depth, pattern, (forms, point), P)], per_layer))
-
-
-def run(arch, seed, lo=None, hi=None, check=False, profile=False):
-    net = he_initialised(arch, seed)
-    d = arch[0]
-    domain = all_space(d) if lo is None else box([lo] * d, [hi] * d)
-    counter = SplitterCount(net, domain)
-    if lo is not None:
-        counter.domain_box = ([lo] * d, [hi] * d)
-    per_layer = [0] * len(net.layers)
-    profiler = cProfile.Profile() if profile else None
-    start, cpu = time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    total = counter.count(per_layer)
-    if profiler:
-        profiler.disable()
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    where = "R^%d" % d if lo is None else f"[{lo},{hi}]^{d}"
-    label = f"{list(arch)} seed {seed} on {where}"
-    print(f"{label:40s} {total:8d} regions {seconds:8.2f} s ({cpu:.2f} s CPU) {total / seconds:7.0f} regions/s "
-          f"({total / cpu:.0f} per CPU s)  exact subtrees {counter.undecided}  layer splits {counter.classified}  "
-          f"per layer {per_layer[:-1]}", flush=True)
-    if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
-    if check:
-        start = time.perf_counter()
-        expected, layers = count_regions(net, domain)
-        print(f"{'':40s} count_regions: {expected} regions in {time.perf_counter() - start:.1f} s, per layer "
-              f"{list(layers)}", flush=True)
-        assert expected == total, (expected, total)
-    return total, seconds
+            verdict = (f"stopped after {found} regions; the float path is >= {seconds / wall:.0f}x faster "
+                       f"({total * seconds / (wall * max(found, 1)):.0f}x its regions/s)")
+        print(f"{'':32s} {name:28s} {seconds:8.2f} s  {verdict}", flush=True)
 
 
 def main(argv):
-    quick, profile, check = "--quick" in argv, "--profile" in argv, "--check" in argv
-    run([3, 4, 1], 0)  # compile the kernels (numba caches them on disk)
-    cases = [([5, 7, 7, 1], 0, None, None), ([6, 8, 8, 1], 0, None, None)]
-    if not quick:
-        cases += [([8, 10, 10, 1], 0, None, None), ([5] + [50] * 6 + [1], 0, -0.01, 0.01)]
+    limit = float(argv[argv.index("--limit") + 1]) if "--limit" in argv else 300.0
+    count_regions(he_initialised([5, 4, 4, 1], 0))  # load the compiled kernels
+    count_regions(he_initialised([5, 4, 4, 1], 0), box([-1] * 5, [1] * 5), workers=2)
+    acas = [5] + [50] * 6 + [1]
+    cases = [("[5,7,7,1] over R^5", [5, 7, 7, 1], None), ("[6,8,8,1] over R^6", [6, 8, 8, 1], None)]
+    if "--quick" not in argv:
+        cases += [("[8,10,10,1] over R^8", [8, 10, 10, 1], None),
+                  ("5-50x6-1 on [-0.01,0.01]^5", acas, box([-0.01] * 5, [0.01] * 5))]
     if "--large" in argv:
-        cases += [([5] + [50] * 6 + [1], 0, -0.03, 0.03)]  # about 3.5e5 regions
-    for arch, seed, lo, hi in cases:
-        run(arch, seed, lo, hi, check=check and len(arch) < 6 and arch[1] <= 8, profile=profile)
+        cases += [("5-50x6-1 on [-0.03,0.03]^5", acas, box([-0.03] * 5, [0.03] * 5))]
+    for label, arch, domain in cases:
+        net = he_initialised(arch, 0)
+        domain = all_space(arch[0]) if domain is None else domain
+        total, wall = ours(label, net, domain, 1)
+        two, wall_two = ours(label, net, domain, 2)
+        assert two == total, f"{label}: 2 workers count {two}, one {total}"
+        print(f"{'':32s} 2 workers are {wall / wall_two:.2f}x one", flush=True)
+        versus_exact(label, net, domain, total, wall, limit)
 
 
 if __name__ == "__main__":

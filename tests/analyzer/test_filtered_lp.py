@@ -141,6 +141,27 @@ def test_polytope_and_ball_domains():
         assert count_regions(net, domain) == count_regions(net, domain, exact=True)
 
 
+@pytest.mark.parametrize("activation", ["relu", "hardtanh"])
+def test_four_dimensional_counts_as_lp_regions(activation, fallbacks):
+    """In 4-D, counts run on LP regions (boxes and all of R^4), enumerations on boxes too, and
+    over R^4 on simple polyhedra (orthants of first-layer units; a hard-tanh first layer has none,
+    so that enumeration is the exact engine's alone, while the count is still on the float path).
+    The LP regions need no exact subtree (the polyhedra over R^4 do, where a unit is constant
+    along a ray)."""
+    net = random_net(np.random.default_rng(8), 4, [5, 4], activation)
+    assert filtered.uses_lp_regions(all_space(4), counting=True)
+    assert not filtered.uses_lp_regions(all_space(4), counting=False)
+    assert filtered.uses_lp_regions(box([-1] * 4, [1] * 4), counting=False)
+    assert not filtered.uses_lp_regions(box([-1] * 3, [1] * 3), counting=True)
+    for domain in (box([-1] * 4, [2] * 4), all_space(4)):
+        counts = count_regions(net, domain)
+        assert fallbacks == []
+        assert counts == count_regions(net, domain, exact=True)
+        regions = enumerate_regions(net, domain)
+        assert (regions.activation_regions, regions.per_layer) == tuple(counts)
+        fallbacks.clear()
+
+
 @pytest.mark.parametrize("task", ["count", "enumerate"])
 def test_checkpoint_and_resume(tmp_path, task):
     """A run stopped by a budget saves its stack (LP regions with their exact forms, pickled); the
