@@ -118,7 +118,7 @@ class FilteredCount:
     float range, :class:`NotApplicable` when the domain cannot be started on. ``counting``: only
     counts are asked for, no leaves kept (it chooses the shapes: :func:`uses_lp_regions`)."""
 
-    def __init__(self, exact_engine, counting: bool = False):
+    def __init__(self, exact_engine, counting=False):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.leaves = None  # a sink for the leaves (see :meth:`descend`), or None to only count them
         self.solid = self.domain.dim >= 3

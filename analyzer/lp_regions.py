@@ -158,11 +158,11 @@ class ExactForms:
             self.kept[key] = pre
         return pre
 
-    def candidates(self, depth: int, prefix: np.ndarray, hardtanh: bool) -> list[list[int]]:
+    def candidates(self, depth: int, prefix: np.ndarray, hardtanh: bool) -> list[AffineForm]:
         """The forms that cut layer ``depth``'s regions, exactly (positive multiples of the float
         path's rows): the pre-activations ``z``, or for hard-tanh ``z + 1`` and ``z - 1`` of each unit."""
-        scale, *rows = [[int(v) for v in row] for row in self.pre_activations(depth, prefix).tolist()]
+        scale, *rows = [tuple(int(v) for v in row) for row in self.pre_activations(depth, prefix).tolist()]
         if not hardtanh:
             return rows
         d = scale[0]
-        return [[row[0] + t, *row[1:]] for row in rows for t in (d, -d)]
+        return [(row[0] + t, *row[1:]) for row in rows for t in (d, -d)]
