@@ -26,8 +26,9 @@ from bounds_check import assert_no_upper_bound_violated
 from analyzer.certificate import FORMAT, build_certificate
 from analyzer.cli import main
 from analyzer.domain import all_space, box, parse_domain
-from analyzer.enumerate import enumerate_regions
-from analyzer.loaders import save_json, to_json_dict
+from analyzer.enumerate import Budget, enumerate_regions
+from analyzer.loaders import save_json, save_npz, to_json_dict
+from analyzer.network import he_initialised
 from analyzer.provenance import network_sha256
 from analyzer.verifier import Rejected, _uncovered, verify
 
@@ -1107,3 +1108,56 @@ def test_boundedness_and_exact_elimination():
     assert _is_bounded([(0, 1), (1, -1)], 1) and not _is_bounded([(0, 1)], 1)
     big = [[2 ** 60 + 1, 2 ** 60], [2 ** 60, 2 ** 60 - 1]]
     assert _rank(big) == 2 and _determinant(big) == -1
+
+
+# --- determinism: the same certificate bytes however the regions were found ------------------------
+
+def _certificate_bytes(net, domain, **options) -> str:
+    return json.dumps(build_certificate(net, domain, enumerate_regions(net, domain, **options)))
+
+
+DETERMINISM_CASES = {
+    "he 2-10-10-1 box": (lambda: he_initialised([2, 10, 10, 1], 3), lambda: box([-1, -1], [1, 1])),
+    "he 2-6-6-1 R^2": (lambda: he_initialised([2, 6, 6, 1], 1), lambda: all_space(2)),
+    "he 3-5-5-1 box": (lambda: he_initialised([3, 5, 5, 1], 2), lambda: box([-1] * 3, [1] * 3)),
+    "degenerate box": (lambda: naive.build(NETS["relu_degenerate"]), lambda: box([-2, -2], [2, 2])),
+}
+
+
+@pytest.mark.parametrize("case", DETERMINISM_CASES)
+def test_certificate_bytes_for_one_and_two_workers_and_repeated_runs(case):
+    """Issue 14 item 4: 1 and 2 workers and a second run give byte-identical certificates (and the
+    certificate verifies, with the count of a run without workers)."""
+    make_net, make_domain = DETERMINISM_CASES[case]
+    net, domain = make_net(), make_domain()
+    one = _certificate_bytes(net, domain)
+    assert _certificate_bytes(make_net(), make_domain()) == one
+    assert _certificate_bytes(net, domain, workers=2) == one
+    assert verify(json.loads(one))["activation_regions"] == len(enumerate_regions(net, domain))
+
+
+@pytest.mark.parametrize("case", ["he 2-10-10-1 box", "he 3-5-5-1 box"])
+def test_certificate_bytes_of_a_resumed_run(tmp_path, case):
+    """A run stopped by a budget and resumed from its checkpoint gives the bytes of an uninterrupted one."""
+    make_net, make_domain = DETERMINISM_CASES[case]
+    net, domain = make_net(), make_domain()
+    path = str(tmp_path / "run.ckpt")
+    part = enumerate_regions(net, domain, budget=Budget(max_regions=20), checkpoint=path)
+    assert not part.complete
+    assert _certificate_bytes(net, domain, checkpoint=path, resume=True) == _certificate_bytes(net, domain)
+
+
+def test_cli_certificate_of_a_resumed_run(tmp_path, capsys):
+    """count --checkpoint stopped by --max-regions writes no certificate; --resume with --certificate
+    writes the uninterrupted run's bytes, with 1 or 2 workers."""
+    model, ckpt = tmp_path / "net.npz", tmp_path / "run.ckpt"
+    save_npz(he_initialised([2, 10, 10, 1], 3), model)
+    whole, resumed = tmp_path / "whole.json", tmp_path / "resumed.json"
+    assert main(["count", str(model), "--domain", "box:-1,1", "--certificate", str(whole)]) == 0
+    assert main(["count", str(model), "--domain", "box:-1,1", "--checkpoint", str(ckpt), "--max-regions", "20",
+                 "--certificate", str(resumed)]) == 4  # PARTIAL
+    assert not resumed.exists()
+    assert main(["count", str(model), "--domain", "box:-1,1", "--resume", str(ckpt), "--workers", "2",
+                 "--certificate", str(resumed)]) == 0
+    capsys.readouterr()
+    assert resumed.read_bytes() == whole.read_bytes()
