@@ -8,7 +8,7 @@ Fourier-Motzkin elimination over ``Q(tau)`` (:mod:`geometry.fourier_motzkin`): d
 the layers and, within a layer, unit by unit, each unit's open pieces (ReLU-like ``z > 0`` and
 ``z < 0``; hard-tanh ``z < -1``, ``-1 < z < 1``, ``z > 1``; maxout the argmax cells, of identical
 competitors only the lowest index) kept when they meet the region. A unit whose pre-activation is
-constant takes the state its constant gives (:func:`analyzer.network.unit_state`).
+constant takes the state its constant gives (:meth:`analyzer.activations.Activation.state_at`).
 
 Linear regions: regions with equal output maps are joined when they share a facet, that is when a
 form ``f`` of one has a negative multiple among the other's forms and the two regions' other forms
@@ -26,16 +26,16 @@ from fractions import Fraction
 import flint
 
 from analyzer.domain import Domain
-from analyzer.network import Kind, unit_groups
+from analyzer.network import unit_groups
 from analyzer.parametric import (
     Form,
     ParametricLayer,
     ParametricNetwork,
     apply_states,
+    constant,
     domain_rows,
     embedding_rows,
     preactivations,
-    unit_piece,
 )
 from geometry.algebraic import RealAlgebraic, SignAt
 from geometry.fourier_motzkin import is_strictly_feasible
@@ -64,7 +64,7 @@ def regions_at(net: ParametricNetwork, domain: Domain, value: Fraction | RealAlg
             continue
         lay = net.layers[depth]
         pre = [reduce(f) for f in preactivations(lay, rows)]
-        if lay.activation.kind is Kind.IDENTITY:
+        if not lay.activation.splits:
             stack.append((depth + 1, (*pattern, ()), forms, pre))
             continue
         partial: list[tuple[tuple[int, ...], list[Form]]] = [((), forms)]
@@ -121,40 +121,10 @@ def _is_constant(form: Form, sign) -> bool:
 
 
 def _pieces(lay: ParametricLayer, rows: list[Form], sign) -> list[tuple[int, list[Form]]]:
-    """``(state, forms)`` of each open piece of one unit (as :func:`analyzer.maps.unit_pieces`)."""
-    kind = lay.activation.kind
-    if kind is Kind.MAXOUT:
-        return _maxout_pieces(rows, sign)
-    (z,) = rows
-    if _is_constant(z, sign):
-        c = z[0]
-        if kind is Kind.HARDTANH:
-            state = -1 if sign(c + 1) <= 0 else (1 if sign(c - 1) >= 0 else 0)
-        else:
-            state = 1 if sign(c) > 0 else 0
-        return [(state, [])]
-    return [(state, unit_piece(kind, rows, state)) for state in ((-1, 0, 1) if kind is Kind.HARDTANH else (1, 0))]
-
-
-def _maxout_pieces(rows: list[Form], sign) -> list[tuple[int, list[Form]]]:
-    kept: list[int] = []
-    for a, row in enumerate(rows):
-        if all(any(sign(x - y) for x, y in zip(row, rows[b])) for b in kept):
-            kept.append(a)
-    pieces = []
-    for a in kept:
-        forms = []
-        for b in kept:
-            if b == a:
-                continue
-            difference = [x - y for x, y in zip(rows[a], rows[b])]
-            if not _is_constant(difference, sign):
-                forms.append(difference)
-            elif sign(difference[0]) <= 0:
-                break
-        else:
-            pieces.append((a, forms))
-    return pieces
+    """``(state, forms)`` of each open piece of one unit (:meth:`analyzer.activations.Activation.pieces`,
+    every sign decided at the parameter value)."""
+    one = [constant(1)] + [constant(0)] * (len(rows[0]) - 1)
+    return [(state, [form for _, form in tagged]) for state, tagged in lay.activation.pieces(rows, one, sign)]
 
 
 def _same_map(p: tuple[Form, ...], q: tuple[Form, ...]) -> bool:

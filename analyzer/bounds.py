@@ -40,7 +40,7 @@ from math import comb, factorial, prod
 
 import flint
 
-from analyzer.network import Kind, Network
+from analyzer.network import Activation, Kind, Network
 
 
 class RegionKind(Enum):
@@ -119,12 +119,12 @@ def hinz_van_de_geer(n0: int, widths: Sequence[int]) -> int:
     return int(sum(histogram[d, 0] for d in range(size)))
 
 
-def _hidden(net: Network) -> tuple[int, tuple[int, ...], Kind | None, tuple[int, ...]]:
-    """(n0, hidden widths, the activation kind or None when mixed, maxout group size per hidden layer)."""
+def _hidden(net: Network) -> tuple[int, tuple[int, ...], Kind | None, tuple[Activation, ...]]:
+    """(n0, hidden widths, the activation kind or None when mixed, the hidden layers' activations)."""
     hidden = [lay for lay in net.layers if lay.activation.splits]
     kinds = {lay.activation.kind for lay in hidden}
     kind = kinds.pop() if len(kinds) == 1 else (Kind.IDENTITY if not kinds else None)
-    return net.input_dim, tuple(lay.out_dim for lay in hidden), kind, tuple(lay.activation.k for lay in hidden)
+    return net.input_dim, tuple(lay.out_dim for lay in hidden), kind, tuple(lay.activation for lay in hidden)
 
 
 def montufar_counts(n0: int, widths: Sequence[int]) -> RegionKind:
@@ -141,23 +141,21 @@ def architecture_bounds(arch: Sequence[int], activation: str = "relu") -> list[B
     act = parse(activation)
     if len(arch) < 3:
         raise ValueError(f"an architecture needs input, at least one hidden width and output, got {list(arch)}")
-    return _bounds(arch[0], tuple(arch[1:-1]), act.kind, (act.k,) * (len(arch) - 2), ranks=None)
+    return _bounds(arch[0], tuple(arch[1:-1]), act.kind, (act,) * (len(arch) - 2), ranks=None)
 
 
 def network_bounds(net: Network) -> list[Bound]:
     """Every bound for the network's architecture, plus the ones that read its weights: the exact
     Zaslavsky count of its first layer and Serra's bound refined by the ranks of its weight matrices."""
-    n0, widths, kind, ks = _hidden(net)
+    n0, widths, kind, acts = _hidden(net)
     if kind is None:
         return [Bound("(mixed activations)", "", BoundKind.UPPER, None, "the bounds assume one activation throughout")]
     ranks = [_rank(lay.weights) for lay in net.layers if lay.activation.splits]
-    bounds = _bounds(n0, widths, kind, ks, ranks=ranks)
+    bounds = _bounds(n0, widths, kind, acts, ranks=ranks)
     first = next((lay for lay in net.layers if lay.activation.splits), None)
-    if first is not None and first is net.layers[0] and kind is not Kind.MAXOUT:
+    if first is not None and first is net.layers[0] and first.activation.cuts:  # units cut by hyperplanes z + t = 0
         from geometry.arrangement import zaslavsky_counts
-        rows = [(b, *w) for w, b in zip(first.weights, first.bias)]
-        if kind is Kind.HARDTANH:
-            rows = [(b + s, *w) for w, b in zip(first.weights, first.bias) for s in (1, -1)]
+        rows = [(b + t, *w) for w, b in zip(first.weights, first.bias) for t in first.activation.cuts]  # z + t = 0
         regions, _ = zaslavsky_counts(rows, n0)
         bounds.append(Bound("Zaslavsky, this network's first layer", "Zaslavsky 1975; Stanley Thm 2.5",
                             BoundKind.UPPER, regions, layer=1))
@@ -168,10 +166,11 @@ def _rank(rows) -> int:
     return flint.fmpq_mat(len(rows), len(rows[0]), [flint.fmpq(v.numerator, v.denominator) for r in rows for v in r]).rank()
 
 
-def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], ranks) -> list[Bound]:
-    """``ks``: the maxout group size of each hidden layer (1 for other activations)."""
+def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, acts: tuple[Activation, ...], ranks) -> list[Bound]:
+    """``acts``: the activation of each hidden layer (all of kind ``kind``)."""
     L, N = len(widths), sum(widths)
-    relu_like = kind in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
+    ks = tuple(a.k for a in acts)  # maxout group sizes (1 for the other kinds)
+    relu_like = bool(acts) and all(a.splits_at_zero for a in acts)
     out: list[Bound] = []
 
     def add(name, citation, bound_kind, value, reason="", applies=True, layer=None, counts=RegionKind.ACTIVATION):
@@ -179,7 +178,7 @@ def _bounds(n0: int, widths: tuple[int, ...], kind: Kind, ks: tuple[int, ...], r
         out.append(Bound(name, citation, bound_kind, value() if applies else None, "" if applies else reason, layer,
                          counts))
 
-    states = [{Kind.HARDTANH: 3, Kind.MAXOUT: k}.get(kind, 2) for k in ks]
+    states = [len(a.states) for a in acts]
     add("trivial: s^N", "s states per unit, N units: at most s^N patterns", BoundKind.UPPER,
         lambda: prod(s ** n for s, n in zip(states, widths)))
     if L == 0:

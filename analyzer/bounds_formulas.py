@@ -69,7 +69,7 @@ def bound_formulas(arch: Sequence[int], activation: str = "relu") -> list[BoundF
     out = []
     for b in bounds:
         build = _FORMULAS.get(b.name)
-        expression = build(n0, ns, k, act.kind) if b.applies and build is not None else None
+        expression = build(n0, ns, k, act) if b.applies and build is not None else None
         out.append(BoundFormula(b, expression, values))
     return out
 
@@ -116,12 +116,12 @@ def _dims(n0, ns):
     return [sympy.Min(n0, *ns[: l + 1]) for l in range(len(ns))]
 
 
-def _trivial(n0, ns, k, kind):
-    states = {Kind.HARDTANH: 3, Kind.MAXOUT: k}.get(kind, 2)
+def _trivial(n0, ns, k, act):
+    states = k if act.kind is Kind.MAXOUT else len(act.states)  # maxout's k states as the symbol k
     return states ** sum(ns)
 
 
-def _serra_index_set(n0, ns, k, kind):
+def _serra_index_set(n0, ns, k, act):
     """Serra et al. 2018, Thm 1: ``sum over J of prod_l C(n_l, j_l)``, J the tuples with
     ``0 <= j_l <= min(n_0, n_1 - j_1, ..., n_{l-1} - j_{l-1}, n_l)``."""
     import sympy
@@ -139,14 +139,14 @@ def _floor_ratio(n, n0):
     return sympy.floor(n / n0)
 
 
-def _arora(n0, ns, k, kind):
+def _arora(n0, ns, k, act):
     """``2 sum_{j < n_0} C(m - 1, j) w^{L-1}`` with ``n_1 = 2m`` and ``w = n_2 = ... = n_L``."""
     import sympy
     j = sympy.Symbol("j", integer=True, nonnegative=True)
     return 2 * sympy.Sum(sympy.binomial(ns[0] / 2 - 1, j), (j, 0, n0 - 1)) * ns[1] ** (len(ns) - 1)
 
 
-def _hanin(n0, ns, k, kind):
+def _hanin(n0, ns, k, act):
     import sympy
     return sympy.floor(sum(ns) ** n0 / sympy.factorial(n0))
 
@@ -165,26 +165,26 @@ def _sum_j(n, n0, weight):
 _Builder = Callable[..., "sympy.Expr"]
 _FORMULAS: dict[str, _Builder] = {
     "trivial: s^N": _trivial,
-    "Zaslavsky, one layer in general position": lambda n0, ns, k, kind: _gp(ns[0], n0),
-    "Montufar 2017 upper bound": lambda n0, ns, k, kind: _prod(_gp(n, d) for n, d in zip(ns, _dims(n0, ns))),
-    "Raghu et al. 2017, explicit form": lambda n0, ns, k, kind: _prod(_gp(n, n0) for n in ns),
+    "Zaslavsky, one layer in general position": lambda n0, ns, k, act: _gp(ns[0], n0),
+    "Montufar 2017 upper bound": lambda n0, ns, k, act: _prod(_gp(n, d) for n, d in zip(ns, _dims(n0, ns))),
+    "Raghu et al. 2017, explicit form": lambda n0, ns, k, act: _prod(_gp(n, n0) for n in ns),
     "Serra et al. 2018 upper bound": _serra_index_set,
     # with Serra's transfer entries the histogram recursion sums the same index set
     "Hinz & van de Geer 2019 (Serra transfer)": _serra_index_set,
-    "Serra et al. 2018, exact maximum for n0 = 1": lambda n0, ns, k, kind: _prod(n + 1 for n in ns),
-    "Serra et al. 2018, n0 = 1 maximum (attained)": lambda n0, ns, k, kind: _prod(n + 1 for n in ns),
+    "Serra et al. 2018, exact maximum for n0 = 1": lambda n0, ns, k, act: _prod(n + 1 for n in ns),
+    "Serra et al. 2018, n0 = 1 maximum (attained)": lambda n0, ns, k, act: _prod(n + 1 for n in ns),
     "Montufar et al. 2014 lower bound":
-        lambda n0, ns, k, kind: _prod(_floor_ratio(n, n0) ** n0 for n in ns[:-1]) * _last_generic(n0, ns),
+        lambda n0, ns, k, act: _prod(_floor_ratio(n, n0) ** n0 for n in ns[:-1]) * _last_generic(n0, ns),
     "Pascanu et al. 2014 lower bound":
-        lambda n0, ns, k, kind: _prod(_floor_ratio(n, n0) for n in ns[:-1]) * _last_generic(n0, ns),
+        lambda n0, ns, k, act: _prod(_floor_ratio(n, n0) for n in ns[:-1]) * _last_generic(n0, ns),
     "Serra et al. 2018 lower bound":
-        lambda n0, ns, k, kind: _prod((_floor_ratio(n, n0) + 1) ** n0 for n in ns[:-1]) * _last_generic(n0, ns),
+        lambda n0, ns, k, act: _prod((_floor_ratio(n, n0) + 1) ** n0 for n in ns[:-1]) * _last_generic(n0, ns),
     "Arora et al. 2018 zonotope family": _arora,
-    "Raghu et al. 2017, hard-tanh": lambda n0, ns, k, kind: _prod(_sum_j(n, n0, lambda j: 2 ** j) for n in ns),
+    "Raghu et al. 2017, hard-tanh": lambda n0, ns, k, act: _prod(_sum_j(n, n0, lambda j: 2 ** j) for n in ns),
     "Serra et al. 2018, maxout":
-        lambda n0, ns, k, kind: _prod(_gp(k * (k - 1) / 2 * n, d) for n, d in zip(ns, _dims(n0, ns))),
-    "Montufar, Ren, Zhang 2022, one maxout layer": lambda n0, ns, k, kind: _sum_j(ns[0], n0, lambda j: (k - 1) ** j),
-    "Montufar et al. 2014, maxout": lambda n0, ns, k, kind: k ** (len(ns) - 1) * k ** n0,
+        lambda n0, ns, k, act: _prod(_gp(k * (k - 1) / 2 * n, d) for n, d in zip(ns, _dims(n0, ns))),
+    "Montufar, Ren, Zhang 2022, one maxout layer": lambda n0, ns, k, act: _sum_j(ns[0], n0, lambda j: (k - 1) ** j),
+    "Montufar et al. 2014, maxout": lambda n0, ns, k, act: k ** (len(ns) - 1) * k ** n0,
     "Hanin & Rolnick 2019 scale": _hanin,
 }
 

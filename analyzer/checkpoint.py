@@ -26,7 +26,7 @@ from analyzer.domain import Domain
 from analyzer.errors import AnalyzerError
 from analyzer.network import Network
 
-FORMAT = b"regionscope-checkpoint/1\n"
+FORMAT = b"regionscope-checkpoint/2\n"  # /2: the float stack holds the engine's hard-tanh states -1, 0, 1 (/1: 0, 1, 2)
 
 
 class CheckpointError(AnalyzerError):

@@ -29,13 +29,13 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.lp_regions import ExactForms, LPPieces, NoFloatStart, root_region
 from analyzer.maps import embedding, first_layer_orthants, pull_back
-from analyzer.network import Kind, Layer, Network
+from analyzer.network import Activation, Layer, Network
 from analyzer.regions import RunStatus
 from geometry import certified_lp, kernels, planar, polytope_kernels
 from geometry.exact import float_enclosure
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
-_RELU_LIKE = (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS)
+_THRESHOLDS = (1, -1)  # the cuts z + 1 and z - 1 that kernels.thresholds makes of each unit (hard-tanh's)
 _FRESH_EVERY = 16
 
 
@@ -63,7 +63,7 @@ def applies(network: Network, domain: Domain) -> bool:
     """Whether the certified float path can count this network on this domain (it may still
     raise :class:`NotApplicable` when it starts)."""
     return (domain.dim == 1 and domain.bounded or domain.dim >= 2) and all(
-        layer.activation.kind in (*_RELU_LIKE, Kind.HARDTANH) or not layer.activation.splits
+        layer.activation.cuts in ((0,), _THRESHOLDS) or not layer.activation.splits
         for layer in network.layers)
 
 
@@ -80,15 +80,12 @@ def _float_layer(layer: Layer, cols: int) -> tuple:
     """A layer's arguments of :func:`geometry.kernels.affine_image`: ``W, |W|, EW, EW == 0, C, RC``
     (weights as floats with radii; the bias as forms ``C = b e_0`` with ``cols`` columns, with
     radii), then a unit's output on each of its pieces, ``slope z + offset``: the slopes (floats,
-    radii) and the exact offsets, indexed by the float path's state (hard-tanh: 0, 1, 2 for the
-    engine's -1, 0, 1)."""
+    radii) and the offsets (small integers, exact in floats), indexed by the unit's state (hard-tanh's
+    -1 counted from the end; :meth:`analyzer.activations.Activation.output_table`)."""
     W, EW, b, Eb = layer.float_enclosure
-    act = layer.activation
-    slopes_by_kind: dict[Kind, tuple[Fraction | int, ...]] = {
-        Kind.RELU: (0, 1), Kind.ABS: (-1, 1), Kind.LEAKY_RELU: (act.alpha, 1), Kind.HARDTANH: (0, 1, 0)}
-    exact_slopes = slopes_by_kind.get(act.kind, (1, 1))
+    _, exact_slopes, exact_offsets = layer.activation.output_table()
     slopes, slope_errors = float_enclosure(exact_slopes)
-    offsets = np.array((-1.0, 0.0, 1.0) if act.kind is Kind.HARDTANH else (0.0, 0.0))
+    offsets = np.array([float(v) for v in exact_offsets])
     C, RC = np.zeros((len(b), cols)), np.zeros((len(b), cols))
     C[:, 0], RC[:, 0] = b, Eb
     return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors, offsets
@@ -314,7 +311,7 @@ class FilteredCount:
             stack.append((depth + 1, (self._kept([shape]), None, G, RG, [], None, prefix, root), 0))
             return 0
         ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
-                                               layers[depth].activation.kind is Kind.HARDTANH, depth, prefix)
+                                               layers[depth].activation, depth, prefix)
         if not ok:
             return self._exact_node(depth, prefix, root)
         per_layer[depth] += len(pieces)
@@ -358,18 +355,18 @@ class FilteredCount:
         """Shapes as a block keeps them (LP regions: see :class:`analyzer.lp_regions.LPPieces`)."""
         return LPPieces(shapes) if self.lp else shapes
 
-    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, hardtanh: bool, depth: int,
+    def _split(self, shape, G: np.ndarray, RG: np.ndarray, known: np.ndarray, act: Activation, depth: int,
                prefix: np.ndarray):
-        """``(ok, pieces, states)`` of a shape of layers 1..``depth`` (their float states
-        ``prefix``) under layer ``depth``'s pre-activations. A hard-tanh unit is cut by ``z + 1``
-        and ``z - 1``; its state is how many of the two are positive (0, 1, 2: ``z < -1``, between,
-        ``z > 1``; both positive and negative at once is empty)."""
-        if hardtanh:
+        """``(ok, pieces, states)`` of a shape of layers 1..``depth`` (their states ``prefix``)
+        under layer ``depth``'s pre-activations, its units' activation ``act``. A unit is cut by
+        ``z + t`` for its cuts t (hard-tanh: ``z + 1`` and ``z - 1``), and its state follows from how
+        many are positive (:meth:`analyzer.activations.Activation.states_from_cuts`)."""
+        if act.cuts == _THRESHOLDS:
             G, RG = kernels.thresholds(G, RG)
-            known = np.repeat(known, 2)
+            known = np.repeat(known, len(_THRESHOLDS))
         pieces: Any
         if self.lp:
-            exact = functools.partial(self.exact_forms.candidates, depth, prefix, hardtanh)
+            exact = functools.partial(self.exact_forms.candidates, depth, prefix)
             found = certified_lp.split(shape, G, RG, known, exact=exact)
             if found is None:
                 return False, None, None
@@ -379,9 +376,7 @@ class FilteredCount:
         else:
             ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
             pieces = _Polygons(offsets, lines, radii)
-        if hardtanh:
-            states = states[:, 0::2] + states[:, 1::2]
-        return ok, pieces, states
+        return ok, pieces, act.states_from_cuts(states)
 
     def _hints(self, pieces) -> tuple[np.ndarray, np.ndarray]:
         """Float points meant to lie inside the pieces (in the domain's parameters) and whether
@@ -419,7 +414,7 @@ class FilteredCount:
         states, layers = iter(prefix.tolist()), []
         for layer in self.network.layers[:depth]:
             width = layer.out_dim if layer.activation.splits else 0
-            layers.append(engine_states(layer, [next(states) for _ in range(width)]))
+            layers.append(tuple(next(states) for _ in range(width)))
         pattern = tuple(layers)
         constraints, P = pull_back(self.network, self.domain, pattern)
         forms = [form for _, form in constraints]
@@ -431,8 +426,3 @@ class FilteredCount:
             shape = self.shapes.clip(shape, form)
         return depth, pattern, shape, P
 
-
-def engine_states(layer: Layer, states) -> tuple[int, ...]:
-    """A layer's unit states as the engine numbers them, from the float path's (hard-tanh: the
-    float path's 0, 1, 2 are the engine's -1, 0, 1; the other kinds agree)."""
-    return tuple(int(s) - 1 for s in states) if layer.activation.kind is Kind.HARDTANH else tuple(int(s) for s in states)

@@ -1,7 +1,7 @@
 """The leaves of the certified float traversal, kept as arrays; exact regions built from them on demand.
 
 The float path (:mod:`analyzer.filtered`) hands every leaf it finds to a :class:`LeafStore`: its
-activation pattern (one row of small integers, the float path's states of every splitting layer
+activation pattern (one row of small integers, the states of every splitting layer
 side by side), the root it came from, a float point meant to lie inside it, whether it is bounded
 (1, 0, or -1 when floats could not tell) and its output map as floats with rigorous radii. Leaves
 of subtrees that floats could not decide come from the exact engine as ready :class:`Region` s.
@@ -29,7 +29,7 @@ from fractions import Fraction
 import numpy as np
 
 from analyzer.maps import as_rational_map, pull_back
-from analyzer.network import Kind, Network
+from analyzer.network import Network
 from analyzer.regions import Hints, Path, Region, RegionSet, RunStatus
 from geometry import planar
 from geometry.exact import cartesian, float_enclosure, is_constant
@@ -73,9 +73,7 @@ class LeafStore:
 
     def add_region(self, region: Region) -> None:
         """A leaf of a subtree the exact engine refined."""
-        row = [s + 1 if layer.activation.kind is Kind.HARDTANH else s
-               for layer, states in zip(self.splitting, (p for p, l in zip(region.pattern, self.network.layers)
-                                                         if l.activation.splits)) for s in states]
+        row = [s for p, layer in zip(region.pattern, self.network.layers) if layer.activation.splits for s in p]
         M, c = region.output_map
         flat = [v for i in range(len(c)) for v in (c[i], *M[i])]
         try:
@@ -153,7 +151,7 @@ class LeafStore:
             width = next(splitting)
             states = row[start:start + width]
             start += width
-            out.append(tuple(s - 1 for s in states) if layer.activation.kind is Kind.HARDTANH else tuple(states))
+            out.append(tuple(states))
         return tuple(out)
 
     def build(self, i: int, pattern) -> tuple:

@@ -29,7 +29,7 @@ import numpy as np
 
 from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map
-from analyzer.network import Kind, Network, unit_groups
+from analyzer.network import Network, unit_groups
 from geometry.certified_lp import LPRegion, lp_region
 from geometry.exact import AffineForm, cartesian, homogeneous_from_floats, is_strictly_inside
 from geometry.polyhedron import interior_point_homogeneous
@@ -124,7 +124,7 @@ class ExactForms:
     """The exact pre-activations of a node of the float traversal, from its float states.
 
     ``offsets[d]`` is where layer d's states start in a float prefix (the states of the splitting
-    layers side by side, hard-tanh as 0, 1, 2); the pre-activations of the most recent
+    layers side by side); the pre-activations of the most recent
     ``_KEPT_PREFIXES`` prefixes are kept."""
 
     def __init__(self, network: Network, domain: Domain):
@@ -147,9 +147,7 @@ class ExactForms:
             else:
                 layer, start = self.network.layers[depth - 1], self.offsets[depth - 1]
                 states = prefix[start:].tolist()
-                if layer.activation.kind is Kind.HARDTANH:
-                    states = [s - 1 for s in states]
-                elif not layer.activation.splits:
+                if not layer.activation.splits:
                     states = [0] * len(self.groups[depth - 1])
                 P = next_map(layer, self.groups[depth - 1], states, self.pre_activations(depth - 1, prefix[:start]))
             pre = self.network.layers[depth].lifted * P
@@ -158,11 +156,13 @@ class ExactForms:
             self.kept[key] = pre
         return pre
 
-    def candidates(self, depth: int, prefix: np.ndarray, hardtanh: bool) -> list[AffineForm]:
+    def candidates(self, depth: int, prefix: np.ndarray) -> list[AffineForm]:
         """The forms that cut layer ``depth``'s regions, exactly (positive multiples of the float
-        path's rows): the pre-activations ``z``, or for hard-tanh ``z + 1`` and ``z - 1`` of each unit."""
+        path's rows): ``z + t`` of each unit for its activation's cuts t (relu-like: ``z``;
+        hard-tanh: ``z + 1`` and ``z - 1``)."""
         scale, *rows = [tuple(int(v) for v in row) for row in self.pre_activations(depth, prefix).tolist()]
-        if not hardtanh:
+        cuts = self.network.layers[depth].activation.cuts
+        if cuts == (0,):
             return rows
         d = scale[0]
-        return [(row[0] + t, *row[1:]) for row in rows for t in (d, -d)]
+        return [(row[0] + t * d, *row[1:]) for row in rows for t in cuts]

@@ -16,8 +16,8 @@ import flint
 
 from analyzer.domain import Domain
 from analyzer.errors import PatternError
-from analyzer.network import Kind, Layer, Network, unit_groups, unit_state
-from geometry.exact import AffineForm, is_constant, negate, primitive_ints
+from analyzer.network import Layer, Network, unit_groups
+from geometry.exact import AffineForm, negate, primitive_ints
 
 
 def embedding(domain: Domain) -> flint.fmpz_mat:
@@ -42,75 +42,30 @@ def as_rational_map(P: flint.fmpz_mat):
 def unit_pieces(layer: Layer, rows: list[list[int]], scale: int) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
     """``(state, [(tag, form), ...])`` for each open piece of one unit: the piece is ``{forms > 0}``.
 
-    ``rows`` are the unit's pre-activations times ``scale > 0`` (constant first). Tags name where a
-    form comes from: None for the unit's own pre-activation (ReLU-like units), the threshold -1 or +1
-    of a hard-tanh unit, or the competitor b of a maxout argmax cell (z_a - z_b)."""
-    act = layer.activation
-    kind = act.kind
-    if kind is Kind.IDENTITY:
-        return [(0, [])]
-    if kind is Kind.MAXOUT:
-        return maxout_pieces(rows)
-    (row,) = rows
-    if not any(row[1:]):
-        return [(unit_state(act, [Fraction(row[0], scale)]), [])]
-    if kind is Kind.HARDTANH:
-        negated = [-v for v in row[1:]]
-        return [
-            (-1, [(-1, primitive_ints([-scale - row[0], *negated]))]),
-            (0, [(-1, primitive_ints([row[0] + scale, *row[1:]])), (1, primitive_ints([scale - row[0], *negated]))]),
-            (1, [(1, primitive_ints([row[0] - scale, *row[1:]]))]),
-        ]
-    z = primitive_ints(row)
-    return [(1, [(None, z)]), (0, [(None, negate(z))])]
-
-
-def maxout_pieces(rows: list[list[int]]) -> list[tuple[int, list[tuple[int | None, AffineForm]]]]:
-    """Argmax cells of ``max_a z_a``; of identical z's only the lowest index can be the argmax."""
-    kept: list[int] = []
-    for a, row in enumerate(rows):
-        if all(row != rows[b] for b in kept):
-            kept.append(a)
-    pieces = []
-    for a in kept:
-        forms: list[tuple[int | None, AffineForm]] = []
-        for b in kept:
-            if b != a:
-                difference = primitive_ints([x - y for x, y in zip(rows[a], rows[b])])
-                if not is_constant(difference):
-                    forms.append((b, difference))
-                elif difference[0] <= 0:
-                    break
-        else:
-            pieces.append((a, forms))
-    return pieces
+    ``rows`` are the unit's pre-activations times ``scale > 0`` (constant first); the pieces, tags
+    and the state of a constant unit are the activation's (:meth:`analyzer.activations.Activation.pieces`),
+    each form primitive."""
+    one = [scale] + [0] * (len(rows[0]) - 1)
+    return [(state, [(tag, primitive_ints(form)) for tag, form in tagged])
+            for state, tagged in layer.activation.pieces(rows, one)]
 
 
 def next_map(layer: Layer, groups, states, pre: flint.fmpz_mat) -> flint.fmpz_mat:
-    """The layer's outputs as a homogeneous integer map, given every unit's state: ``S * pre`` with
-    S selecting (and for leaky ReLU scaling) pre-activation rows; a leaky slope p/q scales all by q."""
+    """The layer's outputs as a homogeneous integer map, given every unit's state: ``S * pre``, row u
+    of S the unit's output form in its state (:meth:`analyzer.activations.Activation.output`: a
+    selected pre-activation times a slope, plus an offset) at the scale ``q`` of the outputs'
+    common denominator (a leaky slope p/q scales all by q)."""
     act = layer.activation
-    kind = act.kind
-    q = act.alpha.denominator if kind is Kind.LEAKY_RELU else 1
+    q = act.output_denominator
     S = flint.fmpz_mat(len(groups) + 1, pre.nrows())
     S[0, 0] = q
     for u, (group, state) in enumerate(zip(groups, states), start=1):
-        if kind is Kind.MAXOUT:
-            S[u, group[state] + 1] = 1
-        elif kind is Kind.HARDTANH:
-            if state:
-                S[u, 0] = state
-            else:
-                S[u, group[0] + 1] = 1
-        elif kind is Kind.RELU:
-            if state:
-                S[u, group[0] + 1] = 1
-        elif kind is Kind.LEAKY_RELU:
-            S[u, group[0] + 1] = q if state else act.alpha.numerator
-        elif kind is Kind.ABS:
-            S[u, group[0] + 1] = 1 if state else -1
-        else:
-            S[u, group[0] + 1] = 1
+        c, *a = act.output(state)
+        if c:
+            S[u, 0] = int(c * q)
+        for i, v in zip(group, a):
+            if v:
+                S[u, i + 1] = int(v * q)
     return S * pre
 
 
@@ -155,13 +110,7 @@ def pull_back(network: Network, domain: Domain, prefix, memo: dict | None = None
             tagged = pieces[u].get(state)
             if tagged is None:
                 raise PatternError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
-            tagged = list(tagged)
-            if layer.activation.kind is Kind.MAXOUT:  # competitors identical to a listed one: same form
-                by_competitor = dict(tagged)
-                for b, row in enumerate(unit_rows):
-                    twin = next((t for t in by_competitor if unit_rows[t] == row), None)
-                    if b != state and b not in by_competitor and twin is not None:
-                        tagged.append((b, by_competitor[twin]))
+            tagged = layer.activation.sources(state, tagged, unit_rows)
             constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
         key = ("map", tuple(prefix[:depth + 1]))
         if key not in memo:
@@ -177,7 +126,7 @@ def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple
     regions, so no region crosses an orthant's boundary, and an unbounded domain's parts in the
     orthants are pointed. None when the first layer is not ReLU-like or has no k such units."""
     first = network.layers[0]
-    if first.activation.kind not in (Kind.RELU, Kind.LEAKY_RELU, Kind.ABS):
+    if not first.activation.splits_at_zero:
         return None
     rows = [primitive_ints([int(v) for v in row]) for row in (first.lifted * embedding(domain)).tolist()[1:]]
     chosen: list[int] = []

@@ -2,90 +2,29 @@
 
 A :class:`Network` is a sequence of :class:`Layer` s. Layer l maps ``y`` to ``act(W y + b)`` where
 ``W`` has shape ``(n_pre, n_in)`` (PyTorch's ``Linear`` convention) and ``act`` acts unit by unit:
-
-* ``relu``: ``max(z, 0)``; state 1 (on) where ``z > 0``, 0 (off) where ``z <= 0``.
-* ``leaky_relu:alpha``: ``z`` where ``z > 0`` (state 1), ``alpha z`` where ``z <= 0`` (state 0).
-* ``abs``: ``|z|``; state 1 where ``z > 0``, 0 where ``z <= 0``.
-* ``hardtanh``: ``clip(z, -1, 1)``; state -1 where ``z <= -1``, 1 where ``z >= 1``, 0 in between.
-* ``maxout:k``: pre-activations in consecutive groups of k, each group's maximum one unit; the state
-  is the argmax, the lowest index among tied maxima. A maxout layer has ``n_pre / k`` outputs.
-* ``identity``: ``z``; no state.
-
-The boundary conventions (which side a tie falls on) only matter where a pre-activation is constant
-on a region; elsewhere ties have measure zero. Weights are exact (see :mod:`geometry.exact`).
+``relu``, ``leaky_relu:alpha``, ``abs``, ``hardtanh``, ``maxout:k`` (pre-activations in consecutive
+groups of k, each group's maximum one unit: a maxout layer has ``n_pre / k`` outputs) or
+``identity``. Their states, pieces, outputs and tie conventions are those of
+:mod:`analyzer.activations` (:class:`Activation` and :func:`activation` are that module's, the
+same objects). Weights are exact (see :mod:`geometry.exact`).
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from fractions import Fraction
 from functools import cached_property
 from typing import Protocol
 
 import flint
 
-from analyzer.errors import ShapeError, UnsupportedLayerError
+from analyzer.activations import Activation, Kind, activation
+from analyzer.errors import ShapeError
 from geometry.exact import float_enclosure, rational
 
-
-class Kind(Enum):
-    RELU = "relu"
-    LEAKY_RELU = "leaky_relu"
-    ABS = "abs"
-    HARDTANH = "hardtanh"
-    MAXOUT = "maxout"
-    IDENTITY = "identity"
-
-
-@dataclass(frozen=True)
-class Activation:
-    """An activation kind with its parameter: ``alpha`` for leaky ReLU, ``k`` for maxout."""
-
-    kind: Kind
-    alpha: Fraction = Fraction(0)
-    k: int = 1
-
-    def __str__(self) -> str:
-        if self.kind is Kind.LEAKY_RELU:
-            return f"leaky_relu:{self.alpha}"
-        if self.kind is Kind.MAXOUT:
-            return f"maxout:{self.k}"
-        return self.kind.value
-
-    @property
-    def splits(self) -> bool:
-        """False for the identity, which never divides a region."""
-        return self.kind is not Kind.IDENTITY
-
-
-def activation(spec: str | Activation) -> Activation:
-    """Parse ``relu``, ``leaky_relu:1/100``, ``abs``, ``hardtanh``, ``maxout:3`` or ``identity``."""
-    if isinstance(spec, Activation):
-        return spec
-    name, _, parameter = str(spec).strip().lower().partition(":")
-    aliases = {"linear": "identity", "none": "identity", "leakyrelu": "leaky_relu", "hard_tanh": "hardtanh"}
-    name = aliases.get(name, name)
-    try:
-        kind = Kind(name)
-    except ValueError:
-        known = ", ".join(k.value for k in Kind)
-        raise UnsupportedLayerError(f"unknown activation {spec!r}; known: {known}") from None
-    if kind is Kind.LEAKY_RELU:
-        alpha = rational(parameter) if parameter else Fraction(1, 100)
-        return Activation(kind, alpha=alpha)
-    if kind is Kind.MAXOUT:
-        try:
-            k = int(parameter)
-        except ValueError:
-            raise UnsupportedLayerError(f"maxout needs an integer group size, as in 'maxout:3', got {spec!r}") from None
-        if k < 1:
-            raise UnsupportedLayerError(f"maxout group size must be at least 1, got {k}")
-        return Activation(kind, k=k)
-    if parameter:
-        raise UnsupportedLayerError(f"activation {name!r} takes no parameter, got {spec!r}")
-    return Activation(kind)
+__all__ = ["Activation", "HasUnits", "Kind", "Layer", "Network", "activation", "forward", "he_initialised", "layer",
+           "network", "unit_groups"]
 
 
 @dataclass(frozen=True)
@@ -106,7 +45,7 @@ class Layer:
 
     @property
     def out_dim(self) -> int:
-        return self.pre_dim // self.activation.k if self.activation.kind is Kind.MAXOUT else self.pre_dim
+        return self.pre_dim // self.activation.k
 
     def __getstate__(self) -> dict:
         """Pickle without the cached matrices (flint matrices do not pickle; both are remade)."""
@@ -164,8 +103,8 @@ def layer(weights: Sequence[Sequence[object]], bias: Sequence[object], act: str 
         raise ShapeError(f"layer {index}: weight matrix has no columns")
     if len(bias) != len(rows):
         raise ShapeError(f"layer {index}: weight matrix has {len(rows)} rows but bias has {len(bias)} entries")
-    if act.kind is Kind.MAXOUT and len(rows) % act.k:
-        raise ShapeError(f"layer {index}: maxout:{act.k} needs a multiple of {act.k} pre-activations, got {len(rows)}")
+    if len(rows) % act.k:
+        raise ShapeError(f"layer {index}: {act} needs a multiple of {act.k} pre-activations, got {len(rows)}")
     try:
         exact_rows = tuple(tuple(rational(v) for v in r) for r in rows)
         exact_bias = tuple(rational(v) for v in bias)
@@ -226,37 +165,6 @@ def he_initialised(arch: Sequence[int], rng, bias_std: float = 0.1) -> Network:
     return network(layers)
 
 
-def unit_state(act: Activation, z: Sequence[Fraction]) -> int:
-    """The state of one unit whose pre-activation(s) take the values ``z`` (one value, or k for maxout)."""
-    kind = act.kind
-    if kind is Kind.MAXOUT:
-        best = max(z)
-        return next(i for i, v in enumerate(z) if v == best)
-    (value,) = z
-    if kind is Kind.HARDTANH:
-        return -1 if value <= -1 else (1 if value >= 1 else 0)
-    if kind is Kind.IDENTITY:
-        return 0
-    return 1 if value > 0 else 0
-
-
-def unit_output(act: Activation, state: int, z: Sequence[Fraction]) -> Fraction:
-    """The unit's output given its state (an affine function of z within the state)."""
-    kind = act.kind
-    if kind is Kind.MAXOUT:
-        return z[state]
-    (value,) = z
-    if kind is Kind.RELU:
-        return value if state else Fraction(0)
-    if kind is Kind.LEAKY_RELU:
-        return value if state else act.alpha * value
-    if kind is Kind.ABS:
-        return value if state else -value
-    if kind is Kind.HARDTANH:
-        return Fraction(state) if state else value
-    return value
-
-
 class HasUnits(Protocol):
     """What :func:`unit_groups` reads of a layer (a :class:`Layer` or a parametrised one)."""
 
@@ -269,7 +177,7 @@ class HasUnits(Protocol):
 
 def unit_groups(lay: HasUnits) -> list[list[int]]:
     """Pre-activation indices feeding each unit: singletons, or consecutive groups of k for maxout."""
-    k = lay.activation.k if lay.activation.kind is Kind.MAXOUT else 1
+    k = lay.activation.k
     return [list(range(j, j + k)) for j in range(0, lay.pre_dim, k)]
 
 
@@ -289,9 +197,9 @@ def forward(net: Network, x: Sequence[object]) -> tuple[tuple[Fraction, ...], tu
         states, outputs = [], []
         for group in unit_groups(lay):
             values = [z[i] for i in group]
-            s = unit_state(lay.activation, values)
+            s = lay.activation.state_at(values)
             states.append(s)
-            outputs.append(unit_output(lay.activation, s, values))
+            outputs.append(lay.activation.output_value(s, values))
         pattern.append(tuple(states) if lay.activation.splits else ())
         y = outputs
     return tuple(y), tuple(pattern)

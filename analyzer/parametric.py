@@ -25,9 +25,10 @@ from pathlib import Path
 
 import flint
 
+from analyzer.activations import unit_form
 from analyzer.domain import Domain
 from analyzer.errors import ModelFileError, ParameterError
-from analyzer.network import Activation, Kind, Network, activation as parse_activation, layer, network, unit_groups
+from analyzer.network import Activation, Network, activation as parse_activation, layer, network, unit_groups
 from geometry.exact import rational
 
 Coefficients = tuple[Fraction, ...]  # a polynomial, constant first, no trailing zeros
@@ -271,68 +272,40 @@ def preactivations(lay: ParametricLayer, rows: Sequence[Form]) -> list[Form]:
     return out
 
 
+def _one(rows: Sequence[Form]) -> Form:
+    """The constant 1 as a form as long as ``rows``' (see :func:`analyzer.activations.unit_form`)."""
+    return [constant(1)] + [constant(0)] * (len(rows[0]) - 1)
+
+
 def unit_rows(lay: ParametricLayer, pre: Sequence[Form]) -> list[list[Form]]:
-    """Per unit, the forms whose signs decide its state: ``z`` (ReLU, leaky ReLU, abs), ``z + 1`` and
-    ``z - 1`` (hard-tanh), ``z_a - z_b`` for the pairs of a maxout group; none for the identity."""
-    kind = lay.activation.kind
+    """Per unit, the forms whose signs decide its state (:attr:`analyzer.activations.Activation.thresholds`):
+    ``z`` (ReLU, leaky ReLU, abs), ``z + 1`` and ``z - 1`` (hard-tanh), ``z_a - z_b`` for the pairs
+    of a maxout group; none for the identity."""
+    act = lay.activation
     out: list[list[Form]] = []
     for group in unit_groups(lay):
-        if kind is Kind.IDENTITY:
-            out.append([])
-        elif kind is Kind.MAXOUT:
-            out.append([[x - y for x, y in zip(pre[a], pre[b])] for i, a in enumerate(group) for b in group[i + 1:]])
-        elif kind is Kind.HARDTANH:
-            z = pre[group[0]]
-            out.append([[z[0] + 1, *z[1:]], [z[0] - 1, *z[1:]]])
-        else:
-            out.append([pre[group[0]]])
+        rows = [pre[i] for i in group]
+        out.append([unit_form(t, rows, _one(rows)) for t in act.thresholds])
     return out
 
 
 def apply_states(lay: ParametricLayer, pre: Sequence[Form], states: Sequence[int]) -> list[Form]:
-    """The layer's outputs as forms, given every unit's state (as :func:`analyzer.network.unit_output`)."""
+    """The layer's outputs as forms, given every unit's state (:meth:`analyzer.activations.Activation.output`)."""
     act = lay.activation
-    kind = act.kind
-    k = len(pre[0]) - 1
-    zero = [constant(0)] * (k + 1)
     groups = unit_groups(lay)
-    states = tuple(0 for _ in groups) if kind is Kind.IDENTITY else states
-    out = []
-    for group, state in zip(groups, states):
-        z = pre[group[0]]
-        if kind is Kind.MAXOUT:
-            out.append(pre[group[state]])
-        elif kind is Kind.HARDTANH:
-            out.append([constant(state)] + zero[1:] if state else z)
-        elif kind is Kind.RELU:
-            out.append(z if state else zero)
-        elif kind is Kind.LEAKY_RELU:
-            out.append(z if state else [constant(act.alpha) * c for c in z])
-        elif kind is Kind.ABS:
-            out.append(z if state else [-c for c in z])
-        else:
-            out.append(z)
-    return out
+    states = states if act.splits else tuple(0 for _ in groups)
+    one = _one(pre)
+    return [act.output_form(state, [pre[i] for i in group], one, constant) for group, state in zip(groups, states)]
 
 
-def unit_piece(kind: Kind, rows: Sequence[Form], state: int) -> list[Form]:
-    """The forms, positive inside, of one unit's piece in ``state`` (as :func:`analyzer.maps.unit_pieces`;
+def unit_piece(act: Activation, rows: Sequence[Form], state: int) -> list[Form]:
+    """The forms, positive inside, of one unit's piece in ``state`` (:meth:`analyzer.activations.Activation.piece`;
     ``rows`` the unit's pre-activations): ``z`` or ``-z``; ``-1 - z``, or ``z + 1`` and ``1 - z``, or
     ``z - 1``; ``z_a - z_b`` for the argmax ``a`` of a maxout group. A constant unit gives constants."""
-    if kind is Kind.IDENTITY:
-        return []
-    if kind is Kind.MAXOUT:
-        return [[x - y for x, y in zip(rows[state], other)] for b, other in enumerate(rows) if b != state]
-    z = rows[0]
-    if kind is Kind.HARDTANH:
-        low, high = [z[0] + 1, *z[1:]], [1 - z[0], *(-c for c in z[1:])]
-        return {-1: [[-c for c in low]], 0: [low, high], 1: [[-c for c in high]]}[state]
-    return [z if state else [-c for c in z]]
+    return [form for _, form in act.piece_forms(state, rows, _one(rows))]
 
 
 def piece_rows(lay: ParametricLayer, pre: Sequence[Form], states: Sequence[int]) -> list[Form]:
     """The forms of the pieces every unit's state names (:func:`unit_piece`), for the whole layer."""
-    kind = lay.activation.kind
-    if kind is Kind.IDENTITY:
-        return []
-    return [f for group, state in zip(unit_groups(lay), states) for f in unit_piece(kind, [pre[i] for i in group], state)]
+    act = lay.activation
+    return [f for group, state in zip(unit_groups(lay), states) for f in unit_piece(act, [pre[i] for i in group], state)]

@@ -44,7 +44,6 @@ import flint
 
 from analyzer.domain import Domain, all_space
 from analyzer.errors import ParameterError
-from analyzer.network import Kind
 from analyzer.parametric import (
     Form,
     ParametricNetwork,
@@ -269,7 +268,7 @@ def critical_values(net: ParametricNetwork, domain: Domain, lo: Fraction, hi: Fr
     algebra = _PatternAlgebra(net, domain, lo, hi)
     critical: list = []
     for depth, lay in enumerate(net.layers):
-        if lay.activation.kind is Kind.IDENTITY:
+        if not lay.activation.splits:
             continue
         found = []
         ends = _ends(lo, hi, critical)

@@ -340,7 +340,8 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
 def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
                 states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row u of ``F`` times ``slopes[states[u]]``, plus ``offsets[states[u]]`` in column 0 (a unit's
-    output on its piece: ReLU's slopes (0, 1); hard-tanh's slopes (0, 1, 0) and offsets (-1, 0, 1)),
+    output on its piece: ReLU's slopes (0, 1); hard-tanh's slopes (1, 0, 0) and offsets (0, 1, -1),
+    its state -1 indexing from the end),
     with radii; ``slope_errors`` bound the distance of the float slopes to the exact ones; the
     offsets are exact."""
     n, cols = F.shape

@@ -17,8 +17,8 @@ import analyzer
 import geometry
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-MODULES = ["analyzer.network", "analyzer.domain", "analyzer.constructions", "analyzer.geojson", "geometry.exact",
-           "geometry.arrangement", "geometry.polyhedron"]
+MODULES = ["analyzer.network", "analyzer.activations", "analyzer.domain", "analyzer.constructions", "analyzer.geojson",
+           "geometry.exact", "geometry.arrangement", "geometry.polyhedron"]
 PAGES = sorted(p.name for p in DOCS.glob("*.md") if ">>>" in p.read_text())
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

@@ -1,11 +1,22 @@
-"""Leaky ReLU, hard-tanh, maxout and abs: small examples counted by hand (each count explained)."""
+"""Leaky ReLU, hard-tanh, maxout and abs: small examples counted by hand (each count explained), and
+the activation objects of analyzer/activations.py against hand-computed states, outputs and pieces."""
 from __future__ import annotations
 
+import pickle
 from fractions import Fraction as F
 
+import flint
+import numpy as np
+import pytest
+
 import naive
+from analyzer.activations import Activation, Kind, activation, unit_form
 from analyzer.domain import box
+from analyzer.errors import UnsupportedLayerError
 from analyzer.enumerate import enumerate_regions
+from analyzer.maps import next_map
+from analyzer.network import layer, unit_groups
+from geometry import kernels
 
 
 def net_of(*layers):
@@ -191,3 +202,141 @@ def test_dead_layer():
     assert rs.per_layer == (2, 2, 2)
     assert patterns(rs) == [((0, 1), (0,), (0, 1)), ((1, 0), (0,), (0, 1))]
     assert rs.linear_regions == 1  # the output is the constant (0, 1) everywhere
+
+
+# --- the activation objects (analyzer/activations.py), against values worked out by hand ---------
+
+REFERENCE_OUTPUT = {  # the textbook formulas, written here independently of the objects
+    "relu": lambda z: max(z[0], 0),
+    "leaky_relu:1/4": lambda z: z[0] if z[0] > 0 else z[0] / 4,
+    "abs": lambda z: abs(z[0]),
+    "hardtanh": lambda z: max(F(-1), min(F(1), z[0])),
+    "maxout:3": lambda z: max(z),
+    "identity": lambda z: z[0],
+}
+
+
+def test_parsing_and_printing_round_trip():
+    for spec, printed in [("relu", "relu"), (" ReLU ", "relu"), ("leaky_relu", "leaky_relu:1/100"),
+                          ("leakyrelu:0.5", "leaky_relu:1/2"), ("leaky_relu:1/100", "leaky_relu:1/100"),
+                          ("abs", "abs"), ("hard_tanh", "hardtanh"), ("maxout:3", "maxout:3"),
+                          ("linear", "identity"), ("none", "identity"), ("identity", "identity")]:
+        act = activation(spec)
+        assert str(act) == printed, spec
+        assert activation(printed) == act and hash(activation(printed)) == hash(act)
+        assert activation(act) is act
+        assert pickle.loads(pickle.dumps(act)) == act
+    assert activation("leaky_relu:1/3") != activation("leaky_relu:1/4") != activation("relu")
+    assert activation("maxout:2") != activation("maxout:3")
+
+
+@pytest.mark.parametrize("spec", ["tanh", "maxout", "maxout:x", "maxout:0", "relu:2", "abs:1"])
+def test_bad_specs_raise_one_clear_error(spec):
+    with pytest.raises(UnsupportedLayerError, match=spec.partition(":")[0]):
+        activation(spec)
+
+
+def test_the_network_module_exports_the_same_objects():
+    from analyzer.network import Activation as NetworkActivation, Kind as NetworkKind, activation as network_activation
+    assert NetworkActivation is Activation and network_activation is activation and NetworkKind is Kind
+    assert layer([[1]], [0], "hardtanh").activation == activation("hardtanh")
+
+
+def test_states_pieces_and_splitting_per_kind():
+    # the number of open pieces a unit can be in: 2 on either side of z = 0; hard-tanh's 3 intervals
+    # cut at -1 and 1; maxout's k argmax cells; the identity has one piece and no state
+    counts = {"relu": 2, "leaky_relu:1/4": 2, "abs": 2, "hardtanh": 3, "maxout:3": 3, "maxout:5": 5, "identity": 1}
+    for spec, count in counts.items():
+        act = activation(spec)
+        assert len(act.states) == count == len(set(act.states)), spec
+        assert sorted(act.tie_order) == sorted(act.states)
+        assert act.splits is (spec != "identity")
+        assert act.splits_at_zero is (spec in ("relu", "leaky_relu:1/4", "abs"))
+    assert activation("maxout:5").k == 5 and activation("hardtanh").k == 1
+    assert activation("hardtanh").states == (-1, 0, 1) and activation("relu").states == (1, 0)
+
+
+def test_states_at_chosen_points_with_the_tie_conventions():
+    relu, hardtanh, maxout = activation("relu"), activation("hardtanh"), activation("maxout:3")
+    # relu-like: on only where z > 0; at z = 0 off
+    for spec in ("relu", "leaky_relu:1/4", "abs"):
+        act = activation(spec)
+        assert [act.state_at([F(v)]) for v in (-2, 0, F(1, 5))] == [0, 0, 1], spec
+    assert relu.state_at([F(-1, 10**9)]) == 0
+    # hard-tanh: low at z <= -1 (z = -1 included), high at z >= 1 (z = 1 included), else linear
+    assert [hardtanh.state_at([F(v)]) for v in (-3, -1, F(-99, 100), 0, F(99, 100), 1, 7)] == [-1, -1, 0, 0, 0, 1, 1]
+    # maxout: the argmax, the lowest index among tied maxima
+    assert maxout.state_at([F(1), F(3), F(3)]) == 1
+    assert maxout.state_at([F(2), F(2), F(2)]) == 0
+    assert maxout.state_at([F(-1), F(-5), F(0)]) == 2
+    assert activation("identity").state_at([F(-4)]) == 0
+    # the same values at a scale: z = -3/3 = -1 is low, 3/3 = 1 high, 0 at scale 7 off
+    assert hardtanh.state_at([-3], 3) == -1 and hardtanh.state_at([3], 3) == 1 and relu.state_at([0], 7) == 0
+
+
+def test_outputs_match_the_formulas_at_many_points():
+    points = [F(v, 4) for v in range(-12, 13)]  # includes the ties -1, 0, 1
+    for spec, formula in REFERENCE_OUTPUT.items():
+        act = activation(spec)
+        for z in points:
+            values = [z, -z / 2, F(1, 3)] if act.k == 3 else [z]
+            assert act.output_value(act.state_at(values), values) == formula(values), (spec, z)
+    # hand values: leaky slope 1/4 at z = -2 is -1/2; abs at -3 is 3; hard-tanh's constant pieces
+    assert activation("leaky_relu:1/4").output_value(0, [F(-2)]) == F(-1, 2)
+    assert activation("abs").output_value(0, [F(-3)]) == 3
+    assert [activation("hardtanh").output_value(s, [F(1, 2)]) for s in (-1, 0, 1)] == [-1, F(1, 2), 1]
+    assert activation("maxout:3").output_value(2, [F(1), F(2), F(3)]) == 3
+
+
+def test_pieces_on_integer_rows():
+    # z = 2 + 4x at scale 2 (z = 1 + 2x): relu on where 2 + 4x > 0; the forms are not made primitive here
+    assert activation("relu").pieces([[2, 4]], [2, 0]) == [(1, [(None, [2, 4])]), (0, [(None, [-2, -4])])]
+    # hard-tanh of z = x at scale 1: low where -1 - x > 0, linear where 1 + x > 0 and 1 - x > 0, high where x - 1 > 0
+    assert activation("hardtanh").pieces([[0, 1]], [1, 0]) == [
+        (-1, [(-1, [-1, -1])]), (0, [(-1, [1, 1]), (1, [1, -1])]), (1, [(1, [-1, 1])])]
+    # constants: z = 6/3 = 2 is high; z = 3/3 = 1 is high (tie); z = 0 relu off
+    assert activation("hardtanh").pieces([[6, 0]], [3, 0]) == [(1, [])]
+    assert activation("hardtanh").pieces([[3, 0]], [3, 0]) == [(1, [])]
+    assert activation("abs").pieces([[0, 0, 0]], [5, 0, 0]) == [(0, [])]
+    # maxout(x, 1 - x, x): the third is the first's twin; cells x > 1/2 (state 0) and x < 1/2 (state 1)
+    maxout = activation("maxout:3")
+    rows = [[0, 1], [1, -1], [0, 1]]
+    assert maxout.pieces(rows, [1, 0]) == [(0, [(1, [-1, 2])]), (1, [(0, [1, -2])])]
+    # pull-backs name every competitor the cell beats: the twin 2 gives the same form as 0
+    assert maxout.sources(1, [(0, [1, -2])], rows) == [(0, [1, -2]), (2, [1, -2])]
+    assert activation("identity").pieces([[0, 1]], [1, 0]) == [(0, [])]
+
+
+def test_thresholds_and_the_float_path_tables():
+    # hard-tanh is cut by z + 1 and z - 1, in that order (as geometry.kernels.thresholds makes them)
+    ht = activation("hardtanh")
+    assert ht.thresholds == ((1, 1), (-1, 1)) and ht.cuts == (1, -1)
+    G = np.array([[0.5, 2.0, 0.0]])
+    Z, _ = kernels.thresholds(G, np.zeros_like(G))
+    assert Z.tolist() == [unit_form(t, [[0.5, 2.0, 0.0]], [1.0, 0.0, 0.0]) for t in ht.thresholds]
+    assert activation("relu").thresholds == ((0, 1),)
+    # maxout:3 compares z0 - z1, z0 - z2, z1 - z2
+    assert activation("maxout:3").thresholds == ((0, 1, -1, 0), (0, 1, 0, -1), (0, 0, 1, -1))
+    # tables indexed by the engine's states (-1 counted from the end): hard-tanh's output is
+    # -1 (slope 0), z (slope 1), 1 (slope 0) in states -1, 0, 1
+    rows, slopes, offsets = ht.output_table()
+    assert [(slopes[s], offsets[s]) for s in (-1, 0, 1)] == [(0, -1), (1, 0), (0, 1)] and rows == (0, 0, 0)
+    assert activation("leaky_relu:2/5").output_table() == ((0, 0), (F(2, 5), 1), (0, 0))
+    assert activation("abs").output_table()[1] == (-1, 1)
+    assert activation("maxout:3").output_table() == ((0, 1, 2), (1, 1, 1), (0, 0, 0))  # the argmax row, as is
+    # states from the signs of the cut forms: hard-tanh counts its positive thresholds from -1
+    positive = np.array([[0, 0, 1, 0], [1, 1, 1, 0]], np.int8)  # two units per row
+    assert ht.states_from_cuts(positive).tolist() == [[-1, 0], [1, 0]]
+    assert activation("relu").states_from_cuts(positive).tolist() == positive.tolist()
+
+
+def test_next_map_rows_for_leaky_and_hardtanh():
+    # pre-activations z1 = x, z2 = 1 - x (homogeneous rows (1, 0), (0, 1), (1, -1))
+    pre = flint.fmpz_mat([[1, 0], [0, 1], [1, -1]])
+    leaky = layer([[1], [-1]], [0, 1], "leaky_relu:2/5")
+    # states (1, 0): outputs x and (2/5)(1 - x), over the common denominator 5: 5x and 2 - 2x
+    assert next_map(leaky, unit_groups(leaky), (1, 0), pre).tolist() == [[5, 0], [0, 5], [2, -2]]
+    ht = layer([[1], [-1]], [0, 1], "hardtanh")
+    # states (0, 1) and (-1, 0): outputs (x, 1) and (-1, 1 - x)
+    assert next_map(ht, unit_groups(ht), (0, 1), pre).tolist() == [[1, 0], [0, 1], [1, 0]]
+    assert next_map(ht, unit_groups(ht), (-1, 0), pre).tolist() == [[1, 0], [-1, 0], [1, -1]]

@@ -13,7 +13,7 @@ import pytest
 import naive
 from analyzer.domain import all_space, box, plane_slice, segment
 from analyzer.errors import PatternError
-from analyzer.maps import (as_rational_map, embedding, first_layer_orthants, maxout_pieces, next_map,
+from analyzer.maps import (as_rational_map, embedding, first_layer_orthants, next_map,
                            pattern_constraints, unit_pieces)
 from analyzer.network import layer, network, unit_groups
 from geometry.exact import value_times_denominator
@@ -76,9 +76,10 @@ def test_hardtanh_pieces_are_cut_at_minus_one_and_one():
 def test_maxout_pieces_drop_twins_and_dominated_rows():
     """z = (x, y, x): the third is a twin of the first, which alone can win; two cells, split by x = y.
     (1, 0): the constant 1 beats 0 everywhere, so only the first wins, and nothing cuts."""
-    assert maxout_pieces([[0, 1, 0], [0, 0, 1], [0, 1, 0]]) == [(0, [(1, (0, 1, -1))]), (1, [(0, (0, -1, 1))])]
-    assert maxout_pieces([[1, 0, 0], [0, 0, 0]]) == [(0, [])]
-    assert maxout_pieces([[0, 0, 0], [0, 0, 0]]) == [(0, [])]  # a tie: the lowest index
+    three, two = layer([[1, 0]] * 3, [0] * 3, "maxout:3"), layer([[1, 0]] * 2, [0] * 2, "maxout:2")
+    assert unit_pieces(three, [[0, 1, 0], [0, 0, 1], [0, 1, 0]], 1) == [(0, [(1, (0, 1, -1))]), (1, [(0, (0, -1, 1))])]
+    assert unit_pieces(two, [[1, 0, 0], [0, 0, 0]], 1) == [(0, [])]
+    assert unit_pieces(two, [[0, 0, 0], [0, 0, 0]], 1) == [(0, [])]  # a tie: the lowest index
 
 
 def test_identity_layers_have_one_piece():
