@@ -1,7 +1,9 @@
 """An independent checker of region-count certificates (see :mod:`analyzer.certificate`).
 
 It imports nothing from regionscope: the standard library and exact rationals only, so that it can be
-read and audited on its own (and run by path, without the package). It re-derives, from the network's
+read and audited on its own (and run by path, without the package). In particular it keeps its own
+copy of each activation's rules (states, tie conventions, pieces, outputs) on purpose, instead of
+using :mod:`analyzer.activations`: it must not trust the analyzer's code. It re-derives, from the network's
 weights and each region's pattern, every constraint that defines the region (pre-activation forms
 pulled back along the pattern, as integer forms at a positive scale) and checks:
 
