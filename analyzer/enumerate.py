@@ -7,11 +7,11 @@ affine function of the parameters; ``layer.lifted * P`` (see :attr:`analyzer.net
 is the pre-activations' map at a larger scale, so no fraction appears and the sign of a form is
 the sign of its integer row. Layer l+1's pre-activations pulled back through
 that map are affine forms on the region; each unit proposes the open convex pieces of its states
-(:mod:`analyzer.activations`: ReLU-like ``z > 0`` and ``z < 0``; hard-tanh ``z < -1``, ``-1 < z < 1``,
-``z > 1``; maxout the open argmax cells ``z_a > z_b``), and :func:`geometry.partition.meeting_pieces` keeps those that meet
+(ReLU-like: ``z > 0`` and ``z < 0``; hard-tanh: ``z < -1``, ``-1 < z < 1``, ``z > 1``; maxout: the
+open argmax cells ``z_a > z_b``), and :func:`geometry.partition.meeting_pieces` keeps those that meet
 the region, with a witness point. A unit constant on a region proposes one piece, its state read
-from the constant (:meth:`analyzer.activations.Activation.state_at`). Traversal is depth first, so only one
-path of the refinement tree is held at a time.
+from the constant (:meth:`analyzer.activations.Activation.state_at`). Traversal is depth first,
+so only one path of the refinement tree is held at a time.
 """
 from __future__ import annotations
 
