@@ -372,7 +372,7 @@ class FilteredCount:
                 return False, None, None
             ok, pieces, states = True, LPPieces(found), found.states
         elif self.solid:
-            ok, pieces, states = polytope_kernels.KERNELS[self.domain.dim][2](*shape, G, RG, known)
+            ok, pieces, states = polytope_kernels.split_polytope(*shape, G, RG, known)
         else:
             ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
             pieces = _Polygons(offsets, lines, radii)
@@ -390,10 +390,9 @@ class FilteredCount:
                                np.int8)
             return points, bounded
         if self.solid:
-            generator_points = polytope_kernels.KERNELS[self.domain.dim][1]
             points, bounded = np.empty((len(pieces), self.domain.dim)), np.empty(len(pieces), np.int8)
             for q, piece in enumerate(pieces):
-                points[q], finite = kernels.generator_hint(*generator_points(*piece[:4]))
+                points[q], finite = kernels.generator_hint(*polytope_kernels.generator_points(*piece[:4]))
                 bounded[q] = 1 if finite else (0 if kernels.has_plane_at_infinity(*piece[:2]) else -1)
             return points, bounded
         if isinstance(pieces, _Polygons):

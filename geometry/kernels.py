@@ -129,85 +129,82 @@ def _run(signs: np.ndarray, lines: np.ndarray, radii: np.ndarray, z: np.ndarray,
     return piece, piece_r
 
 
-def sign_tests(k: int) -> tuple:
-    """``(sign_at, vertex_signs, side_at_vertices, classify_units)`` for forms and homogeneous
-    points of ``k`` coordinates (3: the plane, 4: space), compiled with k fixed so that their
-    loops unroll (a run-time k makes the 2-D splitting about 1.7 times slower)."""
+@njit(cache=True)
+def sign_at(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, k: int = 3) -> int:
+    """The certified sign (+1 or -1) of ``Z . X`` for an exact form ``Z`` and an exact homogeneous
+    point ``X`` of ``k`` coordinates (a vertex with ``X_0 > 0`` has the form's sign there), or 0 when
+    floats cannot decide it.
+
+    The sign tests take ``k`` (3: the plane, the default; 4 or 5: space) as a compile-time constant
+    (a literal or the default, so that their loops unroll: a run-time k makes them several times
+    slower); being module-level functions, numba's on-disk cache reuses them in every process."""
     gamma = k * U / (1.0 - k * U)
-
-    @njit(cache=True)
-    def sign_at(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
-        """The certified sign (+1 or -1) of ``Z . X`` for an exact form ``Z`` and an exact
-        homogeneous point ``X`` (a vertex with ``X_0 > 0`` has the form's sign there), or 0 when
-        floats cannot decide it."""
-        value = 0.0
-        data = 0.0
-        products = 0.0
-        for c in range(k):
-            value += z[c] * X[c]
-            data += abs(z[c]) * E[c] + rz[c] * abs(X[c]) + rz[c] * E[c]
-            products += abs(z[c] * X[c])
-        bound = _upper(data + gamma * products, 4 * k)
-        if value > bound:
-            return 1
-        if -value > bound:
-            return -1
-        return UNDECIDED
-
-    @njit(cache=True)
-    def vertex_signs(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> np.ndarray:
-        """:func:`sign_at` at every vertex."""
-        signs = np.empty(X.shape[0], np.int64)
-        for t in range(X.shape[0]):
-            signs[t] = sign_at(z, rz, X[t], E[t])
-        return signs
-
-    @njit(cache=True)
-    def side_at_vertices(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray) -> int:
-        """+1 when a form is positive at every vertex, -1 when negative at every vertex, ``MIXED``
-        when it takes both signs, ``UNDECIDED`` when some vertex's sign is not certified."""
-        positive = negative = False
-        for t in range(X.shape[0]):
-            s = sign_at(z, rz, X[t], E[t])
-            if s == UNDECIDED:
-                return UNDECIDED
-            positive |= s > 0
-            negative |= s < 0
-        if positive and negative:
-            return MIXED
-        return 1 if positive else -1
-
-    @njit(cache=True)
-    def classify_units(Z: np.ndarray, RZ: np.ndarray, known: np.ndarray, X: np.ndarray, E: np.ndarray,
-                       box: np.ndarray):
-        """Each unit's state on a whole shape with generators ``X``, or the units that cut it:
-        ``(ok, states, cutting)``, ``ok`` False when a sign is not certified. Units with
-        ``known[u] >= 0`` keep that state untested. In the plane, the bounding square ``box``
-        (:func:`enclosing_box`) is tried before the vertices."""
-        n = Z.shape[0]
-        states = np.zeros(n, np.int8)
-        cutting = np.empty(n, np.int64)
-        c = 0
-        for u in range(n):
-            if known[u] >= 0:
-                states[u] = known[u]
-                continue
-            side = side_on_box(Z[u], RZ[u], box) if k == 3 else UNDECIDED
-            if side == UNDECIDED:
-                side = side_at_vertices(Z[u], RZ[u], X, E)
-            if side == UNDECIDED:
-                return False, states, cutting[:0]
-            if side == MIXED:
-                cutting[c] = u
-                c += 1
-            else:
-                states[u] = 1 if side > 0 else 0
-        return True, states, cutting[:c]
-
-    return sign_at, vertex_signs, side_at_vertices, classify_units
+    value = 0.0
+    data = 0.0
+    products = 0.0
+    for c in range(k):
+        value += z[c] * X[c]
+        data += abs(z[c]) * E[c] + rz[c] * abs(X[c]) + rz[c] * E[c]
+        products += abs(z[c] * X[c])
+    bound = _upper(data + gamma * products, 4 * k)
+    if value > bound:
+        return 1
+    if -value > bound:
+        return -1
+    return UNDECIDED
 
 
-sign_at, vertex_signs, side_at_vertices, classify_units = sign_tests(3)
+@njit(cache=True)
+def vertex_signs(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, k: int = 3) -> np.ndarray:
+    """:func:`sign_at` at every vertex."""
+    signs = np.empty(X.shape[0], np.int64)
+    for t in range(X.shape[0]):
+        signs[t] = sign_at(z, rz, X[t], E[t], k)
+    return signs
+
+
+@njit(cache=True)
+def side_at_vertices(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, k: int = 3) -> int:
+    """+1 when a form is positive at every vertex, -1 when negative at every vertex, ``MIXED``
+    when it takes both signs, ``UNDECIDED`` when some vertex's sign is not certified."""
+    positive = negative = False
+    for t in range(X.shape[0]):
+        s = sign_at(z, rz, X[t], E[t], k)
+        if s == UNDECIDED:
+            return UNDECIDED
+        positive |= s > 0
+        negative |= s < 0
+    if positive and negative:
+        return MIXED
+    return 1 if positive else -1
+
+
+@njit(cache=True)
+def classify_units(Z: np.ndarray, RZ: np.ndarray, known: np.ndarray, X: np.ndarray, E: np.ndarray,
+                   box: np.ndarray, k: int = 3):
+    """Each unit's state on a whole shape with generators ``X``, or the units that cut it:
+    ``(ok, states, cutting)``, ``ok`` False when a sign is not certified. Units with
+    ``known[u] >= 0`` keep that state untested. In the plane (k = 3), the bounding square ``box``
+    (:func:`enclosing_box`) is tried before the vertices."""
+    n = Z.shape[0]
+    states = np.zeros(n, np.int8)
+    cutting = np.empty(n, np.int64)
+    c = 0
+    for u in range(n):
+        if known[u] >= 0:
+            states[u] = known[u]
+            continue
+        side = side_on_box(Z[u], RZ[u], box) if k == 3 else UNDECIDED
+        if side == UNDECIDED:
+            side = side_at_vertices(Z[u], RZ[u], X, E, k)
+        if side == UNDECIDED:
+            return False, states, cutting[:0]
+        if side == MIXED:
+            cutting[c] = u
+            c += 1
+        else:
+            states[u] = 1 if side > 0 else 0
+    return True, states, cutting[:c]
 
 
 @njit(cache=True)

@@ -27,7 +27,8 @@ from numba import njit, types
 from numba.typed import Dict
 
 from geometry.exact import float_enclosure
-from geometry.kernels import MIXED, UNDECIDED, _gamma, _grown, _upper, sign_tests
+from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _upper, classify_units, side_at_vertices,
+                              sign_at, vertex_signs)
 from geometry.polyhedron import HPolyhedron, facets, generators
 
 def _permutations(d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -37,196 +38,234 @@ def _permutations(d: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(perms, np.int64), np.array(signs, np.float64)
 
 
-def polyhedron_kernels(d: int) -> tuple:
-    """``(meet, generator_points, split_polytope)`` for simple polyhedra of R^d, compiled with d
-    fixed (see the module docstring)."""
-    perms, perm_signs = _permutations(d)
-    gamma = _gamma(d + 4 * len(perms))
-    no_box = np.zeros(3)  # classify_units tries no bounding square outside the plane
-    sign_at, vertex_signs, side_at_vertices, classify_units = sign_tests(d + 1)
+# (permutations, signs) of range(d) for d <= 4, numba constants indexed by d
+_PERMUTATIONS = tuple(_permutations(d)[0] for d in range(5))
+_PERMUTATION_SIGNS = tuple(_permutations(d)[1] for d in range(5))
 
-    @njit(cache=True)
-    def meet(rows: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``X`` with ``X . F = 0`` for the d rows ``F``: ``X_m = (-1)^m det`` of the rows without
-        column m (Laplace: ``F . X = det[F; rows] = 0``), with componentwise error bounds. Each
-        product of the determinant is bounded by ``prod(|x| + r) - prod |x|``, written as a sum of
-        nonnegative terms (``sum_i r_i prod_{j<i} |x_j| prod_{j>i} (|x_j| + r_j)``), plus the
-        rounding of the products and the sum."""
-        X = np.empty(d + 1)
-        E = np.empty(d + 1)
-        cols = np.empty(d, np.int64)
-        for m in range(d + 1):
-            t = 0
-            for j in range(d + 1):
-                if j != m:
-                    cols[t] = j
-                    t += 1
-            value = 0.0
-            data = 0.0
-            products = 0.0
-            for q in range(perms.shape[0]):
-                term = perm_signs[q]
-                for i in range(d):
-                    term *= rows[i, cols[perms[q, i]]]
-                value += term
-                products += abs(term)
-                for i in range(d):  # the error of the product, from its i-th factor on
-                    bound = radii[i, cols[perms[q, i]]]
-                    for j in range(d):
-                        if j != i:
-                            x = abs(rows[j, cols[perms[q, j]]])
-                            bound *= x if j < i else x + radii[j, cols[perms[q, j]]]
-                    data += bound
-            X[m] = value if m % 2 == 0 else -value
-            E[m] = _upper(data + gamma * products, 2 * d * perms.shape[0])
-        return X, E
 
-    @njit(cache=True)
-    def generator_points(planes, radii, gens, orient):
-        """Homogeneous coordinates of every generator, with error bounds."""
-        g = gens.shape[0]
-        X = np.empty((g, d + 1))
-        E = np.empty((g, d + 1))
-        for t in range(g):
-            x, e = meet(planes[gens[t]], radii[gens[t]])
-            X[t] = orient[t] * x
-            E[t] = e
-        return X, E
+@njit(cache=True)
+def meet(rows: np.ndarray, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` with ``X . F = 0`` for the d rows ``F`` (d = 3, 4), with componentwise error bounds
+    (see :func:`_meet`)."""
+    if rows.shape[1] == 4:
+        return _meet(rows, radii, 4)
+    if rows.shape[1] == 5:
+        return _meet(rows, radii, 5)
+    raise ValueError("the polyhedron kernels are compiled for R^3 and R^4 only")
 
-    @njit(cache=True)
-    def cut(planes, radii, gens, orient, edges, signs, z, rz, s):
-        """The piece ``{s Z > 0}`` of a simple polyhedron whose generator signs under ``Z`` are
-        certified and mixed (see the module docstring); ``ok`` False when the new generators do
-        not pair up on the old 2-faces as a simple polyhedron's must."""
-        p = planes.shape[0]
-        if p >= 63:
-            return False, planes, radii, gens, orient, edges  # 2-faces are keyed by 64-bit plane sets
-        new_planes = np.empty((p + 1, d + 1))
-        new_radii = np.empty((p + 1, d + 1))
-        new_planes[:p] = planes
-        new_radii[:p] = radii
-        new_planes[p] = s * z
-        new_radii[p] = rz
-        index = -np.ones(gens.shape[0], np.int64)
-        kept = 0
-        for t in range(gens.shape[0]):
-            if signs[t] == s:
-                index[t] = kept
-                kept += 1
-        crossing = 0
-        for e in range(edges.shape[0]):
-            if (index[edges[e, 0]] >= 0) != (index[edges[e, 1]] >= 0):
-                crossing += 1
-        out_gens = np.empty((kept + crossing, d), np.int64)
-        out_orient = np.empty(kept + crossing, np.int64)
-        out_edges = np.empty((edges.shape[0] + crossing * d, 2), np.int64)
-        n_edges = 0
-        for t in range(gens.shape[0]):
-            if index[t] >= 0:
-                out_gens[index[t]] = gens[t]
-                out_orient[index[t]] = orient[t]
-        first_on_face = Dict.empty(key_type=types.int64, value_type=types.int64)
-        paired = Dict.empty(key_type=types.int64, value_type=types.int64)
-        made = kept
-        for e in range(edges.shape[0]):
-            u, v = edges[e, 0], edges[e, 1]
-            if index[u] >= 0 and index[v] >= 0:
-                out_edges[n_edges] = (index[u], index[v])
-                n_edges += 1
-                continue
-            if index[u] < 0 and index[v] < 0:
-                continue
-            if index[u] < 0:
-                u, v = v, u  # u is the kept end
-            shared = np.empty(d, np.int64)
-            n_shared = 0
-            c = -1
-            for q in gens[u]:
-                if q in gens[v]:
-                    shared[n_shared] = q
-                    n_shared += 1
-                else:
-                    c = q
-            if n_shared != d - 1:
-                return False, new_planes, new_radii, out_gens, out_orient, out_edges
-            shared[d - 1] = p
-            x, err = meet(new_planes[shared], new_radii[shared])
-            o = sign_at(new_planes[c], new_radii[c], x, err)  # the new generator is off u's other plane
-            if o == UNDECIDED:
-                return False, new_planes, new_radii, out_gens, out_orient, out_edges
-            out_gens[made] = shared
-            out_orient[made] = o
-            out_edges[n_edges] = (index[u], made)
+
+@njit(cache=True)
+def generator_points(planes: np.ndarray, radii: np.ndarray, gens: np.ndarray, orient: np.ndarray):
+    """Homogeneous coordinates of every generator, with error bounds."""
+    if planes.shape[1] == 4:
+        return _generator_points(planes, radii, gens, orient, 4)
+    if planes.shape[1] == 5:
+        return _generator_points(planes, radii, gens, orient, 5)
+    raise ValueError("the polyhedron kernels are compiled for R^3 and R^4 only")
+
+
+@njit(cache=True)
+def split_polytope(planes: np.ndarray, radii: np.ndarray, gens: np.ndarray, orient: np.ndarray, edges: np.ndarray,
+                   Z: np.ndarray, RZ: np.ndarray, known: np.ndarray):
+    """The pieces of a simple polyhedron of R^3 or R^4 under forms ``Z`` (see :func:`_split`)."""
+    if planes.shape[1] == 4:
+        return _split(planes, radii, gens, orient, edges, Z, RZ, known, 4)
+    if planes.shape[1] == 5:
+        return _split(planes, radii, gens, orient, edges, Z, RZ, known, 5)
+    raise ValueError("the polyhedron kernels are compiled for R^3 and R^4 only")
+
+
+# The kernels below take k = d + 1 (homogeneous coordinates) as a compile-time constant: the
+# entry points above pass it as a literal, so that the loops unroll, and no kernel is a closure,
+# so that numba's on-disk cache reuses them in every process.
+
+@njit(cache=True)
+def _meet(rows: np.ndarray, radii: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` with ``X . F = 0`` for the d = k - 1 rows ``F``: ``X_m = (-1)^m det`` of the rows
+    without column m (Laplace: ``F . X = det[F; rows] = 0``), with componentwise error bounds. Each
+    product of the determinant is bounded by ``prod(|x| + r) - prod |x|``, written as a sum of
+    nonnegative terms (``sum_i r_i prod_{j<i} |x_j| prod_{j>i} (|x_j| + r_j)``), plus the
+    rounding of the products and the sum."""
+    d = k - 1
+    perms, perm_signs = _PERMUTATIONS[d], _PERMUTATION_SIGNS[d]
+    gamma = _gamma(d + 4 * perms.shape[0])
+    X = np.empty(d + 1)
+    E = np.empty(d + 1)
+    cols = np.empty(d, np.int64)
+    for m in range(d + 1):
+        t = 0
+        for j in range(d + 1):
+            if j != m:
+                cols[t] = j
+                t += 1
+        value = 0.0
+        data = 0.0
+        products = 0.0
+        for q in range(perms.shape[0]):
+            term = perm_signs[q]
+            for i in range(d):
+                term *= rows[i, cols[perms[q, i]]]
+            value += term
+            products += abs(term)
+            for i in range(d):  # the error of the product, from its i-th factor on
+                bound = radii[i, cols[perms[q, i]]]
+                for j in range(d):
+                    if j != i:
+                        x = abs(rows[j, cols[perms[q, j]]])
+                        bound *= x if j < i else x + radii[j, cols[perms[q, j]]]
+                data += bound
+        X[m] = value if m % 2 == 0 else -value
+        E[m] = _upper(data + gamma * products, 2 * d * perms.shape[0])
+    return X, E
+
+
+@njit(cache=True)
+def _generator_points(planes, radii, gens, orient, k):
+    g = gens.shape[0]
+    X = np.empty((g, k))
+    E = np.empty((g, k))
+    for t in range(g):
+        x, e = _meet(planes[gens[t]], radii[gens[t]], k)
+        X[t] = orient[t] * x
+        E[t] = e
+    return X, E
+
+
+@njit(cache=True)
+def _cut(planes, radii, gens, orient, edges, signs, z, rz, s, k):
+    """The piece ``{s Z > 0}`` of a simple polyhedron whose generator signs under ``Z`` are
+    certified and mixed (see the module docstring); ``ok`` False when the new generators do
+    not pair up on the old 2-faces as a simple polyhedron's must."""
+    d = k - 1
+    p = planes.shape[0]
+    if p >= 63:
+        return False, planes, radii, gens, orient, edges  # 2-faces are keyed by 64-bit plane sets
+    new_planes = np.empty((p + 1, d + 1))
+    new_radii = np.empty((p + 1, d + 1))
+    new_planes[:p] = planes
+    new_radii[:p] = radii
+    new_planes[p] = s * z
+    new_radii[p] = rz
+    index = -np.ones(gens.shape[0], np.int64)
+    kept = 0
+    for t in range(gens.shape[0]):
+        if signs[t] == s:
+            index[t] = kept
+            kept += 1
+    crossing = 0
+    for e in range(edges.shape[0]):
+        if (index[edges[e, 0]] >= 0) != (index[edges[e, 1]] >= 0):
+            crossing += 1
+    out_gens = np.empty((kept + crossing, d), np.int64)
+    out_orient = np.empty(kept + crossing, np.int64)
+    out_edges = np.empty((edges.shape[0] + crossing * d, 2), np.int64)
+    n_edges = 0
+    for t in range(gens.shape[0]):
+        if index[t] >= 0:
+            out_gens[index[t]] = gens[t]
+            out_orient[index[t]] = orient[t]
+    first_on_face = Dict.empty(key_type=types.int64, value_type=types.int64)
+    paired = Dict.empty(key_type=types.int64, value_type=types.int64)
+    made = kept
+    for e in range(edges.shape[0]):
+        u, v = edges[e, 0], edges[e, 1]
+        if index[u] >= 0 and index[v] >= 0:
+            out_edges[n_edges] = (index[u], index[v])
             n_edges += 1
-            edge_set = 0
-            for i in range(d - 1):
-                edge_set |= np.int64(1) << shared[i]
-            for i in range(d - 1):  # the 2-faces through this edge: drop one of its planes
-                face = edge_set & ~(np.int64(1) << shared[i])
-                if face in paired:
-                    return False, new_planes, new_radii, out_gens, out_orient, out_edges
-                if face in first_on_face:
-                    out_edges[n_edges] = (first_on_face[face], made)
-                    n_edges += 1
-                    paired[face] = made
-                else:
-                    first_on_face[face] = made
-            made += 1
-        for face in first_on_face:
-            if face not in paired:
+            continue
+        if index[u] < 0 and index[v] < 0:
+            continue
+        if index[u] < 0:
+            u, v = v, u  # u is the kept end
+        shared = np.empty(d, np.int64)
+        n_shared = 0
+        c = -1
+        for q in gens[u]:
+            if q in gens[v]:
+                shared[n_shared] = q
+                n_shared += 1
+            else:
+                c = q
+        if n_shared != d - 1:
+            return False, new_planes, new_radii, out_gens, out_orient, out_edges
+        shared[d - 1] = p
+        x, err = _meet(new_planes[shared], new_radii[shared], k)
+        o = sign_at(new_planes[c], new_radii[c], x, err, k)  # the new generator is off u's other plane
+        if o == UNDECIDED:
+            return False, new_planes, new_radii, out_gens, out_orient, out_edges
+        out_gens[made] = shared
+        out_orient[made] = o
+        out_edges[n_edges] = (index[u], made)
+        n_edges += 1
+        edge_set = 0
+        for i in range(d - 1):
+            edge_set |= np.int64(1) << shared[i]
+        for i in range(d - 1):  # the 2-faces through this edge: drop one of its planes
+            face = edge_set & ~(np.int64(1) << shared[i])
+            if face in paired:
                 return False, new_planes, new_radii, out_gens, out_orient, out_edges
-        return True, new_planes, new_radii, out_gens, out_orient, out_edges[:n_edges]
+            if face in first_on_face:
+                out_edges[n_edges] = (first_on_face[face], made)
+                n_edges += 1
+                paired[face] = made
+            else:
+                first_on_face[face] = made
+        made += 1
+    for face in first_on_face:
+        if face not in paired:
+            return False, new_planes, new_radii, out_gens, out_orient, out_edges
+    return True, new_planes, new_radii, out_gens, out_orient, out_edges[:n_edges]
 
-    @njit(cache=True)
-    def split_polytope(planes, radii, gens, orient, edges, Z, RZ, known):
-        """The pieces of a simple polyhedron under forms ``Z`` (radii ``RZ``), as
-        :func:`geometry.kernels.split_polygon` does for polygons: unit u splits it into
-        ``{Z_u > 0}`` (state 1) and ``{Z_u < 0}`` (state 0); units with ``known[u] >= 0`` have that
-        state already (their plane bounds the polyhedron) and are not tested.
 
-        Returns ``(ok, pieces, states)``: ``pieces`` a list of (planes, radii, gens, orient,
-        edges); ``ok`` is False when some sign could not be certified."""
-        n = Z.shape[0]
-        X, E = generator_points(planes, radii, gens, orient)
-        ok, base, cutting = classify_units(Z, RZ, known, X, E, no_box)
-        if not ok:
-            return False, [(planes, radii, gens, orient, edges)], np.empty((0, n), np.int8)
-        c = cutting.shape[0]
-        out = [(planes, radii, gens, orient, edges)]
-        out_states = np.empty((4, n), np.int8)
-        out.pop()
-        stack = [(planes, radii, gens, orient, edges, X, E, base, 0)]
-        while stack:
-            planes_p, radii_p, gens_p, orient_p, edges_p, X_p, E_p, states, j = stack.pop()
-            signs = np.empty(0, np.int64)
-            while j < c:
-                u = cutting[j]
-                side = side_at_vertices(Z[u], RZ[u], X_p, E_p)
-                if side == UNDECIDED:
+@njit(cache=True)
+def _split(planes, radii, gens, orient, edges, Z, RZ, known, k):
+    """The pieces of a simple polyhedron under forms ``Z`` (radii ``RZ``), as
+    :func:`geometry.kernels.split_polygon` does for polygons: unit u splits it into
+    ``{Z_u > 0}`` (state 1) and ``{Z_u < 0}`` (state 0); units with ``known[u] >= 0`` have that
+    state already (their plane bounds the polyhedron) and are not tested.
+
+    Returns ``(ok, pieces, states)``: ``pieces`` a list of (planes, radii, gens, orient,
+    edges); ``ok`` is False when some sign could not be certified."""
+    n = Z.shape[0]
+    X, E = _generator_points(planes, radii, gens, orient, k)
+    no_box = np.zeros(3)  # classify_units tries no bounding square outside the plane
+    ok, base, cutting = classify_units(Z, RZ, known, X, E, no_box, k)
+    if not ok:
+        return False, [(planes, radii, gens, orient, edges)], np.empty((0, n), np.int8)
+    c = cutting.shape[0]
+    out = [(planes, radii, gens, orient, edges)]
+    out_states = np.empty((4, n), np.int8)
+    out.pop()
+    stack = [(planes, radii, gens, orient, edges, X, E, base, 0)]
+    while stack:
+        planes_p, radii_p, gens_p, orient_p, edges_p, X_p, E_p, states, j = stack.pop()
+        signs = np.empty(0, np.int64)
+        while j < c:
+            u = cutting[j]
+            side = side_at_vertices(Z[u], RZ[u], X_p, E_p, k)
+            if side == UNDECIDED:
+                return False, out, out_states[:0]
+            if side == MIXED:
+                signs = vertex_signs(Z[u], RZ[u], X_p, E_p, k)
+                break
+            states[u] = 1 if side > 0 else 0
+            j += 1
+        if j < c:
+            u = cutting[j]
+            for s in (1, -1):
+                ok, cp, cr, cg, co, ce = _cut(planes_p, radii_p, gens_p, orient_p, edges_p, signs, Z[u], RZ[u], s, k)
+                if not ok:
                     return False, out, out_states[:0]
-                if side == MIXED:
-                    signs = vertex_signs(Z[u], RZ[u], X_p, E_p)
-                    break
-                states[u] = 1 if side > 0 else 0
-                j += 1
-            if j < c:
-                u = cutting[j]
-                for s in (1, -1):
-                    ok, cp, cr, cg, co, ce = cut(planes_p, radii_p, gens_p, orient_p, edges_p, signs, Z[u], RZ[u], s)
-                    if not ok:
-                        return False, out, out_states[:0]
-                    cp, cr, cg = _compact(cp, cr, cg)
-                    Xc, Ec = generator_points(cp, cr, cg, co)
-                    child_states = states.copy()
-                    child_states[u] = 1 if s > 0 else 0
-                    stack.append((cp, cr, cg, co, ce, Xc, Ec, child_states, j + 1))
-                continue
-            out_states = _grown(out_states, len(out) + 1)
-            out_states[len(out)] = states
-            out.append((planes_p, radii_p, gens_p, orient_p, edges_p))
-        return True, out, out_states[:len(out)]
-
-    return meet, generator_points, split_polytope
+                cp, cr, cg = _compact(cp, cr, cg)
+                Xc, Ec = _generator_points(cp, cr, cg, co, k)
+                child_states = states.copy()
+                child_states[u] = 1 if s > 0 else 0
+                stack.append((cp, cr, cg, co, ce, Xc, Ec, child_states, j + 1))
+            continue
+        out_states = _grown(out_states, len(out) + 1)
+        out_states[len(out)] = states
+        out.append((planes_p, radii_p, gens_p, orient_p, edges_p))
+    return True, out, out_states[:len(out)]
 
 
 @njit(cache=True)
@@ -243,8 +282,6 @@ def _compact(planes, radii, gens):
             new_gens[t, k] = number[gens[t, k]]
     return planes[used], radii[used], new_gens
 
-
-KERNELS = {d: polyhedron_kernels(d) for d in (3, 4)}
 
 
 def float_polyhedron(P: HPolyhedron) -> tuple | None:

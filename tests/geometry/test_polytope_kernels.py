@@ -13,7 +13,6 @@ from geometry.exact import float_enclosure
 from geometry.polyhedron import box, from_forms
 
 CUBE = box([-1, -1, -1], [1, 1, 1])
-MEET, GENERATOR_POINTS, _ = pk.KERNELS[3]
 
 
 def exact_meet(a, b, c):
@@ -36,14 +35,14 @@ def test_meet_is_orthogonal_and_its_bounds_hold():
         X = exact_meet(*rows)
         assert all(sum(x * r for x, r in zip(X, row)) == 0 for row in rows)
         values, radii = float_enclosure([v for row in rows for v in row])
-        Xf, E = MEET(values.reshape(3, 4), radii.reshape(3, 4))
+        Xf, E = pk.meet(values.reshape(3, 4), radii.reshape(3, 4))
         assert all(abs(x - Fraction(f)) <= Fraction(e) for x, f, e in zip(X, Xf.tolist(), E.tolist()))
 
 
 def test_cube_start():
     planes, radii, gens, orient, edges = pk.float_polyhedron(CUBE)
     assert (planes.shape, gens.shape, edges.shape) == ((6, 4), (8, 3), (12, 2))
-    X, _ = GENERATOR_POINTS(planes, radii, gens, orient)
+    X, _ = pk.generator_points(planes, radii, gens, orient)
     assert sorted(map(tuple, (X[:, 1:] / X[:, :1]).tolist())) == [(x, y, z) for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)]
     assert (planes @ X.T >= 0).all()  # every generator on the inner side of every plane
 
@@ -67,8 +66,7 @@ def split(polyhedron, rows, known=None):
     Z, RZ = float_enclosure([v for row in rows for v in row])
     Z, RZ = Z.reshape(len(rows), -1), RZ.reshape(len(rows), -1)
     known = -np.ones(len(rows), np.int64) if known is None else known
-    d = Z.shape[1] - 1
-    return pk.KERNELS[d][2](*polyhedron, Z, RZ, known)
+    return pk.split_polytope(*polyhedron, Z, RZ, known)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -116,13 +114,12 @@ def test_a_plane_through_a_vertex_is_left_to_exact_arithmetic():
 
 def test_meet_in_four_dimensions():
     rng = np.random.default_rng(3)
-    meet, _, _ = pk.KERNELS[4]
     for _ in range(50):
         rows = [[Fraction(int(rng.integers(-10**6, 10**6)), int(rng.integers(1, 10**4))) for _ in range(5)] for _ in range(4)]
         X = pk._exact_meet(*rows)
         assert all(sum(x * r for x, r in zip(X, row)) == 0 for row in rows)
         values, radii = float_enclosure([v for row in rows for v in row])
-        Xf, E = meet(values.reshape(4, 5), radii.reshape(4, 5))
+        Xf, E = pk.meet(values.reshape(4, 5), radii.reshape(4, 5))
         assert all(abs(x - Fraction(f)) <= Fraction(e) for x, f, e in zip(X, Xf.tolist(), E.tolist()))
 
 
