@@ -205,7 +205,7 @@ def _count(args) -> int:
     if args.scheduler and not args.count_only:
         from analyzer.cluster import check_scheduler
         check_scheduler(args.scheduler)
-    started = time.perf_counter()
+    started, clock = time.perf_counter(), time.monotonic()
     budget = Budget(args.max_regions, args.time_limit)
     if args.count_only:
         if args.certificate:
@@ -217,6 +217,7 @@ def _count(args) -> int:
                                    **_checkpointing(args))
         activation, per_layer, status, path = counts[0], counts[1], counts.status, counts.path
         linear = bounded = None
+        merged = RunStatus.COMPLETE  # nothing to merge
     else:
         with _progress_display() as progress:
             regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
@@ -224,11 +225,19 @@ def _count(args) -> int:
             activation, per_layer, status, path = (regions.activation_regions, regions.per_layer, regions.status,
                                                    regions.path)
             linear = bounded = None
-            try:
-                linear, bounded = regions.linear_regions, regions.bounded_regions
+            merged = RunStatus.COMPLETE
+            try:  # merging into linear regions, within what is left of the time limit
+                deadline = None if args.time_limit is None else clock + args.time_limit
+                if regions.merge_linear_regions(deadline, progress and (lambda n: progress(n, "merged"))) is None:
+                    merged = RunStatus.TIME_LIMIT
+                else:
+                    linear, bounded = regions.linear_regions, regions.bounded_regions
             except KeyboardInterrupt:  # the activation counts stand; the rest is not counted
-                status = RunStatus.INTERRUPTED
-    complete = status is RunStatus.COMPLETE
+                merged = RunStatus.INTERRUPTED
+    activation_complete = status is RunStatus.COMPLETE
+    counted = activation_complete and merged is RunStatus.COMPLETE and not args.count_only
+    complete = activation_complete and merged is RunStatus.COMPLETE
+    stopped = status if not activation_complete else merged
     seconds = time.perf_counter() - started
     if args.certificate and complete:
         write_certificate(net, domain, regions, args.certificate)
@@ -246,11 +255,18 @@ def _count(args) -> int:
         "exact_lp": args.exact,
         "seconds": round(seconds, 4),
         "complete": complete,
-        "status": status.value,
+        "activation_complete": activation_complete,
+        "linear_complete": counted,
+        "bounded_complete": counted,
+        "status": stopped.value,
         "bounds": check_dicts(checks),
     }
-    if not complete:
+    if not activation_complete:
         print(f"regionscope: {status.value}: the counts are PARTIAL (regions found so far)"
+              + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
+    elif not complete:
+        print(f"regionscope: {merged.value} while merging activation regions into linear regions: the activation "
+              "counts are complete, linear and bounded regions are not counted"
               + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
     if broken:
         names = ", ".join(c.bound.name for c in broken)
@@ -273,9 +289,10 @@ def _count(args) -> int:
     if inputs:
         print(f"inputs         {inputs}")
     if not complete:
-        print(f"status         PARTIAL: {status.value}")
+        print(f"status         PARTIAL: {stopped.value}" + ("" if not activation_complete else
+                                                           " (while merging; the activation counts are complete)"))
     print(f"activation regions  {result['activation_regions']}")
-    not_counted = "not counted (--count-only)"
+    not_counted = "not counted (--count-only)" if args.count_only else f"unknown: not counted ({stopped.value})"
     print(f"linear regions      {not_counted if linear is None else linear}")
     print(f"bounded regions     {not_counted if bounded is None else bounded}")
     if args.per_layer:
@@ -337,12 +354,16 @@ def _progress_display():
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.console import Console
-    columns = (SpinnerColumn(), TextColumn("{task.completed} regions, {task.description}"), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.completed} regions {task.description}"), TimeElapsedColumn())
     started = time.perf_counter()
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("starting", total=None)
-        yield lambda n: bar.update(task, completed=n,
-                                   description=f"{n / max(time.perf_counter() - started, 1e-9):.0f} regions/s")
+
+        def show(n: int, phase: str | None = None) -> None:
+            """``n`` regions found, or (``phase="merged"``) merged into linear regions so far."""
+            rate = f"found, {n / max(time.perf_counter() - started, 1e-9):.0f} regions/s"
+            bar.update(task, completed=n, description=rate if phase is None else f"{phase} into linear regions")
+        yield show
 
 
 def _plot(args) -> int:

@@ -138,7 +138,8 @@ class LeafStore:
                              if int(leaf) in self.exact}
         hints = Hints(stacked(self.maps, (0, width), float), stacked(self.radii, (0, width), float),
                       stacked(self.bounded, 0, np.int8))
-        return RegionSet(DeferredRegions(self), per_layer, self.domain.bounded, False, status, hints, Path.FLOAT)
+        return RegionSet(DeferredRegions(self), per_layer, self.domain.bounded, False, status, hints, Path.FLOAT,
+                         network=self.network, domain=self.domain)
 
     def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
         """Sorted leaf ``i``'s pattern, as the engine writes patterns."""

@@ -8,7 +8,6 @@ exact affine output maps agree; two activation regions are joined when they shar
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -20,12 +19,11 @@ import numpy as np
 
 from geometry import interval, planar
 from geometry.errors import UnboundedError
-from geometry.exact import AffineForm, negate
+from geometry.exact import AffineForm
 from geometry.interval import Interval
 from geometry.planar import Polygon
 from geometry.polyhedron import (
     HPolyhedron,
-    common_facet,
     faces,
     facets,
     from_forms,
@@ -36,6 +34,9 @@ from geometry.polyhedron import (
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from analyzer.domain import Domain
+    from analyzer.network import Network
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ class Hints:
 @dataclass
 class RegionSet:
     """All activation regions of a network in a domain, with per-layer counts (or, when ``status`` is
-    not COMPLETE, the regions found before the run stopped)."""
+    not COMPLETE, the regions found before the run stopped). ``network`` and ``domain``, when
+    given, let :mod:`analyzer.adjacency` find each region's neighbours by pattern lookup."""
 
     regions: Sequence[Region]
     per_layer: tuple[int, ...]
@@ -185,6 +187,8 @@ class RegionSet:
     hints: Hints | None = field(default=None, repr=False)
     path: Path = Path.EXACT_ENGINE
     _graph: nx.Graph | None = field(default=None, repr=False)
+    network: Network | None = field(default=None, repr=False)
+    domain: Domain | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -209,44 +213,11 @@ class RegionSet:
         known = self.hints.bounded
         return int((known == 1).sum()) + sum(self.regions[int(i)].is_bounded() for i in np.flatnonzero(known < 0))
 
-    def adjacency(self, same_map_only: bool = False) -> nx.Graph:
-        """Regions (by index) joined when they share an (n-1)-dimensional face.
-
-        Candidate pairs are regions with a form and its negation among their defining forms (every
-        common facet is such a pair); each candidate is decided by one certified LP in the hyperplane.
-        ``same_map_only`` restricts to pairs with equal output maps (what linear regions need); the
-        maps compared exactly are only those of regions whose float maps (``hints``) do not
-        already prove them different from every other region's."""
-        import networkx as nx
-        graph = nx.Graph()
-        graph.add_nodes_from(range(len(self.regions)))
-        groups: dict[object, list[int]] = defaultdict(list)
-        if not same_map_only:
-            groups[None] = list(range(len(self.regions)))
-        else:
-            clusters = [range(len(self.regions))] if self.hints is None else self.hints.possibly_equal_maps()
-            for c, cluster in enumerate(clusters):
-                for i in cluster:
-                    groups[c, self.regions[i].output_map].append(int(i))
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            holders: dict[AffineForm, list[int]] = defaultdict(list)
-            for i in members:
-                for f in self.regions[i].forms:
-                    holders[f].append(i)
-            tested = set()
-            for i in members:
-                for f in self.regions[i].forms:
-                    for j in holders.get(negate(f), ()):
-                        pair = (min(i, j), max(i, j))
-                        if pair in tested:
-                            continue
-                        tested.add(pair)
-                        a, b = self.regions[pair[0]], self.regions[pair[1]]
-                        if common_facet(a.forms, b.forms, a.dim, exact=self.exact) is not None:
-                            graph.add_edge(*pair)
-        return graph
+    def adjacency(self) -> nx.Graph:
+        """Regions (by index) joined when they share an (n-1)-dimensional face: candidates by
+        pattern lookup, each decided by an exact or certified LP (:mod:`analyzer.adjacency`)."""
+        from analyzer.adjacency import adjacency_graph
+        return adjacency_graph(self)
 
     def dual_graph(self) -> nx.Graph:
         """The dual graph: a node per activation region, an edge per shared facet (cached)."""
@@ -257,14 +228,22 @@ class RegionSet:
     @cached_property
     def linear_region_labels(self) -> tuple[int, ...]:
         """For each activation region, the index of its linear region (0, 1, ... in order of first region)."""
-        import networkx as nx
-        graph = self.adjacency(same_map_only=True)
-        labels = [0] * len(self.regions)
-        components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0])
-        for label, component in enumerate(components):
-            for i in component:
-                labels[i] = label
-        return tuple(labels)
+        labels = self.merge_linear_regions()
+        assert labels is not None  # no deadline
+        return labels
+
+    def merge_linear_regions(self, deadline: float | None = None,
+                             progress: Callable[[int], None] | None = None) -> tuple[int, ...] | None:
+        """:attr:`linear_region_labels`, or None when ``deadline`` (a :func:`time.monotonic` value)
+        passes first; ``progress`` is called with the number of regions merged, every 256
+        (:func:`analyzer.adjacency.linear_region_labels`)."""
+        if "linear_region_labels" in self.__dict__:
+            return self.__dict__["linear_region_labels"]
+        from analyzer.adjacency import linear_region_labels
+        labels = linear_region_labels(self, deadline=deadline, progress=progress)
+        if labels is not None:
+            self.__dict__["linear_region_labels"] = labels
+        return labels
 
     def f_vector(self) -> FVector:
         """Numbers of faces of each dimension of the subdivision of a bounded domain into regions.

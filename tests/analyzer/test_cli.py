@@ -142,3 +142,60 @@ def test_count_only_partial(capsys, model_files):
     assert code == 4
     captured = capsys.readouterr()
     assert json.loads(captured.out)["complete"] is False and "PARTIAL" in captured.err
+
+
+def dead_layer_model(tmp_path):
+    """2-40-2-1 with a second layer off on [-1, 1]^2 (bias -100): hundreds of activation regions,
+    one linear region (the output is the constant 0)."""
+    rng = np.random.default_rng(4)
+    path = tmp_path / "dead.npz"
+    np.savez(path, W1=rng.normal(size=(40, 2)), b1=rng.normal(size=40) * 0.3, W2=rng.normal(size=(2, 40)),
+             b2=np.array([-100.0, -100.0]), W3=rng.normal(size=(1, 2)), b3=np.zeros(1))
+    return path
+
+
+def test_the_time_limit_stops_the_merging_into_linear_regions(capsys, tmp_path, monkeypatch):
+    """Each facet test made to take 0.3 s, the merging needs minutes; the run stops at the limit
+    (plus the test in progress), keeps the activation counts (equal to --count-only's) and says
+    the linear and bounded regions are not counted."""
+    import time
+
+    import analyzer.adjacency
+    path = dead_layer_model(tmp_path)
+    data = run_json(capsys, ["count", str(path), "--domain", "box:-1,1", "--json"])
+    assert (data["linear_regions"], data["linear_complete"], data["complete"]) == (1, True, True)
+    counted = run_json(capsys, ["count", str(path), "--domain", "box:-1,1", "--count-only", "--json"])
+    assert counted["linear_complete"] is False and counted["activation_complete"] is True
+
+    witness = analyzer.adjacency.facet_witness
+    monkeypatch.setattr(analyzer.adjacency, "facet_witness", lambda *a, **k: time.sleep(0.3) or witness(*a, **k))
+    started = time.monotonic()
+    code = main(["count", str(path), "--domain", "box:-1,1", "--json", "--time-limit", "8"])
+    assert time.monotonic() - started < 8 + 5
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert code == 4 and "while merging" in captured.err and "Traceback" not in captured.err
+    assert data["activation_regions"] == counted["activation_regions"] > 256
+    assert data["per_layer"] == counted["per_layer"]
+    assert (data["activation_complete"], data["linear_complete"], data["bounded_complete"], data["complete"]) == (
+        True, False, False, False)
+    assert data["linear_regions"] is None and data["bounded_regions"] is None
+    assert data["status"] == "stopped at the time limit"
+
+
+def test_ctrl_c_while_merging_keeps_the_activation_counts(capsys, tmp_path, monkeypatch):
+    import analyzer.adjacency
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+    path = dead_layer_model(tmp_path)
+    monkeypatch.setattr(analyzer.adjacency, "facet_witness", interrupt)
+    code = main(["count", str(path), "--domain", "box:-1,1"])
+    captured = capsys.readouterr()
+    assert code == 4 and "Traceback" not in captured.err
+    assert "PARTIAL: interrupted (while merging; the activation counts are complete)" in captured.out
+    assert "linear regions      unknown: not counted (interrupted)" in captured.out
+    expected = main(["count", str(path), "--domain", "box:-1,1", "--count-only", "--json"])
+    assert expected == 0
+    activation = json.loads(capsys.readouterr().out)["activation_regions"]
+    assert f"activation regions  {activation}\n" in captured.out
