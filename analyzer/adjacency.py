@@ -5,10 +5,11 @@ set G. Then G lies in one hyperplane H = {h = 0}, h a form of R and -h a form of
 a region lies on one of its forms). Adjacent regions with equal exact output maps make up the linear
 regions (:class:`analyzer.regions.RegionSet`).
 
-A unit's *threshold forms* are the affine functions whose sign gives its state: ``z`` for ReLU,
-leaky ReLU and abs, ``z + 1`` and ``z - 1`` for hard-tanh, ``z_a - z_b`` (a < b) for maxout; they are
-computed under a region's pattern. A unit is *free at H* (for a region) when one of its threshold
-forms vanishes on all of H: it is zero, or a nonzero multiple of h. Otherwise it is *pinned*.
+A unit's *threshold forms* are the affine functions whose sign gives its state
+(:attr:`analyzer.activations.Activation.thresholds`: ``z`` for ReLU, leaky ReLU and abs, ``z + 1``
+and ``z - 1`` for hard-tanh, ``z_a - z_b`` (a < b) for maxout), computed under a region's pattern.
+A unit is *free at H* (for a region) when one of its threshold forms vanishes on all of H: it is
+zero, or a nonzero multiple of h. Otherwise it is *pinned*.
 
 Lemma (the regions across a facet). If R and R' are adjacent across H, the two give the same free
 units at H, and every pinned unit has the same state in R and in R'.
@@ -46,7 +47,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from analyzer.maps import pull_back
-from analyzer.network import Activation, Kind, Network, unit_groups
+from analyzer.activations import unit_form
+from analyzer.network import Network, unit_groups
 from geometry.exact import AffineForm, hyperplane_key, is_constant, primitive_ints
 from geometry.polyhedron import facet_witness
 
@@ -186,23 +188,14 @@ def _threshold_planes(network: Network, domain: Domain, head, memo: dict
     threshold form that is zero, and ``(hyperplane key, unit)`` for each nonconstant threshold form."""
     layer = network.layers[len(head)]
     P = pull_back(network, domain, head, memo)[1]
-    scale_row, *rows = [[int(v) for v in row] for row in (layer.lifted * P).tolist()]
+    one, *rows = [[int(v) for v in row] for row in (layer.lifted * P).tolist()]  # row 0: the constant 1, scaled
     zeros: list[int] = []
     planes: list[tuple[AffineForm, int]] = []
     for u, group in enumerate(unit_groups(layer)):
-        for form in _threshold_forms(layer.activation, [rows[i] for i in group], scale_row[0]):
+        for threshold in layer.activation.thresholds:
+            form = unit_form(threshold, [rows[i] for i in group], one)
             if not any(form):
                 zeros.append(u)
             elif any(form[1:]):
                 planes.append((hyperplane_key(primitive_ints(form))[0], u))
     return tuple(zeros), tuple(planes)
-
-
-def _threshold_forms(act: Activation, rows: list[list[int]], scale: int) -> list[list[int]]:
-    """A unit's threshold forms from its pre-activation rows at ``scale`` (constant first)."""
-    if act.kind is Kind.MAXOUT:
-        return [[x - y for x, y in zip(rows[a], rows[b])] for a in range(len(rows)) for b in range(a + 1, len(rows))]
-    (row,) = rows
-    if act.kind is Kind.HARDTANH:
-        return [[row[0] + scale, *row[1:]], [row[0] - scale, *row[1:]]]
-    return [row]
