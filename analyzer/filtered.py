@@ -381,13 +381,12 @@ class FilteredCount:
     def _hints(self, pieces) -> tuple[np.ndarray, np.ndarray]:
         """Float points meant to lie inside the pieces (in the domain's parameters) and whether
         each is bounded (1, 0, or -1 when floats cannot tell; see :func:`kernels.polygon_hints`).
-        An LP region is unbounded when it has at most d rows (its recession cone ``{A r >= 0}`` is
-        then not 0), bounded in a bounded domain, else unknown."""
+        An LP region is bounded in a bounded domain, else certified either way or unknown
+        (:func:`geometry.certified_lp.boundedness`)."""
         if self.lp:
             dim, m = self.domain.dim, len(pieces)
             points = np.array([pieces.point(q) for q in range(m)]).reshape(m, dim)
-            bounded = np.array([1 if self.domain.bounded else (0 if pieces.rows(q) <= dim else -1) for q in range(m)],
-                               np.int8)
+            bounded = np.array([1 if self.domain.bounded else pieces.bounded(q) for q in range(m)], np.int8)
             return points, bounded
         if self.solid:
             points, bounded = np.empty((len(pieces), self.domain.dim)), np.empty(len(pieces), np.int8)

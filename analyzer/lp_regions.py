@@ -30,7 +30,7 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map
 from analyzer.network import Network, unit_groups
-from geometry.certified_lp import LPRegion, lp_region
+from geometry.certified_lp import LPRegion, boundedness, lp_region
 from geometry.exact import AffineForm, cartesian, homogeneous_from_floats, is_strictly_inside
 from geometry.polyhedron import interior_point_homogeneous
 
@@ -105,8 +105,10 @@ class LPPieces:
     def point(self, j: int) -> np.ndarray:
         return self.pieces[j].point
 
-    def rows(self, j: int) -> int:
-        return len(self.pieces[j].forms)
+    def bounded(self, j: int) -> int:
+        """Piece j's certified boundedness: 1, 0, or -1 when floats cannot tell
+        (:func:`geometry.certified_lp.boundedness`)."""
+        return boundedness(self.pieces[j])
 
     def __getstate__(self) -> list[LPRegion]:
         kept = []

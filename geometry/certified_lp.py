@@ -56,7 +56,8 @@ polygon splitters give them: the cascade runs in one numba call, and only pieces
 leave a unit open come back to Python for the exact forms. :func:`pieces_met` decides open pieces
 given by several forms (a maxout unit's argmax cells, a hard-tanh unit's middle piece): a
 certified point in R and the piece, a certified Farkas vector, or undecided; :func:`argmax_cells`
-applies it to a maxout unit's pre-activations.
+applies it to a maxout unit's pre-activations. :func:`boundedness` says whether a region is
+bounded (certified both ways, or unknown).
 """
 from __future__ import annotations
 
@@ -411,6 +412,38 @@ def split(region: LPRegion, G: np.ndarray, RG: np.ndarray, known: np.ndarray | N
                 kid_states[u] = 1 - t
                 pending.append((kid, kid_states))
     return Pieces(entries, np.array(states, dtype=np.int8).reshape(-1, k), exact)
+
+
+def boundedness(region: LPRegion) -> int:
+    """1 when the region is certified bounded (its rows' normals positively span R^n: a dual
+    certificate), 0 when certified unbounded (a recession direction checked by interval
+    arithmetic, or at most n rows), -1 when that is not certified; see
+    :func:`geometry.certified_lp_kernels.boundedness`. A recession cone of lower dimension (rows
+    that vanish on it exactly: a slab, or a region on which the network's map has rank below n)
+    has no float proof; when the region has exact forms, the ray of the float LP's last basis is
+    then solved and checked in rationals. Warm starts are read, not changed."""
+    state, basis, slot = kernels.boundedness(region.forms, region.radii, region.point, region._vertices,
+                                             region._bases, region._ring)
+    if state < 0 and slot >= 0 and region.exact is not None:
+        forms = region.exact_forms()
+        if forms is not None and _exact_ray(forms, basis.tolist(), slot):
+            return 0
+    return int(state)
+
+
+def _exact_ray(forms: Sequence[AffineForm], basis: list[int], slot: int) -> bool:
+    """Exactly: the direction r with ``B r = e_slot`` (B the basis's rows' normals and pseudo-rows
+    ``e_j``, written ``-1 - j``), or -r, is a recession direction of ``{forms > 0}``: ``a . r``
+    has one sign (or is 0) for every form's normal a. (r is not 0: B is nonsingular.)"""
+    n = len(forms[0]) - 1
+    entries = [v for i in basis for v in (forms[i][1:] if i >= 0 else [int(j == -1 - i) for j in range(n)])]
+    try:
+        r: Any = flint.fmpz_mat(n, n, entries).solve(flint.fmpz_mat(n, 1, [int(k == slot) for k in range(n)]))
+    except ZeroDivisionError:  # singular: no such direction
+        return False
+    values = flint.fmpq_mat(flint.fmpz_mat(len(forms), n, [v for f in forms for v in f[1:]])) * r
+    signs = {(values[i, 0] > 0) - (values[i, 0] < 0) for i in range(len(forms))}
+    return not (1 in signs and -1 in signs)
 
 
 def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, Sequence[AffineForm] | None]]

@@ -13,7 +13,7 @@ Three parts:
   with enclosed data, which also proves the exact matrix nonsingular), and the dual and Farkas
   checks built on it;
 * :func:`classify_units` and :func:`pieces_met`, which run both for many forms or pieces of one
-  region in one call.
+  region in one call, and :func:`boundedness` of one region.
 
 Error bounds follow :mod:`geometry.kernels`: a float sum of ``k`` nonnegative terms is inflated
 by :func:`geometry.kernels._upper`; ``gamma_k = k u / (1 - k u)`` bounds the relative error of a
@@ -228,6 +228,12 @@ def inside(F: np.ndarray, RF: np.ndarray, q: np.ndarray) -> bool:
 def certified_sign(f: np.ndarray, rf: np.ndarray, q: np.ndarray) -> int:
     """+1 or -1 when the exact form's sign at ``q`` is certified, else 0."""
     v, e = value_bound(f, rf, q)
+    return _sign(v, e)
+
+
+@njit(cache=True)
+def _sign(v: float, e: float) -> int:
+    """+1 or -1 when every number within ``e`` of ``v`` has that sign, else 0."""
     if v > e:
         return 1
     if -v > e:
@@ -480,12 +486,7 @@ def _box_sign(g: np.ndarray, rg: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> 
     spread = 0.0
     for j in range(n):
         spread += (abs(g[j + 1]) + rg[j + 1]) * half[j]
-    e = _upper(e + spread, n + 2)
-    if v > e:
-        return 1
-    if -v > e:
-        return -1
-    return 0
+    return _sign(v, _upper(e + spread, n + 2))
 
 
 @njit(cache=True)
@@ -646,6 +647,189 @@ def classify_units(F: np.ndarray, RF: np.ndarray, p: np.ndarray, G: np.ndarray, 
         elif sides[u, 0, 0] == NONEMPTY and sides[u, 1, 0] == NONEMPTY:
             outcome[u] = CUTS
     return outcome, sides, points, bases
+
+
+# --- boundedness of one region ---------------------------------------------------------------------------
+
+BOUNDED, UNBOUNDED_REGION, UNKNOWN_BOUNDEDNESS = 1, 0, -1  # as the leaves' hints
+
+
+@njit(cache=True)
+def recedes(F: np.ndarray, RF: np.ndarray, r: np.ndarray) -> bool:
+    """True when ``r`` is not 0 and ``a . r >= 0`` is certified for the normal ``a`` of every exact
+    row: ``r`` is then a direction of the recession cone ``{A r >= 0}``, so a nonempty region
+    ``{F > 0}`` is unbounded. A product whose data are exact zeros (a zero entry and radius, or
+    ``r_j = 0``) is exactly 0, so a row exactly orthogonal to ``r`` passes; any other row must have
+    its float value at least its error bound."""
+    n = r.shape[0]
+    if not (r != 0.0).any():
+        return False
+    g = _gamma(n + 1)
+    for i in range(F.shape[0]):
+        v, data, products, exact = 0.0, 0.0, 0.0, True
+        for j in range(n):
+            p = F[i, j + 1] * r[j]
+            v += p
+            data += RF[i, j + 1] * abs(r[j])
+            products += abs(p)
+            exact &= r[j] == 0.0 or (F[i, j + 1] == 0.0 and RF[i, j + 1] == 0.0)
+        if not exact and not v >= _upper(data + g * products, 2 * n + 2):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _independent(F: np.ndarray, RF: np.ndarray, rows: np.ndarray) -> bool:
+    """True when the exact normals of the n rows ``rows`` are certified linearly independent (the
+    verified solve of a system with their matrix proves it nonsingular)."""
+    n = rows.shape[0]
+    M = np.empty((n, n))
+    RM = np.empty((n, n))
+    for t in range(n):
+        for j in range(n):
+            M[j, t], RM[j, t] = F[rows[t], j + 1], RF[rows[t], j + 1]
+    ok, _, _ = verified_solve(M, RM, np.zeros(n), np.zeros(n))
+    return ok
+
+
+@njit(cache=True)
+def _holds_line(A: np.ndarray, F: np.ndarray, RF: np.ndarray, basis: np.ndarray) -> bool:
+    """True when, for a basis holding a pseudo-row ``e_j`` (slot k), the direction ``d`` with
+    ``B d = e_k`` (along which the basis's rows are constant) or ``-d`` is certified a recession
+    direction (:func:`recedes`; exact zeros settle a line parallel to exact rows)."""
+    n = basis.shape[0]
+    B = np.zeros((n, n))
+    for k in range(n):
+        if basis[k] >= 0:
+            B[k] = A[basis[k]]
+        else:
+            B[k, -1 - basis[k]] = 1.0
+    LU, perm, ok = _lu(B)
+    if not ok:
+        return False
+    unit = np.zeros(n)
+    for k in range(n):
+        if basis[k] < 0:
+            unit[:] = 0.0
+            unit[k] = 1.0
+            d = _solve(LU, perm, unit)
+            if recedes(F, RF, d) or recedes(F, RF, -d):
+                return True
+    return False
+
+
+@njit(cache=True)
+def _interior_ray(A: np.ndarray, norms: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """A float direction deep inside the recession cone ``{A r >= 0}`` (a hint): the optimum of
+    ``max t`` subject to ``a_i . r >= |a_i| t``, ``|r_j| <= 1`` and ``t <= 1``, from the ray ``s``
+    scaled into the box; the zero vector when the optimum is ``t <= 0`` (the cone has no interior)."""
+    m, n = A.shape
+    rows = m + 2 * n + 1
+    C = np.zeros((rows, n + 1))
+    d = np.ones(rows)
+    C[:m, :n] = A
+    C[:m, n] = -norms
+    d[:m] = 0.0
+    for j in range(n):
+        C[m + 2 * j, j], C[m + 2 * j + 1, j] = -1.0, 1.0
+    C[rows - 1, n] = -1.0
+    x0 = np.zeros(n + 1)
+    top = np.abs(s).max()
+    if top > 0.0:
+        x0[:n] = s / (2.0 * top)
+    t0 = 0.0
+    for i in range(m):
+        t0 = min(t0, (A[i] * x0[:n]).sum() / norms[i])
+    x0[n] = t0 - 1.0  # strictly inside every row
+    cnorms = np.empty(rows)
+    for i in range(rows):
+        cnorms[i] = np.sqrt((C[i] * C[i]).sum())
+    free = np.empty(n + 1, np.int64)
+    for j in range(n + 1):
+        free[j] = -1 - j
+    c = np.zeros(n + 1)
+    c[n] = -1.0
+    status, x, _, _ = minimise(C, d, cnorms, c, x0, free)
+    if status == OPTIMAL and x[n] > 0.0:
+        return x[:n].copy()
+    return np.zeros(n)
+
+
+@njit(cache=True)
+def boundedness(F: np.ndarray, RF: np.ndarray, p: np.ndarray, CX: np.ndarray, CB: np.ndarray,
+                cloud: np.ndarray) -> tuple[int, np.ndarray, int]:
+    """Whether the region ``{F > 0}`` (interior point ``p``; known vertices ``CX``, bases ``CB``,
+    ``cloud``, warm starts only) is bounded: BOUNDED, UNBOUNDED_REGION, or UNKNOWN_BOUNDEDNESS
+    when nothing is certified.
+
+    A nonempty region is bounded exactly when its rows' normals positively span R^n. Certificate:
+    n rows B whose normals are certified independent, and ``-k``, ``k = sum_{i in B} w_i a_i``
+    (fixed unequal weights ``w_i > 0``, so that symmetry does not make -k parallel to a face), a
+    nonnegative combination of rows (multipliers enclosed by :func:`nonnegative_combination`):
+    the cone of the normals then holds the open cone of B, which contains k, and -k, so it is all
+    of R^n. B is a known vertex's basis, or the vertex reached by minimising
+    ``sum_i w_i a_i`` (positive weights: bounded below on every region); the combination's rows are the optimal
+    basis of ``min -k . x``, which is bounded exactly when the region is. When that LP is
+    unbounded, its ray, else a ray deep inside the recession cone (:func:`_interior_ray`), is
+    checked by :func:`recedes`. At most n rows never span positively: unbounded. A recession cone
+    of lower dimension (a slab) has no float proof unless its rows are exact: unknown.
+
+    Returns ``(state, basis, slot)``: for an unknown state, a basis B (the last of an unbounded
+    LP, or one holding a pseudo-row) and a slot k such that ``B r = e_k`` should be a recession
+    direction, up to sign (the LP's ray, or the line along which the basis's rows are constant),
+    for exact arithmetic to solve and check; else ``slot = -1``."""
+    m, n = F.shape[0], p.shape[0]
+    none = np.full(n, -1, np.int64)
+    if m <= n:
+        return UNBOUNDED_REGION, none, -1
+    A = np.ascontiguousarray(F[:, 1:])
+    b = np.ascontiguousarray(F[:, 0])
+    norms = row_norms(F)
+    start = -1
+    for v in range(cloud[0]):
+        if start < 0 and (CB[v] >= 0).all():
+            start = v
+    if start >= 0:
+        x, basis = CX[start].copy(), CB[start].copy()
+    else:
+        c = np.zeros(n)
+        for i in range(m):
+            c += A[i] * ((1.0 + i / m) / norms[i])  # unequal weights: opposite rows do not cancel
+        free = np.empty(n, np.int64)
+        for j in range(n):
+            free[j] = -1 - j
+        status, x, basis, _ = minimise(A, b, norms, c, p, free)
+        if status != OPTIMAL:
+            return UNKNOWN_BOUNDEDNESS, none, -1
+        if not (basis >= 0).all():  # an optimal face without a vertex: the region holds a line
+            if _holds_line(A, F, RF, basis):
+                return UNBOUNDED_REGION, none, -1
+            return UNKNOWN_BOUNDEDNESS, basis, int(np.argmin(basis))
+    target = np.zeros(n)  # -k, with a bound on its distance to the exact -k
+    size = np.zeros(n)
+    radius = np.zeros(n)
+    for t in range(n):
+        w = 1.0 + (t + 1.0) / (2 * n + 3)  # unequal weights: -k is not parallel to a face by symmetry
+        for j in range(n):
+            target[j] -= w * A[basis[t], j]
+            size[j] += abs(w * A[basis[t], j])
+            radius[j] += w * RF[basis[t], j + 1]
+    for j in range(n):
+        radius[j] = _upper(radius[j] + _gamma(n + 1) * size[j], 2 * n + 2)
+    status, _, last, ray = minimise(A, b, norms, target, x, basis)
+    if status == OPTIMAL:
+        if _independent(F, RF, basis) and nonnegative_combination(F, RF, _real(last), np.empty(0), target,
+                                                                  radius)[0]:
+            return BOUNDED, none, -1
+        return UNKNOWN_BOUNDEDNESS, none, -1
+    if status != UNBOUNDED:
+        return UNKNOWN_BOUNDEDNESS, none, -1
+    if recedes(F, RF, ray) or recedes(F, RF, _interior_ray(A, norms, ray)):
+        return UNBOUNDED_REGION, none, -1
+    moved = np.empty(n)  # the ray leaves one row (or pseudo-row) of the basis: B ray = t e_k
+    for k in range(n):
+        moved[k] = (A[last[k]] * ray).sum() if last[k] >= 0 else ray[-1 - last[k]]
+    return UNKNOWN_BOUNDEDNESS, last, int(np.argmax(np.abs(moved)))
 
 
 @njit(cache=True)

@@ -19,9 +19,11 @@ import pytest
 import reference
 from arrangement_cases import random_degenerate
 from geometry import certified_lp_kernels as kernels
-from geometry.certified_lp import (LPRegion, Meets, Outcome, argmax_cells, child, classify, enclosure, lp_region,
+from geometry.certified_lp import (LPRegion, Meets, Outcome, argmax_cells, boundedness, child, classify, enclosure,
+                                   lp_region,
                                    pieces_met, split, _exact_dual, _exact_farkas, _exact_witness)
 from geometry.exact import form_of_row, is_constant, negate
+from geometry.polyhedron import from_forms, is_bounded
 
 DATA = json.loads((Path(__file__).resolve().parent.parent / "data" / "arrangements.json").read_text())
 
@@ -441,3 +443,73 @@ def test_pieces_met_misses_with_a_certificate():
     met = pieces_met(square, [(far, np.zeros_like(far), None), (corner, np.zeros_like(corner), None)])
     assert met[0] == (Meets.MISSES, None)
     assert met[1][0] is Meets.MEETS and strictly_inside([(-1, 2, 0), (-1, 0, 2)], met[1][1])
+
+
+# --- boundedness -----------------------------------------------------------------------------------------
+
+def unit(dim: int, i: int, s: int = 1) -> tuple[int, ...]:
+    return tuple(s * int(j == i) for j in range(dim))
+
+
+def test_boundedness_by_hand():
+    """The simplex x_i > 0, 1 - sum x_i > 0 in R^5 and the box |x_i| < 1 in R^6 are bounded; the
+    cone x_i > 0 with 1 + sum x_i > 0 (more rows than the dimension) contains the ray e_1; the
+    two slabs below have recession cones of lower dimension (the line through (-1, 2, 1), where
+    3x + y + z and y - 2z are constant; the ray (-1, 3), on which 3x + y is constant), which no
+    float certificate proves (it does not survive perturbing a row), so without exact forms the
+    answer is 0 only by luck, never 1; with them, the exact ray of the LP's basis proves it.
+    Rows 1 < x_1 < 3 and 0 < x_2 < 1 in R^3 are exact floats (entries 0, +-1): there the line
+    along e_3 is certified in floats."""
+    simplex = [(0, *unit(5, i)) for i in range(5)] + [(1, *[-1] * 5)]
+    assert boundedness(lp_region(simplex, [0.125] * 5)) == 1
+    box = [(1, *unit(6, i, s)) for i in range(6) for s in (1, -1)]
+    assert boundedness(lp_region(box, [0.0] * 6)) == 1
+    cone = [(0, *unit(5, i)) for i in range(5)] + [(1, *[1] * 5)]
+    assert boundedness(lp_region(cone, [0.25] * 5)) == 0
+    for forms, point in (([(0, 3, 1, 1), (3, -3, -1, -1), (0, 0, 1, -2), (1, 0, -1, 2)], [0.25, 1.0, 0.25]),
+                         ([(0, 3, 1), (3, -3, -1), (0, 0, 1)], [0.25, 1.0])):
+        region = lp_region(forms, point)
+        assert boundedness(region) == 0
+        region.exact = None
+        assert boundedness(region) in (0, -1)
+    aligned = lp_region([(-1, 1, 0, 0), (3, -1, 0, 0), (0, 0, 1, 0), (1, 0, -1, 0)], [2.0, 0.5, 7.0])
+    aligned.exact = None
+    assert boundedness(aligned) == 0
+
+
+def test_boundedness_certificates_need_their_margins():
+    """Radii that swallow the rows (every exact row within 1 of the float one) certify nothing."""
+    simplex = lp_region([(0, *unit(5, i)) for i in range(5)] + [(1, *[-1] * 5)], [0.125] * 5)
+    cone = lp_region([(0, *unit(5, i)) for i in range(5)] + [(1, *[1] * 5)], [0.25] * 5)
+    for region in (simplex, cone):
+        loose = LPRegion(region.forms, region.radii + 1.0, region.point)
+        assert boundedness(loose) == -1
+
+
+@pytest.mark.parametrize("dim", [5, 6])
+@pytest.mark.parametrize("bounded", [False, True])
+def test_boundedness_agrees_with_cdd(dim, bounded):
+    """Cells of small-integer degenerate arrangements (duplicates, opposites, parallels,
+    concurrencies) and of random float rows, in a box or not: every certified answer is cdd's
+    (:func:`geometry.polyhedron.is_bounded`, exact generators), with and without exact forms;
+    with them nearly all are decided, and without them all the generic float cells are."""
+    rng = random.Random(10 * dim + bounded)
+    frng = np.random.default_rng(dim + 2 * bounded)
+    decided = total = 0
+    for seed in range(12):
+        degenerate = seed % 2 == 0
+        rows = random_degenerate(200 * dim + seed, dim, 3 * dim) if degenerate else [
+            tuple(v) for v in frng.normal(size=(3 * dim, dim + 1))]
+        cell, point = random_cell(rng, dim, rows, bounded and seed % 4 < 2)
+        truth = int(is_bounded(from_forms(cell, dim)))
+        region = lp_region(cell, point)
+        answer = boundedness(region)
+        assert answer in (truth, -1), (cell, answer, truth)
+        decided += answer >= 0
+        total += 1
+        region.exact = None
+        floats = boundedness(region)
+        assert floats in (truth, -1), (cell, floats, truth)
+        if not degenerate:
+            assert floats == truth, cell
+    assert decided >= total - 1, (decided, total)
