@@ -9,7 +9,7 @@ bounded 1-D domains and on 2-D, 3-D and 4-D domains runs the certified float pat
 `regionscope count` computes (enumeration, linear and bounded regions, bounds table) against
 `--count-only` (count and bounds table) on the same net, with their ratio. If the peer relucent is installed
 (`pip install relucent`; it needs gurobipy), it counts the nets over R^n too, in the same run, and
-must agree. --quick runs the small cases only.
+must agree. --quick runs the small cases only; --default only the `default` rows.
 """
 import resource
 import sys
@@ -110,26 +110,37 @@ def compare(label, net, domain=None):
     return fast
 
 
+def default_rows(quick: bool) -> None:
+    """The ``default`` rows, after loading the kernels they use (and sympy) on small nets."""
+    square, cube = box([-1, -1], [1, 1]), box([-1] * 3, [1] * 3)
+    enumerate_regions(he_initialised([2, 4, 4, 1], 0), square)
+    enumerate_regions(he_initialised([3, 4, 1], 0), cube)
+    network_bounds(he_initialised([2, 4, 4, 1], 0))
+    default_vs_count_only("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
+    default_vs_count_only("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square)
+    if quick:
+        return
+    default_vs_count_only("[2,128,128,128,1] on [-1,1]^2", he_initialised([2, 128, 128, 128, 1], 0), square)
+    default_vs_count_only("[3,10,10,1] on [-1,1]^3", he_initialised([3, 10, 10, 1], 0), cube)
+    default_vs_count_only("[4,12,2] over R^4", he_initialised([4, 12, 2], 0))
+    default_vs_count_only("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
+
+
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     square = box([-1, -1], [1, 1])
     count_regions(he_initialised([2, 4, 4, 1], 0), square)  # load the compiled kernels
+    if "--default" in sys.argv:
+        default_rows(quick)
+        sys.exit(0)
     small = compare("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square)
     count("[2,32,32,1] on [-1,1]^2", he_initialised([2, 32, 32, 1], 0), square, expected=len(small))
     plane = compare("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
     total, seconds = count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), expected=len(plane))
     relucent_count("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0), total, seconds)
-    enumerate_regions(he_initialised([2, 4, 4, 1], 0), square)  # load the leaves' kernels, and sympy
-    enumerate_regions(he_initialised([3, 4, 1], 0), box([-1] * 3, [1] * 3))
-    network_bounds(he_initialised([2, 4, 4, 1], 0))
-    default_vs_count_only("[2,32,32,1] over R^2", he_initialised([2, 32, 32, 1], 0))
-    default_vs_count_only("[2,64,64,64,1] on [-1,1]^2", he_initialised([2, 64, 64, 64, 1], 0), square)
+    default_rows(quick)
     if quick:
         sys.exit(0)
-    default_vs_count_only("[2,128,128,128,1] on [-1,1]^2", he_initialised([2, 128, 128, 128, 1], 0), square)
-    default_vs_count_only("[3,10,10,1] on [-1,1]^3", he_initialised([3, 10, 10, 1], 0), box([-1] * 3, [1] * 3))
-    default_vs_count_only("[4,12,2] over R^4", he_initialised([4, 12, 2], 0))
-    default_vs_count_only("[4,10,10,1] over R^4", he_initialised([4, 10, 10, 1], 0))
     space = compare("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0))
     total, seconds = count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), expected=len(space))
     relucent_count("[3,8,8,8,1] over R^3", he_initialised([3, 8, 8, 8, 1], 0), total, seconds)

@@ -22,6 +22,7 @@ import reference
 from geometry.arrangement import (
     arrangement,
     cells,
+    characteristic_coefficients,
     characteristic_polynomial,
     count_cells,
     intersection_poset,
@@ -342,6 +343,91 @@ def test_named_small_closed_forms():
     # five generic lines: 1 + 5 + 10 = 16 regions, C(4, 2) = 6 bounded
     result = cells(cases.moment_curve(5, 2, start=-2))
     assert len(result) == 16 and sum(c.is_bounded() for c in result) == 6
+
+
+# --- 3b. Zaslavsky without the poset: the plane and independent normals ------------------------------
+
+def poset_coefficients(rows, dim=None):
+    """chi's coefficients summed from the intersection poset (the generic path)."""
+    A = arrangement(rows, dim)
+    coefficients = [0] * (A.dim + 1)
+    for flat in intersection_poset(A):
+        coefficients[A.dim - flat.rank] += flat.mobius
+    return coefficients
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_paths_agree_with_the_poset(seed):
+    """The planar formula and the independent-normals closed form against the Möbius sums of the
+    poset, on seeded degenerate arrangements (concurrent, parallel, duplicate, opposite, zero rows)."""
+    dim, n = 1 + seed % 5, 3 + seed % 11
+    rows = cases.random_degenerate(seed, dim, n)
+    assert characteristic_coefficients(rows, dim) == poset_coefficients(rows, dim)
+    few = rows[:max(1, dim - seed % 2)]  # at most dim rows: independent normals or not
+    assert characteristic_coefficients(few, dim) == poset_coefficients(few, dim)
+
+
+@pytest.mark.parametrize("name", [n for n, c in SAGE.items() if c["dim"] == 2])
+def test_planar_formula_on_the_sage_data(name):
+    case = SAGE[name]
+    assert characteristic_coefficients(case["rows"]) == case["charpoly"] == poset_coefficients(case["rows"])
+
+
+def test_planar_formula_on_many_degenerate_lines():
+    """Lines through a few common points and in a few parallel families, with duplicates: the planar
+    formula against the poset (both O(n^2) in the plane)."""
+    rng = random.Random(5)
+    points = [(rng.randint(-4, 4), rng.randint(-4, 4)) for _ in range(6)]
+    rows = []
+    for _ in range(150):
+        a = (rng.randint(-3, 3), rng.randint(-3, 3))
+        x, y = rng.choice(points)
+        rows.append([-(a[0] * x + a[1] * y) - rng.choice([0, 0, 0, 1]), *a])
+    assert characteristic_coefficients(rows) == poset_coefficients(rows)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 40])
+def test_generic_lines_closed_form(n):
+    """n lines in general position (tangents of the moment curve): 1 + n + C(n, 2) regions,
+    C(n - 1, 2) bounded."""
+    assert zaslavsky_counts(cases.moment_curve(n, 2)) == (cases.generic_regions(n, 2), cases.generic_bounded(n, 2))
+    assert cases.generic_regions(n, 2) == 1 + n + math.comb(n, 2)
+
+
+def test_planar_hand_cases():
+    # m lines through the origin: 2m sectors, none bounded (chi = t^2 - m t + (m - 1))
+    for m in (1, 2, 5):
+        rows = [(0, math.cos(k), math.sin(k)) for k in range(m)]
+        assert zaslavsky_counts(rows) == (2 * m, 0)
+        assert characteristic_coefficients(rows) == [m - 1, -m, 1]
+    # a vertical and b horizontal lines: a grid of (a+1)(b+1) cells, (a-1)(b-1) bounded
+    for a, b in ((1, 1), (2, 3), (4, 4)):
+        rows = [(k, 1, 0) for k in range(a)] + [(k, 0, 1) for k in range(b)]
+        assert zaslavsky_counts(rows) == ((a + 1) * (b + 1), (a - 1) * (b - 1))
+    # n parallel lines: n + 1 strips, n - 1 of them bounded modulo the lineality (rank 1)
+    assert zaslavsky_counts([(k, 2, 3) for k in range(5)]) == (6, 4)
+    # no line at all (or only zero-normal rows): the plane itself, relatively bounded
+    assert zaslavsky_counts([(1, 0, 0), (-2, 0, 0)], 2) == (1, 1)
+    # coincident rows (scaled, negated, as floats) count once: the three concurrent lines plus a parallel
+    base = [[0, 1, 0], [0, 0, 1], [0, 1, 1], [-1, 1, 0]]  # 9 regions, 1 bounded (hand count in the catalogue)
+    doubled = base + [[0, -2, 0], [0, 0, 0.5], [0, Fraction(-1, 3), Fraction(-1, 3)], [3, -3, 0]]
+    assert zaslavsky_counts(base) == zaslavsky_counts(doubled) == (9, 1)
+
+
+def test_independent_normals():
+    """m <= n hyperplanes with independent normals meet in every subset: chi = t^(n-m) (t-1)^m,
+    2^m regions, none relatively bounded."""
+    rows = [(1, 1, 0, 0, 0, 0), (-2, 1, 1, 0, 0, 0), (0, 0, 3, 0, 1, 5)]
+    assert characteristic_coefficients(rows) == poset_coefficients(rows) == [0, 0, -1, 3, -3, 1]
+    assert zaslavsky_counts(rows) == (8, 0)
+    # 300 coordinate-like hyperplanes in R^400 (the poset would have 2^300 flats)
+    wide = [tuple(int(j in (0, i + 1, i + 2)) for j in range(401)) for i in range(300)]
+    assert zaslavsky_counts(wide) == (2 ** 300, 0)
+    # three planes of R^3 with coplanar normals (a triangular prism): the poset path; 7 regions, the
+    # triangle's prism bounded modulo the lineality
+    prism = [(0, 1, 0, 0), (0, 0, 1, 0), (-1, 1, 1, 0)]
+    assert zaslavsky_counts(prism) == (7, 1)
+    assert characteristic_coefficients(prism) == poset_coefficients(prism) == [0, 3, -3, 1]
 
 
 # --- 4. cells inside a box: exact volumes ---------------------------------------------------------------
