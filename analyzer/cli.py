@@ -196,7 +196,7 @@ def _count(args) -> int:
     from analyzer.bounds import check, network_bounds, violations
     from analyzer.certificate import write_certificate
     from analyzer.enumerate import Budget, count_regions, enumerate_regions
-    from analyzer.provenance import provenance
+    from analyzer.provenance import number_reading, provenance
     from analyzer.regions import RunStatus
     from analyzer.report import LEGEND, check_dicts, checks_text, counts_csv, counts_latex
     _one_format(args, ("json", "csv", "latex"))
@@ -274,7 +274,8 @@ def _count(args) -> int:
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
     code = 3 if broken else (0 if complete else 4)
     if args.json or args.csv or args.latex:
-        origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source, path=path)
+        origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source, path=path,
+                            numbers=number_reading(args.model))
         if args.json:
             print(json.dumps({**result, "provenance": origin}))
         elif args.csv:

@@ -18,6 +18,11 @@ JSON-ready dict of strings and numbers:
   certificates), or the exact engine with every LP in rational arithmetic. All give exact counts;
   this records the path taken. Without a run's path (``path=None``) it says only whether exact
   LPs were asked for.
+* ``numbers`` (only when given; :func:`number_reading` of the model file): how the model's numbers
+  were read (docs/formats.md, "Numbers"): ``"binary floats"`` (float entries, each its exact binary
+  value: the JSON number 0.1 is 3602879701896397 / 2^55), ``"decimal strings"`` (string entries such
+  as ``"0.1"`` or ``"1/3"``, read as written: 1/10, 1/3), ``"binary floats and decimal strings"``
+  (both kinds in one file), or ``"integers"`` (nothing else, exact in either reading).
 * ``seconds`` (wall time of the count, as measured by the caller) and ``date`` (UTC, ISO 8601).
 * ``inputs`` (only when given): what the input coordinates are when they are not the model's raw
   inputs, e.g. the normalised inputs of a ``.nnet`` file.
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import datetime, timezone
 
 from analyzer.domain import Domain
@@ -63,10 +69,37 @@ def tool_version() -> str:
         return "unknown"
 
 
+def number_reading(model: str | os.PathLike) -> str:
+    """How the numbers of a model file are read: ``"binary floats"``, ``"decimal strings"``, both
+    (``"binary floats and decimal strings"``) or ``"integers"`` (see the module docstring). npz and
+    JSON files say it entry by entry; ``.nnet`` files are decimal text, read as written; PyTorch and
+    ONNX tensors are binary floats."""
+    from analyzer.loaders import json_entries, npz_entries
+    suffix = os.path.splitext(str(model))[1].lower()
+    if suffix == ".nnet":
+        return "decimal strings"
+    if suffix not in (".npz", ".json"):
+        return "binary floats"
+    kinds: set[str] = set()
+
+    def visit(entry) -> None:
+        if isinstance(entry, list):
+            for item in entry:
+                visit(item)
+        elif isinstance(entry, str):
+            kinds.add("decimal strings")
+        elif isinstance(entry, float):
+            kinds.add("binary floats")
+    for weights, bias, _ in (npz_entries(model) if suffix == ".npz" else json_entries(model)):
+        visit([weights, bias])
+    return " and ".join(sorted(kinds)) or "integers"
+
+
 def provenance(network: Network, domain: Domain, exact: bool, seconds: float, *,
-               inputs: str | None = None, domain_source: str | None = None, path: Path | None = None) -> dict:
+               inputs: str | None = None, domain_source: str | None = None, path: Path | None = None,
+               numbers: str | None = None) -> dict:
     """Where a count came from (see the module docstring for each field)."""
-    notes = {"inputs": inputs, "domain_source": domain_source}
+    notes = {"inputs": inputs, "domain_source": domain_source, "numbers": numbers}
     return {
         "tool": "regionscope",
         "version": tool_version(),

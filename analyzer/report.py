@@ -206,12 +206,15 @@ def bounds_latex(bounds: Sequence[Bound], caption: str) -> str:
 # --- counts and checks with provenance (CSV, LaTeX) -------------------------------------------------
 #
 # ``result`` is a mapping with at least ``activation_regions`` and optionally ``linear_regions``,
-# ``bounded_regions``, ``per_layer`` (list of ints) and ``status`` (or ``complete``): the CLI's
-# ``--json`` object and ``RegionSet.to_json()`` both qualify; other keys are ignored. ``provenance``
+# ``bounded_regions``, ``per_layer`` (list of ints), ``status`` (or ``complete``) and the CLI's
+# ``activation_complete``, ``linear_complete``, ``bounded_complete`` (which counts are exact;
+# without them a status other than complete makes every count partial): the CLI's ``--json``
+# object and ``RegionSet.to_json()`` both qualify; other keys are ignored. ``provenance``
 # is the dict of :func:`analyzer.provenance.provenance` (any flat mapping of names to strings or
 # numbers works). Integers are written in full, never in floating point.
 
 _COUNT_KEYS = ("activation_regions", "linear_regions", "bounded_regions")
+_COMPLETE_KEYS = ("activation_complete", "linear_complete", "bounded_complete")
 _COUNT_NAMES = {"activation_regions": "Activation regions", "linear_regions": "Linear regions",
                 "bounded_regions": "Bounded regions"}
 
@@ -233,7 +236,16 @@ def _count_row(result: Mapping) -> dict:
     status = _status(result)
     if status is not None:
         row["status"] = status
+    row.update({key: bool(result[key]) for key in _COMPLETE_KEYS if key in result})
     return row
+
+
+def _partial(row: Mapping) -> set[str]:
+    """The counts of a :func:`_count_row` not proved exact: those whose ``*_complete`` is false,
+    or, without those keys, all of them when the status is not complete."""
+    if "activation_complete" in row:
+        return {key for key, done in zip(_COUNT_KEYS, _COMPLETE_KEYS) if key in row and not row.get(done, False)}
+    return set(_COUNT_KEYS) if row.get("status") not in (None, "complete") else set()
 
 
 def _csv_text(header: Sequence[str], rows: Sequence[Mapping]) -> str:
@@ -274,8 +286,8 @@ def counts_table_csv(rows: Sequence[tuple[Mapping, Mapping]]) -> str:
         depth = max(depth, len(result.get("per_layer") or ()))
         row.update(provenance)
         table.append(row)
-    count_columns = [k for k in (*_COUNT_KEYS, *(f"per_layer_{i}" for i in range(1, depth + 1)), "status")
-                     if k in present]
+    count_columns = [k for k in (*_COUNT_KEYS, *(f"per_layer_{i}" for i in range(1, depth + 1)), "status",
+                                 *_COMPLETE_KEYS) if k in present]
     other_columns = list(dict.fromkeys(k for row in table for k in row if k not in count_columns))
     return _csv_text(count_columns + other_columns, table)
 
@@ -288,15 +300,15 @@ def counts_table_latex(rows: Sequence[tuple[Mapping, Mapping]], caption: str) ->
     any_partial = False
     for result, provenance in rows:
         row = _count_row(result)
-        partial = row.get("status") not in (None, "complete")
-        any_partial |= partial
-        cells = [str(row[k]) + ("*" if partial else "") if k in row else "--" for k in _COUNT_KEYS]
+        partial = _partial(row)
+        any_partial |= bool(partial)
+        cells = [str(row[k]) + ("*" if k in partial else "") if k in row else "--" for k in _COUNT_KEYS]
         body.append("% " + "; ".join(f"{_comment(k)}: {_comment(v)}" for k, v in provenance.items()))
         body.append(rf"{latex_escape(str(provenance.get('architecture', '')))} & "
                     rf"\texttt{{{latex_escape(str(provenance.get('domain', '')))}}} & {' & '.join(cells)} \\")
     versions = sorted({f"{p.get('tool', 'regionscope')} {p.get('version', '')}" for _, p in rows})
     paths = sorted({str(p.get("decided_by", "")) for _, p in rows})
-    note = " *Partial count (the run stopped early): a lower bound." if any_partial else ""
+    note = " *Partial count (the run stopped early): not an exact count." if any_partial else ""
     how = f" Exact counts by {', '.join(versions)} ({'; '.join(paths)})." if rows else ""
     return "\n".join([
         r"\begin{table}[t]", r"\centering", r"\begin{tabular}{llrrr}", r"\toprule",
@@ -325,10 +337,12 @@ def counts_latex(result: Mapping, provenance: Mapping, caption: str | None = Non
         domain = f"all of R^{n0}" if n0 else "the whole input space"
     text = latex_escape(caption) if caption is not None else latex_text(f"Regions over {domain}." if domain
                                                                          else "Region counts.")
-    partial = row.get("status") not in (None, "complete")
-    note = (f" Counts are PARTIAL ({row['status']}): lower bounds only." if partial else "")
-    how = (f" Counted exactly by {provenance.get('tool', 'regionscope')} {provenance.get('version', '')}"
-           f" ({provenance.get('lp', '')} LPs); network SHA-256 {str(provenance.get('network_sha256', ''))[:12]}.")
+    partial = _partial(row)
+    names = " and ".join(_COUNT_NAMES[k].lower() for k in _COUNT_KEYS if k in partial)
+    note = f" PARTIAL ({row.get('status', 'partial')}): the {names} are not exact counts." if partial else ""
+    decided = f" ({provenance['decided_by']})" if provenance.get("decided_by") else ""
+    how = (f" Counted exactly by {provenance.get('tool', 'regionscope')} {provenance.get('version', '')}{decided};"
+           f" network SHA-256 {str(provenance.get('network_sha256', ''))[:12]}.")
     comments = [f"% {_comment(k)}: {_comment(v)}" for k, v in provenance.items()]
     return "\n".join([
         r"\begin{table}[t]", r"\centering", *comments, r"\begin{tabular}{lr}", r"\toprule",

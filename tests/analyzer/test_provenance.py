@@ -76,3 +76,36 @@ def test_date_is_utc_now_and_seconds_are_rounded():
     assert before <= stamp <= after
     assert p["seconds"] == 0.333333
     assert p["domain_kind"] == box([0], [1]).kind.value
+
+
+def test_the_provenance_says_how_the_model_numbers_were_read(tmp_path, capsys):
+    """docs/formats.md, Numbers: a JSON number 0.1 is a binary float, the string "0.1" is 1/10.
+    Each file below is written with the kinds of entries named in its expected value."""
+    import json
+
+    import numpy as np
+
+    from analyzer.cli import main
+    from analyzer.loaders import save_npz
+    from analyzer.provenance import number_reading
+
+    def json_model(name, w, b):
+        path = tmp_path / name
+        path.write_text(json.dumps({"layers": [{"weights": [[w, 1]], "bias": [b]}]}))
+        return path
+    assert number_reading(json_model("floats.json", 0.1, 0)) == "binary floats"
+    assert number_reading(json_model("strings.json", "0.1", 0)) == "decimal strings"
+    assert number_reading(json_model("both.json", 0.1, "1/3")) == "binary floats and decimal strings"
+    assert number_reading(json_model("ints.json", 2, -1)) == "integers"
+    np.savez(tmp_path / "floats.npz", W1=np.array([[0.5, 0.1]]), b1=np.array([0.0]))
+    assert number_reading(tmp_path / "floats.npz") == "binary floats"
+    save_npz(network([layer([["1/3", 1]], [0], "relu")]), tmp_path / "strings.npz")  # rational strings
+    assert number_reading(tmp_path / "strings.npz") == "decimal strings"
+    np.savez(tmp_path / "ints.npz", W1=np.array([[1, 2]]), b1=np.array([3]))
+    assert number_reading(tmp_path / "ints.npz") == "integers"
+    assert number_reading("acas.nnet") == "decimal strings"  # decimal text, by the format
+    assert number_reading("model.onnx") == "binary floats"
+    assert "numbers" not in provenance(network([layer([[1]], [0], "relu")]), SQUARE, False, 0)
+
+    assert main(["count", str(json_model("cli.json", 0.1, "0.1")), "--domain", "box:-1,1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["provenance"]["numbers"] == "binary floats and decimal strings"

@@ -185,3 +185,24 @@ def test_provenance_may_not_overwrite_a_count():
 def test_checks_csv_without_checks_is_a_header():
     (header,) = checks_csv([], {"tool": "regionscope"}).splitlines()
     assert header.split(",")[0] == "name" and header.split(",")[-1] == "tool"
+
+
+def test_tables_mark_only_the_counts_not_proved_exact(counted):
+    """A run whose merging stopped (the CLI's keys): the activation count is exact, no star, no
+    PARTIAL note; a stopped enumeration marks its counts. CSV keeps the keys."""
+    _, _, prov = counted
+    merged_stopped = {"activation_regions": 9, "linear_regions": None, "bounded_regions": None, "per_layer": [9],
+                      "status": "stopped at the time limit", "activation_complete": True,
+                      "linear_complete": False, "bounded_complete": False}
+    table = counts_table_latex([(merged_stopped, prov)], "Counts.")
+    assert " & 9 & -- & -- \\\\" in table and "9*" not in table and "Partial" not in table
+    tex = counts_latex(merged_stopped, prov)
+    assert "PARTIAL" not in tex and "Activation regions & 9" in tex
+    assert prov["decided_by"] in tex and " LPs)" not in tex
+    stopped = {**merged_stopped, "linear_regions": 4, "activation_complete": False}
+    table = counts_table_latex([(stopped, prov)], "Counts.")
+    assert " & 9* & 4* & -- \\\\" in table and "Partial count" in table
+    assert "PARTIAL (stopped at the time limit): the activation regions and linear regions are not exact" in \
+        counts_latex(stopped, prov)
+    (row,) = list(csv.DictReader(io.StringIO(counts_csv(merged_stopped, prov))))
+    assert (row["activation_complete"], row["linear_complete"], row["bounded_complete"]) == ("true", "false", "false")
