@@ -37,7 +37,7 @@ import os
 from datetime import datetime, timezone
 
 from analyzer.domain import Domain
-from analyzer.loaders import to_json_dict
+from analyzer.loaders import json_entries, npz_entries, to_json_dict
 from analyzer.network import Network
 from analyzer.regions import Path
 
@@ -69,13 +69,13 @@ def tool_version() -> str:
         return "unknown"
 
 
-def number_reading(model: str | os.PathLike) -> str:
+def number_reading(model: str | os.PathLike[str]) -> str:
     """How the numbers of a model file are read: ``"binary floats"``, ``"decimal strings"``, both
     (``"binary floats and decimal strings"``) or ``"integers"`` (see the module docstring). npz and
     JSON files say it entry by entry; ``.nnet`` files are decimal text, read as written; PyTorch and
     ONNX tensors are binary floats."""
-    from analyzer.loaders import json_entries, npz_entries
-    suffix = os.path.splitext(str(model))[1].lower()
+    model = os.fspath(model)
+    suffix = os.path.splitext(model)[1].lower()
     if suffix == ".nnet":
         return "decimal strings"
     if suffix not in (".npz", ".json"):
