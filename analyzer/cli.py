@@ -241,8 +241,13 @@ def _count(args) -> int:
     seconds = time.perf_counter() - started
     if args.certificate and complete:
         write_certificate(net, domain, regions, args.certificate)
-    checks = check(network_bounds(net), activation, per_layer, linear)
-    broken = violations(checks)
+    try:
+        checks: list | None = check(network_bounds(net), activation, per_layer, linear)
+    except KeyboardInterrupt:  # the counts stand; the bounds are not checked
+        checks = None
+        print("regionscope: interrupted while checking the bounds: the counts stand, no bound is checked",
+              file=sys.stderr)
+    broken = violations(checks or [])
     result = {
         "model": args.model,
         "architecture": list(net.architecture),
@@ -259,7 +264,7 @@ def _count(args) -> int:
         "linear_complete": counted,
         "bounded_complete": counted,
         "status": stopped.value,
-        "bounds": check_dicts(checks),
+        "bounds": None if checks is None else check_dicts(checks),
     }
     if not activation_complete:
         print(f"regionscope: {status.value}: the counts are PARTIAL (regions found so far)"
@@ -272,7 +277,7 @@ def _count(args) -> int:
         names = ", ".join(c.bound.name for c in broken)
         print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
               "either the count or the bound is wrong. Please report this network.", file=sys.stderr)
-    code = 3 if broken else (0 if complete else 4)
+    code = 3 if broken else (0 if complete and checks is not None else 4)
     if args.json or args.csv or args.latex:
         origin = provenance(net, domain, args.exact, seconds, inputs=inputs, domain_source=source, path=path,
                             numbers=number_reading(args.model))
@@ -301,6 +306,9 @@ def _count(args) -> int:
             print(f"  after layer {i}: {n}")
     print(f"time           {result['seconds']} s")
     print()
+    if checks is None:
+        print("bounds         not checked (interrupted)")
+        return code
     print(checks_text(checks))
     print(LEGEND)
     return code

@@ -199,3 +199,22 @@ def test_ctrl_c_while_merging_keeps_the_activation_counts(capsys, tmp_path, monk
     assert expected == 0
     activation = json.loads(capsys.readouterr().out)["activation_regions"]
     assert f"activation regions  {activation}\n" in captured.out
+
+
+def test_ctrl_c_while_checking_the_bounds_keeps_the_counts(capsys, model_files, monkeypatch):
+    """The hand counts of SPEC in [-1, 1]^2 (5 regions, 4 linear, 5 bounded) stand; no bound is checked."""
+    import analyzer.bounds
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(analyzer.bounds, "network_bounds", interrupt)
+    code = main(["count", str(model_files["npz"]), "--domain", "box:-1,1", "--json"])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert code == 4 and "Traceback" not in captured.err and "bounds" in captured.err
+    assert (data["activation_regions"], data["linear_regions"], data["bounded_regions"], data["bounds"]) == (
+        5, 4, 5, None)
+    assert data["complete"] is True
+    assert main(["count", str(model_files["npz"]), "--domain", "box:-1,1"]) == 4
+    out = capsys.readouterr().out
+    assert "activation regions  5" in out and "bounds         not checked (interrupted)" in out
