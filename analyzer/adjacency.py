@@ -37,7 +37,8 @@ candidates are then all pairs holding h and -h, quadratic in the worst case.
 Linear regions compare only regions whose exact maps are equal (those the float maps could not
 already tell apart, :meth:`analyzer.regions.Hints.possibly_equal_maps`) and skip pairs already
 joined; a ``deadline`` (a :func:`time.monotonic` value) stops the merging, and ``progress`` is
-called with the number of regions merged so far, every 256.
+called every 256 regions with the number done in each of the two passes (exact maps compared,
+then facets keyed and decided).
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def linear_region_labels(regions: RegionSet, *, deadline: float | None = None,
         return find(i) == find(j)
 
     try:
-        for i, j in _edges(regions, _equal_map_groups(regions, deadline), joined, deadline, progress):
+        for i, j in _edges(regions, _equal_map_groups(regions, deadline, progress), joined, deadline, progress):
             parent[find(i)] = find(j)
     except DeadlinePassed:
         return None
@@ -102,17 +103,22 @@ def _check(deadline: float | None) -> None:
         raise DeadlinePassed
 
 
-def _equal_map_groups(regions: RegionSet, deadline: float | None) -> list[list[int]]:
+def _equal_map_groups(regions: RegionSet, deadline: float | None,
+                      progress: Callable[[int], None] | None) -> list[list[int]]:
     """Groups of two or more regions with equal exact output maps; any two regions with equal maps
     are in one group. The exact maps compared are those of regions whose float maps do not prove
     them different from every other region's."""
     clusters = [range(len(regions))] if regions.hints is None else regions.hints.possibly_equal_maps()
     groups: list[list[int]] = []
+    done = 0
     for cluster in clusters:
         by_map: dict[object, list[int]] = defaultdict(list)
         for i in cluster:
             _check(deadline)
             by_map[regions.regions[i].output_map].append(int(i))
+            done += 1
+            if progress is not None and done % 256 == 0:
+                progress(done)
         groups.extend(members for members in by_map.values() if len(members) > 1)
     return groups
 

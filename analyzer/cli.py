@@ -226,16 +226,16 @@ def _count(args) -> int:
                                                    regions.path)
             linear = bounded = None
             merged = RunStatus.COMPLETE
-            try:  # merging into linear regions, within what is left of the time limit
+            try:  # linear and bounded regions, within what is left of the time limit
                 deadline = None if args.time_limit is None else clock + args.time_limit
-                if regions.merge_linear_regions(deadline, progress and (lambda n: progress(n, "merged"))) is None:
+                if regions.merge_linear_regions(deadline, progress and (lambda n: progress(n, "merging"))) is not None:
+                    linear = regions.linear_regions
+                    bounded = regions.count_bounded(deadline)
+                if bounded is None:
                     merged = RunStatus.TIME_LIMIT
-                else:
-                    linear, bounded = regions.linear_regions, regions.bounded_regions
             except KeyboardInterrupt:  # the activation counts stand; the rest is not counted
                 merged = RunStatus.INTERRUPTED
     activation_complete = status is RunStatus.COMPLETE
-    counted = activation_complete and merged is RunStatus.COMPLETE and not args.count_only
     complete = activation_complete and merged is RunStatus.COMPLETE
     stopped = status if not activation_complete else merged
     seconds = time.perf_counter() - started
@@ -261,8 +261,8 @@ def _count(args) -> int:
         "seconds": round(seconds, 4),
         "complete": complete,
         "activation_complete": activation_complete,
-        "linear_complete": counted,
-        "bounded_complete": counted,
+        "linear_complete": activation_complete and linear is not None,
+        "bounded_complete": activation_complete and bounded is not None,
         "status": stopped.value,
         "bounds": None if checks is None else check_dicts(checks),
     }
@@ -270,9 +270,9 @@ def _count(args) -> int:
         print(f"regionscope: {status.value}: the counts are PARTIAL (regions found so far)"
               + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
     elif not complete:
-        print(f"regionscope: {merged.value} while merging activation regions into linear regions: the activation "
-              "counts are complete, linear and bounded regions are not counted"
-              + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
+        print(f"regionscope: {merged.value} after the enumeration: the activation counts are complete, "
+              + ("the bounded regions are" if linear is not None else "linear and bounded regions are")
+              + " not counted" + ("; no certificate written" if args.certificate else ""), file=sys.stderr)
     if broken:
         names = ", ".join(c.bound.name for c in broken)
         print(f"regionscope: BUG: the exact count exceeds the upper bound(s) {names}; "
@@ -296,7 +296,7 @@ def _count(args) -> int:
         print(f"inputs         {inputs}")
     if not complete:
         print(f"status         PARTIAL: {stopped.value}" + ("" if not activation_complete else
-                                                           " (while merging; the activation counts are complete)"))
+                                                           " (after the enumeration; the activation counts are complete)"))
     print(f"activation regions  {result['activation_regions']}")
     not_counted = "not counted (--count-only)" if args.count_only else f"unknown: not counted ({stopped.value})"
     print(f"linear regions      {not_counted if linear is None else linear}")
@@ -369,7 +369,7 @@ def _progress_display():
         task = bar.add_task("starting", total=None)
 
         def show(n: int, phase: str | None = None) -> None:
-            """``n`` regions found, or (``phase="merged"``) merged into linear regions so far."""
+            """``n`` regions found, or (``phase="merging"``) done in a pass of the merging into linear regions."""
             rate = f"found, {n / max(time.perf_counter() - started, 1e-9):.0f} regions/s"
             bar.update(task, completed=n, description=rate if phase is None else f"{phase} into linear regions")
         yield show

@@ -8,6 +8,7 @@ exact affine output maps agree; two activation regions are joined when they shar
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -206,12 +207,25 @@ class RegionSet:
 
     @cached_property
     def bounded_regions(self) -> int:
-        if self.domain_bounded:
-            return len(self.regions)
-        if self.hints is None:
-            return sum(r.is_bounded() for r in self.regions)
-        known = self.hints.bounded
-        return int((known == 1).sum()) + sum(self.regions[int(i)].is_bounded() for i in np.flatnonzero(known < 0))
+        count = self.count_bounded()
+        assert count is not None  # no deadline
+        return count
+
+    def count_bounded(self, deadline: float | None = None) -> int | None:
+        """:attr:`bounded_regions`, or None when ``deadline`` (a :func:`time.monotonic` value)
+        passes first. Regions whose floats did not tell (``hints``) are decided exactly, one by one."""
+        if "bounded_regions" in self.__dict__:
+            return self.__dict__["bounded_regions"]
+        count = len(self.regions)
+        if not self.domain_bounded:
+            undecided = range(len(self.regions)) if self.hints is None else np.flatnonzero(self.hints.bounded < 0)
+            count = 0 if self.hints is None else int((self.hints.bounded == 1).sum())
+            for i in undecided:
+                if deadline is not None and time.monotonic() > deadline:
+                    return None
+                count += self.regions[int(i)].is_bounded()
+        self.__dict__["bounded_regions"] = count
+        return count
 
     def adjacency(self) -> nx.Graph:
         """Regions (by index) joined when they share an (n-1)-dimensional face: candidates by
@@ -235,7 +249,7 @@ class RegionSet:
     def merge_linear_regions(self, deadline: float | None = None,
                              progress: Callable[[int], None] | None = None) -> tuple[int, ...] | None:
         """:attr:`linear_region_labels`, or None when ``deadline`` (a :func:`time.monotonic` value)
-        passes first; ``progress`` is called with the number of regions merged, every 256
+        passes first; ``progress`` is called with the number of regions done in each pass, every 256
         (:func:`analyzer.adjacency.linear_region_labels`)."""
         if "linear_region_labels" in self.__dict__:
             return self.__dict__["linear_region_labels"]

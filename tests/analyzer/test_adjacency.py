@@ -104,5 +104,14 @@ def test_the_deadline_stops_the_merging_and_a_later_merge_finishes():
     seen = []
     labels = regions.merge_linear_regions(progress=seen.append)
     assert labels == (0,) * regions.activation_regions
-    assert seen == list(range(256, regions.activation_regions + 1, 256))
+    assert seen == list(range(256, regions.activation_regions + 1, 256)) * 2  # exact maps, then facets
     assert regions.linear_regions == 1
+
+
+def test_the_deadline_stops_the_bounded_count():
+    """Lines x = 0, y = 0, x + y = 1 over R^2: 7 regions, 1 bounded (the triangle); the exact
+    engine's regions carry no float hints, so each region is decided when counted."""
+    net = network([layer([[1, 0], [0, 1], [1, 1]], [0, 0, -1], "relu"), layer([[1, 1, 1]], [0], "identity")])
+    regions = enumerate_regions(net, None, exact=True)
+    assert regions.count_bounded(deadline=time.monotonic() - 1) is None
+    assert (regions.activation_regions, regions.count_bounded(), regions.bounded_regions) == (7, 1, 1)

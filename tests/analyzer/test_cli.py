@@ -174,7 +174,7 @@ def test_the_time_limit_stops_the_merging_into_linear_regions(capsys, tmp_path, 
     assert time.monotonic() - started < 8 + 5
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert code == 4 and "while merging" in captured.err and "Traceback" not in captured.err
+    assert code == 4 and "after the enumeration" in captured.err and "Traceback" not in captured.err
     assert data["activation_regions"] == counted["activation_regions"] > 256
     assert data["per_layer"] == counted["per_layer"]
     assert (data["activation_complete"], data["linear_complete"], data["bounded_complete"], data["complete"]) == (
@@ -193,7 +193,7 @@ def test_ctrl_c_while_merging_keeps_the_activation_counts(capsys, tmp_path, monk
     code = main(["count", str(path), "--domain", "box:-1,1"])
     captured = capsys.readouterr()
     assert code == 4 and "Traceback" not in captured.err
-    assert "PARTIAL: interrupted (while merging; the activation counts are complete)" in captured.out
+    assert "PARTIAL: interrupted (after the enumeration; the activation counts are complete)" in captured.out
     assert "linear regions      unknown: not counted (interrupted)" in captured.out
     expected = main(["count", str(path), "--domain", "box:-1,1", "--count-only", "--json"])
     assert expected == 0
