@@ -55,12 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--csv", action="store_true", help="print the counts as CSV, with provenance")
     count.add_argument("--latex", action="store_true", help="print the counts as a booktabs table, with provenance")
     count.add_argument("--checkpoint", metavar="RUN.ckpt",
-                       help="save the run's state there every 5 s and when it stops, so that --resume can continue it "
-                            "(certified float path)")
+                       help="save the run's state there every 5 s and when it stops, so that --resume can continue it")
     count.add_argument("--resume", metavar="RUN.ckpt",
                        help="continue the run saved there (same model, domain and --count-only), and keep saving to it")
     count.add_argument("--checkpoint-every", type=float, default=5.0, metavar="SECONDS",
                        help="seconds between checkpoints (default 5)")
+    count.add_argument("--quiet", action="store_true", help="no progress line (there is none either when stdout or "
+                                                            "stderr is not a terminal)")
     count.add_argument("--certificate", metavar="OUT.json", type=writable_file,
                        help="also write a certificate that 'regionscope verify' checks independently")
     plot = sub.add_parser("plot", help="draw the partition (2-D domains) or the function (1-D domains)",
@@ -202,7 +203,7 @@ def _count(args) -> int:
     _one_format(args, ("json", "csv", "latex"))
     _check_limits(args)
     net, domain, inputs, source = _model_and_domain(args)
-    if args.scheduler and not args.count_only:
+    if args.scheduler:
         from analyzer.cluster import check_scheduler
         check_scheduler(args.scheduler)
     started, clock = time.perf_counter(), time.monotonic()
@@ -210,16 +211,14 @@ def _count(args) -> int:
     if args.count_only:
         if args.certificate:
             raise ValueError("--certificate needs the regions themselves: drop --count-only")
-        if args.scheduler:
-            raise ValueError("--count-only counts on this machine: use --workers N instead of --scheduler")
-        with _progress_display() as progress:
+        with _progress_display(args.quiet) as progress:
             counts = count_regions(net, domain, exact=args.exact, budget=budget, progress=progress, workers=args.workers,
-                                   **_checkpointing(args))
+                                   scheduler=args.scheduler, **_checkpointing(args))
         activation, per_layer, status, path = counts[0], counts[1], counts.status, counts.path
         linear = bounded = None
         merged = RunStatus.COMPLETE  # nothing to merge
     else:
-        with _progress_display() as progress:
+        with _progress_display(args.quiet) as progress:
             regions = enumerate_regions(net, domain, exact=args.exact, budget=budget, progress=progress,
                                         workers=args.workers, scheduler=args.scheduler, **_checkpointing(args))
             activation, per_layer, status, path = (regions.activation_regions, regions.per_layer, regions.status,
@@ -228,7 +227,7 @@ def _count(args) -> int:
             merged = RunStatus.COMPLETE
             try:  # linear and bounded regions, within what is left of the time limit
                 deadline = None if args.time_limit is None else clock + args.time_limit
-                if regions.merge_linear_regions(deadline, progress and (lambda n: progress(n, "merging"))) is not None:
+                if regions.merge_linear_regions(deadline, progress and (lambda n: progress(n, phase="merging"))) is not None:
                     linear = regions.linear_regions
                     bounded = regions.count_bounded(deadline)
                 if bounded is None:
@@ -356,9 +355,10 @@ def _terminate_as_interrupt():
 
 
 @contextlib.contextmanager
-def _progress_display():
-    """A live 'regions found' line with a rate on a terminal's stderr; nothing otherwise."""
-    if not sys.stderr.isatty():
+def _progress_display(quiet: bool = False):
+    """A live line on stderr: regions found, their rate and the subtrees waiting to be refined (the
+    frontier); none when ``quiet`` or when stdout or stderr is not a terminal."""
+    if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
         yield None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -368,9 +368,10 @@ def _progress_display():
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("starting", total=None)
 
-        def show(n: int, phase: str | None = None) -> None:
-            """``n`` regions found, or (``phase="merging"``) done in a pass of the merging into linear regions."""
-            rate = f"found, {n / max(time.perf_counter() - started, 1e-9):.0f} regions/s"
+        def show(n: int, waiting: int | None = None, phase: str | None = None) -> None:
+            """``n`` regions found and ``waiting`` subtrees waiting to be refined, or (``phase="merging"``)
+            ``n`` done in a pass of the merging into linear regions."""
+            rate = f"found, {n / max(time.perf_counter() - started, 1e-9):.0f} regions/s, {waiting} subtrees waiting"
             bar.update(task, completed=n, description=rate if phase is None else f"{phase} into linear regions")
         yield show
 

@@ -20,7 +20,6 @@ and polyhedra, and as themselves as LP regions.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -30,28 +29,13 @@ from analyzer.domain import Domain
 from analyzer.lp_regions import ExactForms, LPPieces, NoFloatStart, root_region
 from analyzer.maps import embedding, first_layer_orthants, pull_back
 from analyzer.network import Activation, Layer, Network
-from analyzer.regions import RunStatus
+from analyzer.refinement import ExactNode
 from geometry import certified_lp, kernels, planar, polytope_kernels
 from geometry.exact import float_enclosure
 from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_dimensional
 
 _THRESHOLDS = (1, -1)  # the cuts z + 1 and z - 1 that kernels.thresholds makes of each unit (hard-tanh's)
 _FRESH_EVERY = 16
-
-
-def _is_interrupt(error: BaseException) -> bool:
-    """Ctrl-C, also when it arrived while a numba kernel ran: numba then raises SystemError
-    ("returned a result with an exception set") with the KeyboardInterrupt as its context."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, KeyboardInterrupt):
-            return True
-        cause = cause.__context__
-    return False
-
-
-class _Stopped(Exception):
-    """A budget stopped the run inside a subtree that the exact engine was refining."""
 
 
 class NotApplicable(Exception):
@@ -108,16 +92,15 @@ class _Polygons:
 class FilteredCount:
     """Region counts of a network on the float path (see the module docstring).
 
-    ``exact_engine`` is the engine's exact refinement of the same network and domain: its
-    ``descend([node], per_layer)`` refines a node ``(depth, pattern, geometry, map)`` exactly (its
-    ``start`` is the domain's exact polygon or interval in 1-D and 2-D); it takes the subtrees
-    where floats do not decide. Raises OverflowError when a weight or the domain is beyond the
-    float range, :class:`NotApplicable` when the domain cannot be started on. ``counting``: only
-    counts are asked for, no leaves kept (it chooses the shapes: :func:`uses_lp_regions`)."""
+    ``exact_engine`` is the exact engine's :class:`~analyzer.refinement.Refinement` of the same
+    network and domain (its ``start`` is the domain's exact polygon or interval in 1-D and 2-D);
+    the traversal (:mod:`analyzer.traversal`) gives the exact engine the nodes where floats do not
+    decide. Raises OverflowError when a weight or the domain is beyond the float range,
+    :class:`NotApplicable` when the domain cannot be started on. ``counting``: only counts are
+    asked for, no leaves kept (it chooses the shapes: :func:`uses_lp_regions`)."""
 
     def __init__(self, exact_engine, counting=False):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
-        self.leaves = None  # a sink for the leaves (see :meth:`descend`), or None to only count them
         self.solid = self.domain.dim >= 3
         self.lp = uses_lp_regions(self.domain, counting)
         cols = self.domain.dim + 1 if self.solid else 3
@@ -217,79 +200,21 @@ class FilteredCount:
         root = (shapes, None, *self.input_forms, [], known, np.empty(0, np.int8), -1)
         return [(0, root, i) for i in reversed(range(len(shapes)))]
 
-    def frontier(self, per_layer: list[int], size: int) -> tuple[int, list]:
-        """Refine from the whole domain until at least ``size`` regions wait to be refined (or none
-        does): the regions counted so far, and the waiting stack entries, independent subtrees."""
-        stack = self.start()
-        return self.descend(stack, per_layer, size), stack
-
-    def descend(self, stack: list, per_layer: list[int], until: int | None = None,
-                stop: Callable[[int], bool] | None = None, save: Callable[[list, int], None] | None = None,
-                found: int = 0) -> int:
-        """Depth first from the entries on ``stack`` (stopping early once it holds ``until``
-        entries, or when ``stop(regions so far)`` says so; Ctrl-C stops it too, and ``status`` says
-        why it stopped): ``found`` plus the number of regions found; ``per_layer[d]`` gains the
-        regions of layers 1..d+1. ``save(stack, regions so far)`` is called between steps (a
-        checkpoint that writes when due). Ctrl-C in the middle of a step undoes the step (the
-        entry goes back on the stack; ``per_layer``, the leaves and the count are restored), so
-        that on return they all describe one moment between steps, as a checkpoint must. A
-        budget that stops the run inside a subtree the exact engine refines keeps what was found
-        there, and leaves in ``resume`` the moment before that step: ``(stack, per_layer, regions,
-        leaves' mark)``, which is what a checkpoint saves then.
+    def refine(self, entry, stack: list, per_layer: list[int], leaves) -> int:
+        """Refine one stack entry ``(depth, block, piece)``: push its pieces, or count them when
+        they are leaves (and hand them to the ``leaves`` sink unless it is None); or, where floats
+        cannot decide, push the exact engine's node for the piece. Returns the leaves counted.
 
         The pieces of one region under one layer are kept together as one block ``(shapes,
         states, F, RF, last, known, prefix, root)``: their shapes and states, the layer's
         pre-activations ``F`` (their output forms are made from those when each is refined), the
         next layer's pre-activations of the piece last refined, the states known on the pieces
-        (None: none), the float states of the layers above, and the root they lie in. A stack
-        entry is ``(depth, block, piece)``, so a level of the stack costs a few bytes per piece
-        beyond the block's arrays, and an entry is self-contained (it can be sent to a worker, or
-        saved). Consecutive siblings are close and differ in a
-        few units' states, so a piece's pre-activations are usually updated from the previous
-        sibling's, and computed afresh at least every ``_FRESH_EVERY`` pieces so that the radii
-        stay small (:meth:`_piece_image`)."""
-        self.status, self.resume = RunStatus.COMPLETE, None
-        total, leaves = found, self.leaves
-        while stack and (until is None or len(stack) < until):
-            height, counts, kept = len(stack), per_layer.copy(), None if leaves is None else leaves.mark()
-            entry = stack[-1]
-            try:
-                if stop is not None and stop(total):
-                    break
-                if save is not None:
-                    save(stack, total)
-                stack.pop()
-                node = self._refine(entry, stack, per_layer)
-                if isinstance(node, int):
-                    total += node
-                    continue
-                subtree = 0
-                for region in self.exact_engine.descend([node], per_layer):  # a subtree floats cannot decide
-                    if stop is not None and stop(total + subtree):
-                        raise _Stopped
-                    if leaves is not None:
-                        leaves.add_region(region)
-                    subtree += 1
-                total += subtree
-            except _Stopped:  # the counts so far are reported; a checkpoint resumes before this step
-                self.resume = ([*stack[:height - 1], entry], counts, total, kept)
-                total += subtree
-                break
-            except (KeyboardInterrupt, SystemError) as error:
-                if not _is_interrupt(error):
-                    raise
-                del stack[height - 1:]
-                stack.append(entry)
-                per_layer[:] = counts
-                if leaves is not None:
-                    leaves.rollback(kept)
-                self.status = RunStatus.INTERRUPTED
-                break
-        return total
-
-    def _refine(self, entry, stack: list, per_layer: list[int]):
-        """Refine one stack entry: push its pieces, or count them when they are leaves (the count
-        is returned); or, where floats cannot decide, return the exact engine's node for it."""
+        (None: none), the float states of the layers above, and the root they lie in. An entry is
+        self-contained (it can be sent to a worker, or saved), and a level of the stack costs a
+        few bytes per piece beyond the block's arrays. Consecutive siblings are close and differ
+        in a few units' states, so a piece's pre-activations are usually updated from the
+        previous sibling's, and computed afresh at least every ``_FRESH_EVERY`` pieces so that the
+        radii stay small (:meth:`_piece_image`)."""
         layers, depth_total = self.network.layers, len(self.network.layers)
         depth, block, p = entry
         shapes, piece_states, F, RF, last, known, prefix, root = block
@@ -305,26 +230,27 @@ class FilteredCount:
         if not layers[depth].activation.splits:
             per_layer[depth] += 1
             if depth + 1 == depth_total:
-                if self.leaves is not None:
-                    self.leaves.add(root, prefix, prefix[None, :0], self._hints(self._kept([shape])), G[None], RG[None])
+                if leaves is not None:
+                    leaves.add(root, prefix, prefix[None, :0], self._hints(self._kept([shape])), G[None], RG[None])
                 return 1
             stack.append((depth + 1, (self._kept([shape]), None, G, RG, [], None, prefix, root), 0))
             return 0
         ok, pieces, piece_states = self._split(shape, G, RG, self.unknown[depth] if known is None else known[p],
                                                layers[depth].activation, depth, prefix)
         if not ok:
-            return self._exact_node(depth, prefix, root)
+            stack.append(self._exact_node(depth, prefix, root))
+            return 0
         per_layer[depth] += len(pieces)
         if depth + 1 == depth_total or (depth + 2 == depth_total and not layers[depth + 1].activation.splits):
             if depth + 1 < depth_total:
                 per_layer[depth + 1] += len(pieces)  # a final affine layer: each piece is one region
-            if self.leaves is not None:
+            if leaves is not None:
                 slopes = self.layers[depth][6:]
                 if depth + 1 < depth_total:
                     maps = kernels.piece_outputs(*self.layers[depth + 1][:6], G, RG, *slopes, piece_states)
                 else:
                     maps = kernels.piece_rows(G, RG, *slopes, piece_states)
-                self.leaves.add(root, prefix, piece_states, self._hints(pieces), *maps)
+                leaves.add(root, prefix, piece_states, self._hints(pieces), *maps)
             return len(pieces)
         child_block: tuple = (pieces, piece_states, G, RG, [], None, prefix, root)
         stack.extend((depth + 1, child_block, q) for q in range(len(pieces)))
@@ -405,7 +331,7 @@ class FilteredCount:
         """The exact shape of root ``root`` (1-D and 2-D domains), or None in 3-D and 4-D."""
         return None if self.solid else self.root_shapes[root]
 
-    def _exact_node(self, depth: int, prefix: np.ndarray, root: int):
+    def _exact_node(self, depth: int, prefix: np.ndarray, root: int) -> ExactNode:
         """The exact engine's node for a region of layers 1..``depth`` (its float states
         ``prefix``, from root ``root``): its pattern prefix's forms (the root's polygon clipped by
         them, or in 3-D and 4-D the forms with an exact interior point), and its exact map."""
@@ -418,9 +344,9 @@ class FilteredCount:
         forms = [form for _, form in constraints]
         if self.solid:  # the root's own forms (an orthant) bound it too
             forms = [*self.domain.region.forms, *self.root_forms[root], *forms]
-            return depth, pattern, (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P
+            return ExactNode(depth, pattern, (forms, interior_point_homogeneous(from_forms(forms, self.domain.dim))), P)
         shape = self.root_shapes[root]
         for form in forms:
             shape = self.shapes.clip(shape, form)
-        return depth, pattern, shape, P
+        return ExactNode(depth, pattern, shape, P)
 

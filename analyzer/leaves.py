@@ -102,16 +102,10 @@ class LeafStore:
             del self.exact[leaf]
         self.size = size
 
-    def empty(self) -> "LeafStore":
-        """A store like this one with no leaves (a worker's)."""
-        return LeafStore(self.network, self.domain, self.counter)
-
-    def payload(self, mark: tuple[int, int] | None = None) -> dict:
-        """The leaves (up to ``mark``, default all) as picklable arrays and exact regions, for
-        :meth:`merge`."""
-        parts, size = self.mark() if mark is None else mark
-        out = {key: getattr(self, key)[:parts] for key in ("rows", "roots", "points", "bounded", "maps", "radii")}
-        return {**out, "exact": {leaf: r for leaf, r in self.exact.items() if leaf < size}, "size": size}
+    def payload(self) -> dict:
+        """The leaves as picklable arrays and exact regions, for :meth:`merge`."""
+        out = {key: getattr(self, key) for key in ("rows", "roots", "points", "bounded", "maps", "radii")}
+        return {**out, "exact": self.exact, "size": self.size}
 
     def merge(self, payload: dict) -> None:
         """Add the leaves of another store's :meth:`payload` (order does not matter: the
@@ -181,6 +175,37 @@ class LeafStore:
         if shape is not None and self.domain.dim == 2 and not planar.is_bounded(shape):
             shape = None  # as the exact engine: unbounded polygons are not kept as shapes
         return forms, point, as_rational_map(P), shape
+
+
+class ExactLeaves:
+    """The leaves of a traversal that the exact engine refines alone (``exact=True``, maxout, a
+    domain the float path cannot start on): ready exact regions, with the sink interface of
+    :class:`LeafStore` (``add_region``, ``mark``, ``rollback``, ``payload``, ``merge``,
+    ``region_set``)."""
+
+    def __init__(self, domain, exact: bool, path: Path):
+        self.domain, self.exact, self.path = domain, exact, path
+        self.regions: list[Region] = []
+
+    def add_region(self, region: Region) -> None:
+        self.regions.append(region)
+
+    def mark(self) -> int:
+        return len(self.regions)
+
+    def rollback(self, mark: int) -> None:
+        del self.regions[mark:]
+
+    def payload(self) -> dict:
+        return {"regions": self.regions}
+
+    def merge(self, payload: dict) -> None:
+        self.regions.extend(payload["regions"])
+
+    def region_set(self, per_layer: tuple[int, ...], status: RunStatus) -> RegionSet:
+        """The regions as a :class:`RegionSet`, sorted by pattern."""
+        regions = sorted(self.regions, key=lambda r: r.pattern)
+        return RegionSet(regions, per_layer, self.domain.bounded, self.exact, status, path=self.path)
 
 
 def _checked_point(hint: np.ndarray, forms) -> tuple[Fraction, ...] | None:

@@ -23,7 +23,8 @@ import time
 
 from analyzer import filtered
 from analyzer.domain import all_space, box
-from analyzer.enumerate import Budget, _Refinement, count_regions
+from analyzer.enumerate import Budget, count_regions
+from analyzer.traversal import Traversal
 from analyzer.network import he_initialised
 from analyzer.regions import RunStatus
 
@@ -71,13 +72,11 @@ def exact_lps(net, domain, limit):
 
 def certified_lps(net, domain, limit):
     """The general LP engine with certified float LPs (geometry.lp), as it counted 5-D nets before."""
-    engine = _Refinement(net, domain, False)
-    start, found = time.perf_counter(), 0
-    for _ in engine.descend([engine.root()], [0] * len(net.layers)):
-        found += 1
-        if time.perf_counter() - start > limit:
-            return found, time.perf_counter() - start, False
-    return found, time.perf_counter() - start, True
+    traversal = Traversal(net, domain)
+    traversal.float = None  # the exact engine alone
+    start, stack = time.perf_counter(), [traversal.engine.root()]
+    found = traversal.descend(stack, [0] * len(net.layers), stop=lambda n, waiting: time.perf_counter() - start > limit)
+    return found, time.perf_counter() - start, not stack
 
 
 def versus_exact(label, net, domain, total, wall, limit):

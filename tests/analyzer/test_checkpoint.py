@@ -84,9 +84,36 @@ def test_broken_files_are_refused(tmp_path):
         count_regions(net, SQUARE, checkpoint=tmp_path / "missing" / "run.ckpt")
 
 
-def test_the_exact_engine_says_it_keeps_no_checkpoints(tmp_path):
-    with pytest.raises(CheckpointError, match="exact engine"):
-        count_regions(he_initialised([2, 8, 1], 0), SQUARE, exact=True, checkpoint=tmp_path / "run.ckpt")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_exact_engine_resumes_too(tmp_path, workers):
+    """``exact=True`` runs on the same traversal, stopped at 5 and 20 regions and resumed. Eight lines,
+    no two parallel, with two triple points (lines 0, 2, 7 and 1, 4, 7) and 22 simple ones: a line
+    arrangement has 1 + n + sum over its points of (lines through it - 1) regions, 1 + 8 + 22 + 2 * 2."""
+    lines = [[1, 2], [3, -1], [-2, 5], [4, 1], [1, -3], [-5, 2], [2, 7], [7, -4]]
+    net = network([layer(lines, [1, -2, 3, 0, 2, -1, 5, -3]), layer([[1] * 8], [0], "identity")])
+    path = tmp_path / "run.ckpt"
+    part = count_regions(net, None, exact=True, budget=Budget(max_regions=5), checkpoint=path, workers=workers)
+    assert part.status is RunStatus.MAX_REGIONS and part[0] < 35
+    part = count_regions(net, None, exact=True, budget=Budget(max_regions=20), checkpoint=path, resume=True)
+    assert part.status is RunStatus.MAX_REGIONS and part[0] < 35
+    assert count_regions(net, None, exact=True, checkpoint=path, resume=True, workers=workers) == (35, (35,))
+    with pytest.raises(CheckpointError, match="another network"):  # an exact run's stack is not the float path's
+        count_regions(net, None, checkpoint=path, resume=True)
+
+
+def test_a_maxout_enumeration_resumes_to_the_same_regions(tmp_path):
+    """Maxout is refined by the exact engine: an enumeration stopped and resumed has the regions of
+    an uninterrupted one, and the first layer's maxout:3 units of a generic net give at most 3
+    cells each."""
+    net = network([layer([[1, 0], [0, 1], [-1, -1], [2, 1], [-1, 3], [1, -2]], [0, 1, 2, -1, 0, 1], "maxout:3"),
+                   layer([[1, -1]], [0], "identity")])
+    full = enumerate_regions(net, SQUARE)
+    path = tmp_path / "run.ckpt"
+    part = enumerate_regions(net, SQUARE, budget=Budget(max_regions=2), checkpoint=path)
+    assert part.status is RunStatus.MAX_REGIONS
+    resumed = enumerate_regions(net, SQUARE, checkpoint=path, resume=True)
+    assert [r.pattern for r in resumed] == [r.pattern for r in full] and resumed.complete
+    assert [r.point for r in resumed] == [r.point for r in full]
 
 
 def run_cli(*args, **kwargs):
@@ -95,13 +122,16 @@ def run_cli(*args, **kwargs):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how, mode", [(signal.SIGKILL, ["--count-only"]), (signal.SIGINT, []),
-                                       (signal.SIGTERM, ["--count-only", "--workers", "2"]), (signal.SIGKILL, [])])
-def test_a_killed_cli_run_resumes_to_the_uninterrupted_counts(tmp_path, how, mode):
+@pytest.mark.parametrize("how, mode, arch", [
+    (signal.SIGKILL, ["--count-only"], [2, 96, 96, 96, 1]), (signal.SIGINT, [], [2, 96, 96, 96, 1]),
+    (signal.SIGTERM, ["--count-only", "--workers", "2"], [2, 96, 96, 96, 1]), (signal.SIGKILL, [], [2, 96, 96, 96, 1]),
+    (signal.SIGKILL, ["--exact"], [2, 16, 16, 1]),  # the exact engine, every LP in rationals
+    (signal.SIGINT, ["--exact", "--count-only", "--workers", "2"], [2, 16, 16, 1])])
+def test_a_killed_cli_run_resumes_to_the_uninterrupted_counts(tmp_path, how, mode, arch):
     """A child process counting is killed at a random moment after its first checkpoint, then
     resumed (by a kill again, maybe, until it finishes); the counts equal the uninterrupted run's."""
     model = tmp_path / "net.npz"
-    save_npz(he_initialised([2, 96, 96, 96, 1], 4), model)
+    save_npz(he_initialised(arch, 4), model)
     args = [str(model), "--domain", "box:-1,1", "--json", *mode]
     whole = run_cli(*args)
     expected = json.loads(whole.communicate(timeout=600)[0])

@@ -133,8 +133,6 @@ def test_count_only_in_a_box_and_along_a_segment(capsys, model_files):
 def test_count_only_refuses_what_needs_the_regions(capsys, model_files, tmp_path):
     assert_fails(capsys, ["count", str(model_files["npz"]), "--count-only", "--certificate", str(tmp_path / "c.json")],
                  "--certificate", "--count-only")
-    assert_fails(capsys, ["count", str(model_files["npz"]), "--count-only", "--scheduler", "tcp://127.0.0.1:1"],
-                 "--scheduler", "--workers")
 
 
 def test_count_only_partial(capsys, model_files):
@@ -218,3 +216,40 @@ def test_ctrl_c_while_checking_the_bounds_keeps_the_counts(capsys, model_files, 
     assert main(["count", str(model_files["npz"]), "--domain", "box:-1,1"]) == 4
     out = capsys.readouterr().out
     assert "activation regions  5" in out and "bounds         not checked (interrupted)" in out
+
+
+def _on_a_terminal(argv: list[str]) -> str:
+    """What a CLI child writes when its stdout and stderr are a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    from pathlib import Path
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "analyzer.cli", *argv], stdout=follower, stderr=follower,
+                             cwd=Path(__file__).resolve().parents[2])
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 300)
+        try:
+            chunk = os.read(leader, 65536) if ready else b""
+        except OSError:  # the child closed the terminal
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert child.wait(timeout=300) == 0
+    return seen.decode(errors="replace")
+
+
+def test_the_progress_line_shows_the_frontier_on_a_terminal_unless_quiet(tmp_path):
+    from analyzer.network import he_initialised
+    model = tmp_path / "net.npz"
+    save_npz(he_initialised([2, 128, 128, 128, 1], 0), model)
+    argv = ["count", str(model), "--domain", "box:-1,1", "--count-only"]
+    shown = _on_a_terminal(argv)
+    assert re.search(r"\d+ regions, \d+ regions/s, \d+ subtrees waiting", shown), shown[-2000:]
+    assert "subtrees waiting" not in _on_a_terminal([*argv, "--quiet"])

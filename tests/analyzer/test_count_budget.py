@@ -37,16 +37,21 @@ def test_region_budget(case, totals):
 def test_time_limit_and_progress(case):
     domain, exact = CASES[case]
     assert count_regions(NET, domain, exact=exact, budget=Budget(seconds=0)).status is RunStatus.TIME_LIMIT
-    seen = []
-    count_regions(he_initialised([2, 24, 24, 1], 2), domain, exact=exact, progress=seen.append)
+    seen, waiting = [], []
+
+    def progress(found, frontier):
+        seen.append(found)
+        waiting.append(frontier)
+    count_regions(he_initialised([2, 24, 24, 1], 2), domain, exact=exact, progress=progress)
     assert seen and seen == sorted(seen) and all(b - a >= 256 for a, b in zip(seen, seen[1:]))
+    assert all(w >= 1 for w in waiting)  # reported while work remains: the entry about to be refined at least
 
 
 @pytest.mark.parametrize("case", range(len(CASES)))
 def test_ctrl_c_keeps_the_count_so_far(case, totals):
     domain, exact = CASES[case]
 
-    def interrupt(found):
+    def interrupt(found, waiting):
         raise KeyboardInterrupt
     big = he_initialised([2, 24, 24, 1], 2)
     full = count_regions(big, domain, exact=exact)

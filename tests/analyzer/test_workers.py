@@ -2,7 +2,7 @@
 import pytest
 
 from analyzer.domain import box, segment
-from analyzer.enumerate import count_regions, enumerate_regions
+from analyzer.enumerate import Budget, count_regions, enumerate_regions
 from analyzer.network import he_initialised, layer, network
 
 
@@ -49,6 +49,43 @@ def test_dask_cluster_changes_nothing(dask_scheduler, arch, domain):
     assert remote.per_layer == serial.per_layer
 
 
+def _maxout_net():
+    """Maxout:2 units of small random integer rows, then ReLU units: refined by the exact engine."""
+    import random
+    rng = random.Random(5)
+
+    def rows(n, m):
+        return [[rng.randint(-4, 4) for _ in range(m)] for _ in range(n)]
+    return network([layer(rows(24, 2), [rng.randint(-3, 3) for _ in range(24)], "maxout:2"),
+                    layer(rows(6, 12), [rng.randint(-3, 3) for _ in range(6)], "relu"),
+                    layer(rows(1, 6), [0], "identity")])
+
+
+MAXOUT = _maxout_net()
+
+
+@pytest.mark.parametrize("net, domain, exact", [
+    (he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1]), False),  # certified float polygons
+    (he_initialised([3, 6, 6, 1], 3), None, False),                      # simple polyhedra over R^3
+    (he_initialised([2, 6, 6, 1], 3), None, True),                       # exact LPs
+    (MAXOUT, box([-2, -2], [2, 2]), False),                              # maxout: the exact engine
+])
+def test_counts_on_a_dask_cluster_change_nothing(dask_scheduler, net, domain, exact):
+    serial = count_regions(net, domain, exact=exact)
+    remote = count_regions(net, domain, exact=exact, scheduler=dask_scheduler)
+    assert remote == serial and remote.status is serial.status and remote.path is serial.path
+
+
+def test_a_dask_run_stopped_and_resumed(dask_scheduler, tmp_path):
+    net = he_initialised([2, 24, 24, 1], 5)
+    full = count_regions(net, box([-1, -1], [1, 1]))
+    path = tmp_path / "run.ckpt"
+    part = count_regions(net, box([-1, -1], [1, 1]), scheduler=dask_scheduler, budget=Budget(max_regions=50),
+                         checkpoint=path)
+    assert part[0] < full[0]
+    assert count_regions(net, box([-1, -1], [1, 1]), scheduler=dask_scheduler, checkpoint=path, resume=True) == full
+
+
 def test_cli_runs_on_a_dask_cluster(dask_scheduler, capsys, tmp_path):
     """Over R^2 the first layer of 8 generic units has 37 regions, more than the 16 x 2 the serial
     part expands to, so the second layer really runs on the cluster."""
@@ -61,6 +98,9 @@ def test_cli_runs_on_a_dask_cluster(dask_scheduler, capsys, tmp_path):
     assert main(["count", model, "--json"]) == 0
     serial = json.loads(capsys.readouterr().out)
     assert main(["count", model, "--json", "--scheduler", dask_scheduler]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert (remote["activation_regions"], remote["per_layer"]) == (serial["activation_regions"], serial["per_layer"])
+    assert main(["count", model, "--json", "--count-only", "--scheduler", dask_scheduler]) == 0
     remote = json.loads(capsys.readouterr().out)
     assert (remote["activation_regions"], remote["per_layer"]) == (serial["activation_regions"], serial["per_layer"])
 
@@ -93,7 +133,7 @@ FLAG = {}
 def _dies_once(indices):
     """A worker that kills its process on its first chunk (as a crash in C code would), once per run."""
     import os
-    from analyzer import enumerate as engine
+    from analyzer import traversal as engine
     flag = FLAG["path"]
     if not os.path.exists(flag):
         open(flag, "w").close()
@@ -101,16 +141,26 @@ def _dies_once(indices):
     return engine._real_descend_in_worker(indices)
 
 
-def test_a_dead_worker_is_replaced_and_its_chunks_counted_again(tmp_path, monkeypatch):
-    import pytest
-    from analyzer import enumerate as engine
-    from analyzer.domain import box
-    from analyzer.enumerate import count_regions
-    net = he_initialised([2, 16, 16, 1], 3)
-    expected = count_regions(net, box([-1, -1], [1, 1]))
+@pytest.mark.parametrize("net, exact", [(he_initialised([2, 16, 16, 1], 3), False), (he_initialised([2, 10, 10, 1], 3), True),
+                                        (MAXOUT, False)])
+def test_a_dead_worker_is_replaced_and_its_chunks_counted_again(tmp_path, monkeypatch, net, exact):
+    """On the float path and on the exact engine alike (one pool for both)."""
+    from analyzer import traversal as engine
+    expected = count_regions(net, box([-2, -2], [2, 2]), exact=exact)
     FLAG["path"] = str(tmp_path / "died")
     monkeypatch.setattr(engine, "_real_descend_in_worker", engine._descend_in_worker, raising=False)
     monkeypatch.setattr(engine, "_descend_in_worker", _dies_once)
     with pytest.warns(RuntimeWarning, match="worker process died"):
-        got = count_regions(net, box([-1, -1], [1, 1]), workers=2)
+        got = count_regions(net, box([-2, -2], [2, 2]), exact=exact, workers=2)
     assert got == expected and got.status is expected.status
+
+
+def test_a_scheduler_without_workers_is_one_clear_error_from_python_too():
+    """The scheduler is checked before any work is sent (a scheduler with no workers would accept
+    the chunks and never return them)."""
+    import distributed
+
+    from analyzer.errors import SchedulerError
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
+        with pytest.raises(SchedulerError, match="no workers"):
+            count_regions(he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1]), scheduler=empty.scheduler_address)
