@@ -251,5 +251,5 @@ def test_the_progress_line_shows_the_frontier_on_a_terminal_unless_quiet(tmp_pat
     save_npz(he_initialised([2, 128, 128, 128, 1], 0), model)
     argv = ["count", str(model), "--domain", "box:-1,1", "--count-only"]
     shown = _on_a_terminal(argv)
-    assert re.search(r"\d+ regions, \d+ regions/s, \d+ subtrees waiting", shown), shown[-2000:]
+    assert re.search(r"\d+ regions found, \d+ regions/s, \d+ subtrees waiting", shown), shown[-2000:]
     assert "subtrees waiting" not in _on_a_terminal([*argv, "--quiet"])
