@@ -15,7 +15,7 @@ from analyzer.domain import box
 from analyzer.errors import UnsupportedLayerError
 from analyzer.enumerate import enumerate_regions
 from analyzer.maps import next_map
-from analyzer.network import layer, unit_groups
+from analyzer.network import layer, network, unit_groups
 from geometry import kernels
 
 
@@ -340,3 +340,37 @@ def test_next_map_rows_for_leaky_and_hardtanh():
     # states (0, 1) and (-1, 0): outputs (x, 1) and (-1, 1 - x)
     assert next_map(ht, unit_groups(ht), (0, 1), pre).tolist() == [[1, 0], [0, 1], [1, 0]]
     assert next_map(ht, unit_groups(ht), (-1, 0), pre).tolist() == [[1, 0], [-1, 0], [1, -1]]
+
+
+# --- the float path carries the engine's states (hard-tanh -1, 0, 1) everywhere ------------------
+
+@pytest.mark.parametrize("dim, acts", [(2, ["hardtanh", "hardtanh"]), (2, ["relu", "hardtanh"]),
+                                       (3, ["hardtanh", "leaky_relu:1/3"]), (5, ["hardtanh", "hardtanh"])])
+def test_hardtanh_layers_on_the_float_path_agree_with_the_exact_engine(dim, acts):
+    # hard-tanh in the last splitting layer (its states index the output tables) and before another
+    # layer (they index the next layer's pre-activations); 5-D runs as LP regions
+    from test_fast_regions import assert_same_region_sets
+    rng = np.random.default_rng(dim)
+    widths = {2: [5, 4], 3: [4, 3], 5: [3, 3]}[dim]
+    sizes = [dim, *widths]
+    layers = [layer(rng.normal(size=(n, m)) * 1.5, rng.normal(size=n) * 0.5, act) for m, n, act in zip(sizes, sizes[1:], acts)]
+    net = network([*layers, layer(rng.normal(size=(1, widths[-1])), [0], "identity")])
+    fast = assert_same_region_sets(net, box([-2] * dim, [2] * dim))
+    seen = {s for r in fast for act, states in zip(acts, r.pattern) if act == "hardtanh" for s in states}
+    assert seen == {-1, 0, 1}  # the low and high pieces occur, not only the linear one
+
+
+def test_a_hardtanh_count_resumes_from_its_checkpoint(tmp_path):
+    # the checkpoint holds the float stack, whose states are the engine's: the resumed count is the
+    # uninterrupted one
+    from analyzer.enumerate import Budget, count_regions
+    from analyzer.regions import RunStatus
+    rng = np.random.default_rng(7)
+    net = network([layer(rng.normal(size=(12, 2)) * 2, rng.normal(size=12), "hardtanh"),
+                   layer(rng.normal(size=(8, 12)), rng.normal(size=8), "hardtanh"), layer(rng.normal(size=(1, 8)), [0], "identity")])
+    square = box([-1, -1], [1, 1])
+    full = count_regions(net, square)
+    part = count_regions(net, square, budget=Budget(max_regions=full[0] // 3), checkpoint=tmp_path / "run.ckpt")
+    assert part.status is RunStatus.MAX_REGIONS and part[0] < full[0]
+    assert count_regions(net, square, checkpoint=tmp_path / "run.ckpt", resume=True) == full
+    assert full == count_regions(net, square, exact=True)
