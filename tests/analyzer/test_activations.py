@@ -367,7 +367,8 @@ def test_a_hardtanh_count_resumes_from_its_checkpoint(tmp_path):
     from analyzer.regions import RunStatus
     rng = np.random.default_rng(7)
     net = network([layer(rng.normal(size=(12, 2)) * 2, rng.normal(size=12), "hardtanh"),
-                   layer(rng.normal(size=(8, 12)), rng.normal(size=8), "hardtanh"), layer(rng.normal(size=(1, 8)), [0], "identity")])
+                   layer(rng.normal(size=(8, 12)), rng.normal(size=8), "hardtanh"),
+                   layer(rng.normal(size=(1, 8)), [0], "identity")])
     square = box([-1, -1], [1, 1])
     full = count_regions(net, square)
     part = count_regions(net, square, budget=Budget(max_regions=full[0] // 3), checkpoint=tmp_path / "run.ckpt")
