@@ -1,7 +1,7 @@
 """Refining subtrees in worker processes gives exactly the serial result."""
 import pytest
 
-from analyzer.domain import box, segment
+from analyzer.domain import all_space, box, segment
 from analyzer.enumerate import Budget, count_regions, enumerate_regions
 from analyzer.network import he_initialised, layer, network
 
@@ -164,3 +164,23 @@ def test_a_scheduler_without_workers_is_one_clear_error_from_python_too():
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
         with pytest.raises(SchedulerError, match="no workers"):
             count_regions(he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1]), scheduler=empty.scheduler_address)
+
+
+@pytest.mark.parametrize("net, domain, exact", [
+    (he_initialised([2, 10, 10, 1], 3), box([-1, -1], [1, 1]), False),
+    (he_initialised([3, 5, 5, 1], 2), all_space(3), False),
+    (MAXOUT, box([-2, -2], [2, 2]), False),       # the exact engine's regions
+    (he_initialised([2, 6, 6, 1], 1), all_space(2), True),
+])
+def test_certificate_bytes_on_a_dask_cluster_and_with_workers(dask_scheduler, net, domain, exact):
+    """Issue 14 item 4: the certificate of a run on Dask or with 3 workers is byte for byte the
+    certificate of a serial run, on the float path and on the exact engine."""
+    import json
+
+    from analyzer.certificate import build_certificate
+
+    def certificate(**options):
+        return json.dumps(build_certificate(net, domain, enumerate_regions(net, domain, exact=exact, **options)))
+    serial = certificate()
+    assert certificate(scheduler=dask_scheduler) == serial
+    assert certificate(workers=3) == serial
