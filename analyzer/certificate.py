@@ -29,17 +29,17 @@ from fractions import Fraction
 from pathlib import Path
 
 from analyzer.domain import Domain
-from analyzer.maps import embedding, next_map, pattern_constraints, unit_pieces
 from analyzer.loaders import to_json_dict
-from analyzer.network import Network, unit_groups
+from analyzer.maps import pattern_constraints
+from analyzer.network import Network
 from analyzer.regions import RegionSet
 from geometry import interval, planar
 from geometry.errors import CertificateError
-from geometry.exact import AffineForm, negate
+from geometry.exact import AffineForm, negate, value_times_denominator
 from geometry.interval import Interval
 from geometry.planar import Polygon
 from geometry.lp import implication_certificate
-from geometry.polyhedron import Generators, facet_witness, generators, is_facet, volume
+from geometry.polyhedron import Description, describe, facet_witness, implication_at_vertices, polytope_volume, volume
 
 FORMAT = "regionscope-certificate/3"
 
@@ -53,31 +53,37 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
     """The certificate of an enumeration (see the module docstring)."""
     dim = domain.dim
     bounded = domain.bounded
-    holders: dict[AffineForm, list[int]] = defaultdict(list)
-    for i, region in enumerate(regions.regions):
-        for f in region.forms:
+    solids = _Solids(regions)
+    cycles = [_cyclic(region.shape) for region in regions.regions]
+    holders: dict[AffineForm, list[int]] = defaultdict(list)  # facet -> the regions it bounds
+    for i, cyclic in enumerate(cycles):
+        for f in (cyclic[0] if cyclic is not None else solids.of(i).facets):
             holders[f].append(i)
     domain_forms = list(domain.region.forms)
+    domain_source: dict[AffineForm, dict] = {}
+    for k, f in enumerate(domain_forms):
+        domain_source.setdefault(f, {"domain": k})
     entries = []
-    memo: dict = {}  # pull_back's per-layer cache, shared across the regions
-    edges, faces = _Edges(regions), _Faces(regions)
-    sources = _Sources(net, domain)
-    for i, region in enumerate(regions.regions):
-        cyclic = _cyclic(region.shape)
+    memo = _pull_back_memo(net, domain, regions)
+    edges, faces = _Edges(regions), _Faces(solids)
+    for i, (region, cyclic) in enumerate(zip(regions.regions, cycles)):
+        constraints = pattern_constraints(net, domain, region.pattern, memo)
         proof: dict[str, list]
+        size: Fraction | None
         if cyclic is not None:
             facets, vertices = cyclic
             proof = {"vertices": [_strs(v) for v in vertices]}
+            size = region.volume()
         else:
-            facets = [f for f in region.forms if is_facet(region.forms, f, dim)]
-            constraints = pattern_constraints(net, domain, region.pattern, memo)
-            proof = {"implied": _implied(region, facets, domain_forms, constraints, dim)}
-        source_of = sources.of(region.pattern, facets)
+            solid = solids.of(i)
+            facets, found = list(solid.facets), solid.generators
+            proof = {"implied": _implied(region, solid, domain_forms, constraints, dim)}
+            size = polytope_volume(found.vertices, solid.tight, dim) if not found.rays and not found.lines else None
+        source_of = _sources(region, facets, domain_source, constraints)
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
         neighbours = [{"facet": k, "region": j, "point": _strs(point)}
                       for k, f in enumerate(facets) if "domain" not in source_of[f]
                       for j, point in _neighbours(i, f, edges, holders, regions.regions, dim, faces)]
-        size = region.volume() if bounded or region.is_bounded() else None
         matrix, offset = region.output_map
         entries.append({
             "pattern": [list(states) for states in region.pattern],
@@ -107,65 +113,42 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
     }
 
 
-class _Sources:
-    """Where the facets of a pattern's region come from: a domain row, or the first (layer, unit, tag)
-    of :func:`analyzer.maps.unit_pieces` giving that form in the pattern's states.
+def _pull_back_memo(net: Network, domain: Domain, regions: RegionSet) -> dict:
+    """:func:`analyzer.maps.pull_back`'s per-layer cache, shared across the regions: the one their
+    exact data were built with when they are the float path's leaves of this very network and
+    domain (so no prefix is pulled back twice), else a new one."""
+    store = getattr(regions.regions, "store", None)
+    if store is not None and store.network is net and store.domain is domain:
+        return store.memo
+    return {}
 
-    Layer l's forms depend only on the states of the layers before it; they are indexed (form ->
-    [(unit, state, tag)]) once per such prefix, kept along the last pattern's path (regions come
-    depth first, so consecutive ones share most of it)."""
 
-    def __init__(self, net: Network, domain: Domain):
-        self.layers = net.layers
-        self.domain_source: dict[AffineForm, dict] = {}
-        for k, f in enumerate(domain.region.forms):
-            self.domain_source.setdefault(f, {"domain": k})
-        self.root = embedding(domain)
-        self.path: list[tuple] = []  # per depth: (prefix, the layer's pre-activation map, its index)
+def _sources(region, facets: list[AffineForm], domain_source: dict, constraints) -> dict[AffineForm, dict]:
+    """Where each facet comes from: a domain row, or the first (layer, unit, tag) of the pattern's
+    constraints (:func:`analyzer.maps.pull_back`) that is that form."""
+    found = {f: domain_source[f] for f in facets if f in domain_source}
+    wanted = set(facets) - set(found)
+    for (layer, unit, tag), f in constraints:
+        if f in wanted:
+            found[f] = {"layer": layer, "unit": unit, "tag": tag}
+            wanted.discard(f)
+    if wanted:
+        raise CertificateError(f"facets {sorted(wanted)} of region {region.pattern} are no constraint of its pattern")
+    return found
 
-    def of(self, pattern, facets: list[AffineForm]) -> dict[AffineForm, dict]:
-        found = {f: self.domain_source[f] for f in facets if f in self.domain_source}
-        for depth in range(len(self.layers)):
-            if len(found) == len(facets):
-                break
-            _, index = self._node(pattern, depth)
-            states = pattern[depth]
-            for f in facets:
-                if f in found:
-                    continue
-                for u, state, tag in index.get(f, ()):
-                    if states[u] == state:
-                        found[f] = {"layer": depth + 1, "unit": u, "tag": tag}
-                        break
-        missing = [f for f in facets if f not in found]
-        if missing:
-            raise CertificateError(f"facets {missing} of region {pattern} are no constraint of its pattern")
-        return found
 
-    def _node(self, pattern, depth: int):
-        """The pre-activation map of layer ``depth`` (0-based) under the pattern, and its index."""
-        prefix = pattern[:depth]
-        if depth < len(self.path) and self.path[depth][0] == prefix:
-            return self.path[depth][1:]
-        if depth == 0:
-            P = self.root
-        else:
-            before, _ = self._node(pattern, depth - 1)
-            layer = self.layers[depth - 1]
-            groups = unit_groups(layer)
-            states = pattern[depth - 1] if layer.activation.splits else (0,) * len(groups)
-            P = next_map(layer, groups, states, before)
-        layer = self.layers[depth]
-        pre = layer.lifted * P
-        scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-        index: dict[AffineForm, list[tuple[int, int, int | None]]] = defaultdict(list)
-        for u, group in enumerate(unit_groups(layer)):
-            for state, tagged in unit_pieces(layer, [rows[i] for i in group], scale[0]):
-                for tag, form in tagged:
-                    index[form].append((u, state, tag))
-        del self.path[depth:]
-        self.path.append((prefix, pre, index))
-        return pre, index
+class _Solids:
+    """Each region's facets and exact generators (:func:`geometry.polyhedron.describe`), made when
+    first asked."""
+
+    def __init__(self, regions: RegionSet):
+        self.regions = regions.regions
+        self.made: dict[int, Description] = {}
+
+    def of(self, i: int) -> Description:
+        if i not in self.made:
+            self.made[i] = describe(self.regions[i].polyhedron)
+        return self.made[i]
 
 
 class _Edges:
@@ -243,9 +226,8 @@ class _Faces:
     region's nonempty faces hold a vertex each, and a face is conv(its vertices) + cone(its rays);
     for a region with lines no face is computed (box unbounded, vertices None)."""
 
-    def __init__(self, regions: RegionSet):
-        self.regions = regions.regions
-        self.made: dict[int, Generators] = {}
+    def __init__(self, solids: _Solids):
+        self.solids = solids
         self.faces: dict[tuple[int, AffineForm], tuple | None] = {}
 
     def face(self, i: int, form: AffineForm):
@@ -255,12 +237,11 @@ class _Faces:
         return self.faces[i, form]
 
     def _face(self, i: int, form: AffineForm):
-        if i not in self.made:
-            self.made[i] = generators(self.regions[i].polyhedron)
-        found, inf = self.made[i], float("inf")
+        solid, inf = self.solids.of(i), float("inf")
+        found = solid.generators
         if found.lines:
             return None, None, None
-        on = frozenset(v for v in found.vertices if form[0] + sum(a * x for a, x in zip(form[1:], v)) == 0)
+        on = frozenset(v for v, x in zip(found.vertices, solid.points) if value_times_denominator(form, x) == 0)
         if not on:
             return None
         rays = frozenset(r for r in found.rays if sum(a * x for a, x in zip(form[1:], r)) == 0)
@@ -312,19 +293,23 @@ def _turn(a, b, c) -> int:
             + a[2] * (b[0] * c[1] - b[1] * c[0]))
 
 
-def _implied(region, facets: list[AffineForm], domain_forms, constraints, dim: int) -> list[dict]:
+def _implied(region, solid: Description, domain_forms, constraints, dim: int) -> list[dict]:
     """For every domain row and constraint that is not a facet: multipliers (a constant and one per
-    facet, from an LP) proving it is >= 0 on the region."""
+    facet) proving it is >= 0 on the region, read off the region's vertex where it is least
+    (:func:`geometry.polyhedron.implication_at_vertices`), else from an LP."""
+    facets = list(solid.facets)
     others = [({"domain": k}, f) for k, f in enumerate(domain_forms)]
     others += [({"layer": layer, "unit": unit, "tag": tag}, f) for (layer, unit, tag), f in constraints]
     implied = []
     for source, g in others:
         if g in facets:
             continue
-        found = implication_certificate(facets, g, dim)
-        if found is None:
+        proof = None if solid.generators.lines else implication_at_vertices(facets, g, solid.points, solid.tight)
+        if proof is None:
+            proof = implication_certificate(facets, g, dim)
+        if proof is None:
             raise CertificateError(f"constraint {g} is negative somewhere on region {region.pattern}")
-        constant, multipliers = found
+        constant, multipliers = proof
         implied.append({"source": source, "constant": str(constant),
                         "multipliers": {str(k): str(m) for k, m in enumerate(multipliers) if m}})
     return implied

@@ -152,15 +152,18 @@ class LeafStore:
     def build(self, i: int, pattern) -> tuple:
         """Sorted leaf ``i``'s exact ``(forms, point, output_map, shape)`` (see the module docstring)."""
         constraints, P = pull_back(self.network, self.domain, pattern, self.memo)
-        pulled = {form for _, form in constraints if not is_constant(form)}
+        pulled = list(dict.fromkeys(form for _, form in constraints if not is_constant(form)))  # in pull_back's order
         shape = None
         if self.domain.dim <= 2:
             shapes = self.counter.shapes
             shape = self.counter.root_shape(int(self.sorted_roots[i]))
-            for form in sorted(pulled):
-                shape = shapes.clip(shape, form)
-                if shape is None:
-                    raise AssertionError(f"the float path's region {pattern} is empty in exact arithmetic")
+            if self.domain.dim == 2:  # exact clips by the forms floats cannot prove >= 0 only
+                shape = planar.clip_all(shape, pulled, self.sorted_points[i])
+            else:
+                for form in pulled:
+                    shape = shape if shape is None else shapes.clip(shape, form)
+            if shape is None:
+                raise AssertionError(f"the float path's region {pattern} is empty in exact arithmetic")
             kept = [f for f in shape.edges if not is_constant(f)]  # not the line at infinity
         else:
             kept = [*self.domain.region.forms, *pulled]

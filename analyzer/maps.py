@@ -91,32 +91,43 @@ def pull_back(network: Network, domain: Domain, prefix, memo: dict | None = None
     memo = {} if memo is None else memo
     if len(prefix) > len(network.layers):
         raise PatternError(f"a pattern of {len(prefix)} layers for a network of {len(network.layers)}")
-    P = embedding(domain)
+    if "embedding" not in memo:
+        memo["embedding"] = embedding(domain)
+    P = memo["embedding"]
     constraints: list[tuple[tuple[int, int, int | None], AffineForm]] = []
     for depth, layer in enumerate(network.layers[:len(prefix)]):
-        groups = unit_groups(layer)
         head = tuple(prefix[:depth])
         if head not in memo:
-            pre = layer.lifted * P
-            scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
-            pieces = [dict(unit_pieces(layer, [rows[i] for i in group], scale[0])) for group in groups]
-            memo[head] = pre, rows, pieces
-        pre, rows, pieces = memo[head]
+            memo[head] = _layer_constraints(layer, depth, P)
+        pre, groups, tables = memo[head]
         states = prefix[depth] if layer.activation.splits else tuple(0 for _ in groups)
         if len(states) != len(groups):
             raise PatternError(f"layer {depth + 1} has {len(groups)} units but the pattern gives {len(states)} states")
-        for u, (group, state) in enumerate(zip(groups, states)):
-            unit_rows = [rows[i] for i in group]
-            tagged = pieces[u].get(state)
-            if tagged is None:
+        for u, state in enumerate(states):
+            found = tables[u].get(state)
+            if found is None:
                 raise PatternError(f"layer {depth + 1} unit {u} cannot be in state {state} on this region")
-            tagged = layer.activation.sources(state, tagged, unit_rows)
-            constraints.extend(((depth + 1, u, tag), g) for tag, g in tagged)
+            constraints += found
         key = ("map", tuple(prefix[:depth + 1]))
         if key not in memo:
             memo[key] = next_map(layer, groups, states, pre)
         P = memo[key]
     return constraints, P
+
+
+def _layer_constraints(layer: Layer, depth: int, P: flint.fmpz_mat) -> tuple:
+    """Layer ``depth + 1`` (0-based ``depth``) on the map ``P`` of the layers before: its
+    pre-activations, its unit groups, and per unit ``{state: [((layer, unit, tag), form), ...]}``
+    (:func:`unit_pieces` with the activation's sources), kept per prefix by :func:`pull_back`."""
+    groups = unit_groups(layer)
+    pre = layer.lifted * P
+    scale, *rows = [[int(v) for v in row] for row in pre.tolist()]
+    tables = []
+    for u, group in enumerate(groups):
+        unit_rows = [rows[i] for i in group]
+        tables.append({state: [((depth + 1, u, tag), g) for tag, g in layer.activation.sources(state, tagged, unit_rows)]
+                       for state, tagged in unit_pieces(layer, unit_rows, scale[0])})
+    return pre, groups, tables
 
 
 def first_layer_orthants(network: Network, domain: Domain, k: int) -> list[tuple[list[AffineForm], dict[int, int]]] | None:

@@ -11,10 +11,12 @@ vanishes at a point has points of both signs nearby). The V-representation (Mink
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import cdd
 import cdd.gmp
@@ -177,6 +179,131 @@ def is_facet(forms: Sequence[AffineForm], form: AffineForm, dim: int, *, exact: 
     return solve_strict([*others, negate(form)], dim, exact=exact).feasible
 
 
+class Description(NamedTuple):
+    """A full-dimensional polyhedron's facets (sorted), exact generators, the vertices again as
+    homogeneous integer points (same order), and per vertex the indices of the facets through it."""
+
+    facets: tuple[AffineForm, ...]
+    generators: "Generators"
+    points: tuple[HomogeneousPoint, ...]
+    tight: tuple[frozenset[int], ...]
+
+
+def describe(P: HPolyhedron) -> Description:
+    """The facets and exact generators of a full-dimensional P (what :func:`facets` and
+    :func:`generators` give) without an LP per form and without the exact double description of
+    every form.
+
+    A float double description (``cdd``, each form scaled to entries of size about 1) only hints
+    which forms are tight somewhere; the exact one (``cdd.gmp``) is made of those, Q, and every other
+    form is checked exactly on Q's generators (>= 0 at each vertex, a.r >= 0 on each ray, a.l = 0 on
+    each line), which proves Q within P, hence Q = P; a form that fails joins Q and Q is made again.
+    A form is a facet of P exactly when the generators on its hyperplane (vertices, rays, lines)
+    span a face of dimension dim - 1."""
+    forms, n = list(P.forms), P.dim
+    chosen = set(_float_hint(forms, n))
+    while True:
+        Q = from_forms([f for f in forms if f in chosen], n)
+        vertices, rays, lines, _ = _cdd_generators(Q)
+        points = [_homogeneous(v) for v in vertices]
+        failing = [f for f in forms if f not in chosen and not _holds_on(f, points, rays, lines)]
+        if not failing:
+            break
+        chosen.update(failing)
+    found = tuple(f for f in Q.forms if _is_facet_on(f, vertices, points, rays, lines, n))
+    tight = tuple(frozenset(k for k, f in enumerate(found) if value_times_denominator(f, x) == 0) for x in points)
+    return Description(found, Generators(tuple(vertices), tuple(rays), tuple(lines)), tuple(points), tight)
+
+
+def _homogeneous(point: Sequence[Fraction]) -> HomogeneousPoint:
+    d = math.lcm(*(v.denominator for v in point))
+    return (d, *(v.numerator * (d // v.denominator) for v in point))
+
+
+def _float_hint(forms: list[AffineForm], n: int) -> list[AffineForm]:
+    """The forms that a float double description finds (nearly) tight at one of its vertices or
+    rays; all forms when it fails or finds no vertex. A hint only (see :func:`describe`)."""
+    scaled = []
+    for f in forms:
+        top = max(abs(v) for v in f)
+        scaled.append([v / top for v in f])  # int / int: correctly rounded, no overflow
+    try:
+        out = cdd.copy_generators(cdd.polyhedron_from_matrix(
+            cdd.matrix_from_array(scaled, rep_type=cdd.RepType.INEQUALITY))).array
+    except (ArithmeticError, ValueError, RuntimeError):
+        return forms
+    points = [[v / row[0] for v in row[1:]] for row in out if abs(row[0]) > 1e-9]
+    directions = [row[1:] for row in out if abs(row[0]) <= 1e-9]
+    if not points:
+        return forms
+    found = []
+    for f, g in zip(forms, scaled):
+        for x in points:
+            if abs(g[0] + sum(a * v for a, v in zip(g[1:], x))) <= 1e-7 * (1 + sum(abs(v) for v in x)):
+                found.append(f)
+                break
+        else:
+            if any(abs(sum(a * v for a, v in zip(g[1:], r))) <= 1e-7 * sum(abs(v) for v in r) for r in directions):
+                found.append(f)
+    return found
+
+
+def _holds_on(form: AffineForm, points, rays, lines) -> bool:
+    """``form >= 0`` on ``conv(points) + cone(rays) + span(lines)`` (points homogeneous), exactly."""
+    a = form[1:]
+    return (all(value_times_denominator(form, x) >= 0 for x in points)
+            and all(sum(c * x for c, x in zip(a, r)) >= 0 for r in rays)
+            and all(sum(c * x for c, x in zip(a, d)) == 0 for d in lines))
+
+
+def _is_facet_on(form: AffineForm, vertices, points, rays, lines, n: int) -> bool:
+    """Whether the generators on ``{form = 0}`` span an (n - 1)-dimensional face (``form >= 0`` on
+    the polyhedron): affine rank of the vertices there plus the rank of the rays and lines there."""
+    a = form[1:]
+    on = [v for v, x in zip(vertices, points) if value_times_denominator(form, x) == 0]
+    if not on:
+        return False
+    directions = [[x - y for x, y in zip(v, on[0])] for v in on[1:]]
+    directions += [list(map(Fraction, r)) for r in rays if sum(c * x for c, x in zip(a, r)) == 0]
+    directions += [list(map(Fraction, d)) for d in lines]
+    if len(directions) < n - 1:
+        return False
+    if n == 1:
+        return True
+    entries = [flint.fmpq(e.numerator, e.denominator) for row in directions for e in row]
+    return flint.fmpq_mat(len(directions), n, entries).rank() == n - 1
+
+
+def implication_at_vertices(facet_forms: Sequence[AffineForm], form: AffineForm,
+                            points: Sequence[HomogeneousPoint],
+                            tight: Sequence[frozenset[int]]) -> tuple[Fraction, tuple[Fraction, ...]] | None:
+    """``(l0, l)`` as :func:`geometry.lp.implication_certificate` gives, for a pointed polyhedron
+    ``P = {facet_forms >= 0}`` with these vertices (homogeneous; ``tight[k]``: the facets through
+    vertex k) on which ``form >= 0``, without an LP: ``form`` is least over P at a vertex v (P is
+    pointed and form is bounded below on it), where LP duality gives l >= 0 on the facets through v
+    with ``form - sum l_i f_i`` constant, equal to ``form(v) = l0 >= 0``; l is found by solving n of
+    those facets' normals for form's. None when no n of them give l >= 0 (then ask the LP)."""
+    if not points:
+        return None
+    n = len(form) - 1
+    values = [Fraction(value_times_denominator(form, x), x[0]) for x in points]
+    k = min(range(len(values)), key=values.__getitem__)
+    if values[k] < 0:
+        return None
+    for chosen in itertools.combinations(sorted(tight[k]), n):
+        normals = flint.fmpq_mat(n, n, [facet_forms[i][1 + r] for r in range(n) for i in chosen])
+        if normals.rank() < n:
+            continue
+        solution = normals.solve(flint.fmpq_mat(n, 1, list(form[1:])))
+        weights = [Fraction(int(solution[r, 0].p), int(solution[r, 0].q)) for r in range(n)]
+        if all(w >= 0 for w in weights):
+            multipliers = [Fraction(0)] * len(facet_forms)
+            for i, w in zip(chosen, weights):
+                multipliers[i] = w
+            return values[k], tuple(multipliers)
+    return None
+
+
 @dataclass(frozen=True)
 class Generators:
     """``conv(vertices) + cone(rays) + span(lines)``; rays and lines are primitive integer vectors."""
@@ -290,7 +417,12 @@ def volume(P: HPolyhedron) -> Fraction:
         raise UnboundedError(f"volume of an unbounded polyhedron in R^{P.dim}")
     if not vertices or not is_full_dimensional(P):
         return Fraction(0)
-    n = P.dim
+    return polytope_volume(vertices, tight, P.dim)
+
+
+def polytope_volume(vertices: Sequence[Sequence[Fraction]], tight: Sequence[frozenset[int]], n: int) -> Fraction:
+    """The volume of a full-dimensional polytope of R^n given by its vertices and, per vertex, the
+    indices of the facets through it (see :func:`volume`)."""
     if n == 0:
         return Fraction(1)
     total = Fraction(0)

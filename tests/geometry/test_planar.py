@@ -129,3 +129,41 @@ def test_shared_edge_point_is_the_middle_of_the_common_part():
     assert planar.shared_edge_point(left, above, x_at_most_0) is None
     assert planar.edge_span(left, affine_form(5, [1, 1])) is None
     assert planar.point_on_line(affine_form(-1, [1, 2]), F(1, 3)) == (F(1, 3), F(1, 3))  # 1/3 + 2/3 = 1
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_clip_all_is_the_polygon_of_all_the_forms(seed):
+    """clip_all (exact clips only where floats cannot prove a form >= 0) gives the polygon of the
+    square and all the forms: its area is cdd.gmp's volume of that polyhedron, and its vertex set
+    that of clipping by every form in turn; with a point to start near and without, among forms
+    through a vertex, duplicates, huge coefficients and forms that leave nothing."""
+    rng = random.Random(seed)
+    scale = 10 ** rng.choice([0, 0, 40, 400])  # 10^400 is beyond the float range
+    forms = [affine_form(rng.randint(-4, 6), (rng.randint(-5, 5) or 1, rng.randint(-5, 5))) for _ in range(rng.randint(1, 12))]
+    forms += [affine_form(0, (1, 1)), affine_form(1, (1, 0)), forms[0]]  # a diagonal through 2 corners, an edge, a duplicate
+    forms = [tuple(v * scale for v in f) for f in forms]
+    one_by_one: planar.Polygon | None = SQUARE
+    for f in forms:
+        one_by_one = None if one_by_one is None else planar.clip(one_by_one, f)
+    for near in (None, (rng.uniform(-1, 1), rng.uniform(-1, 1)), (float("nan"), 0.0)):
+        got = planar.clip_all(SQUARE, forms, near)
+        if one_by_one is None:
+            assert got is None
+            continue
+        assert got is not None and points(got) == points(one_by_one)
+        assert_edges_follow_the_convention(got)
+        assert planar.area(got) == volume(from_forms([*SQUARE.edges, *(affine_form(f[0], f[1:]) for f in forms)], 2))
+
+
+def test_clip_all_on_an_unbounded_polygon():
+    """The quadrant x, y >= 0 cut by x + y >= 1 and x <= 3 (and y >= -5, which never cuts): the
+    vertices (0, 1), (1, 0), (3, 0) and the direction (0, 1) at infinity, as clipping one form at a
+    time gives."""
+    quadrant = planar.quadrant(affine_form(0, (1, 0)), affine_form(0, (0, 1)))
+    forms = [affine_form(-1, (1, 1)), affine_form(3, (-1, 0)), affine_form(5, (0, 1))]
+    expected = quadrant
+    for f in forms:
+        expected = planar.clip(expected, f)
+    got = planar.clip_all(quadrant, forms, (2.0, 2.0))
+    assert set(got.vertices) == set(expected.vertices) and set(got.edges) == set(expected.edges)
+    assert {v for v in got.vertices if v[0]} == {(1, 1, 0), (1, 3, 0), (1, 0, 1)}

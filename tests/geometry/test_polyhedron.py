@@ -20,15 +20,18 @@ from geometry.polyhedron import (
     box,
     contains,
     contains_in_interior,
+    describe,
     emptiness_certificate,
     facets,
     generators,
+    implication_at_vertices,
     interior_point,
     is_bounded,
     is_empty,
     is_full_dimensional,
     is_relatively_bounded,
     polyhedron,
+    polytope_volume,
     volume,
     whole_space,
 )
@@ -334,3 +337,54 @@ def test_bad_input():
     with pytest.raises(NonFiniteError):
         box([0], [float("inf")])
     assert issubclass(UnboundedError, GeometryError) and issubclass(GeometryError, ValueError)
+
+
+# --- describe: facets and generators without an LP per form ----------------------------------------
+
+@SETTINGS
+@given(st.integers(1, 4), st.booleans(),
+       st.lists(st.lists(st.integers(-3, 3), min_size=5, max_size=5), min_size=1, max_size=8))
+def test_describe_matches_the_irredundancy_reference_and_the_vertices(dim, bounded, extra):
+    """describe's facets are the reference's irredundant forms (one LP each), its generators those
+    of the double description of every form, on boxes and on orthants (unbounded) with extra rows,
+    among them duplicates, degenerate ones through vertices and lines through the apex."""
+    rows = [list(r) for r in reference.box_rows([-2] * dim, [2] * dim)] if bounded else \
+        [[0] + [int(i == j) for j in range(dim)] for i in range(dim)]
+    rows += [r[:dim + 1] for r in extra]
+    P = polyhedron(rows)
+    if reference.strictly_feasible(P.forms, dim) is None:
+        return
+    described = describe(P)
+    assert set(described.facets) == {f for i, f in enumerate(P.forms) if reference.is_irredundant(P.forms, i, dim)}
+    expected = generators(P)
+    assert set(described.generators.vertices) == set(expected.vertices)
+    assert set(described.generators.rays) == set(expected.rays)
+    assert described.generators.lines == expected.lines
+    for x, v, through in zip(described.points, described.generators.vertices, described.tight):
+        assert tuple(Fraction(c, x[0]) for c in x[1:]) == v
+        assert through == {k for k, f in enumerate(described.facets) if values_at(HPolyhedron(dim, (f,)), v)[0] == 0}
+    if bounded:
+        assert polytope_volume(described.generators.vertices, described.tight, dim) == volume(P)
+    for g in P.forms:  # every form holds on P: its multipliers, when found at a vertex, reproduce it
+        proof = implication_at_vertices(described.facets, g, described.points, described.tight)
+        if proof is None:
+            continue
+        constant, multipliers = proof
+        assert constant >= 0 and all(m >= 0 for m in multipliers)
+        combined = [constant * (j == 0) + sum(m * f[j] for m, f in zip(multipliers, described.facets))
+                    for j in range(dim + 1)]
+        assert combined == list(g)
+
+
+def test_implication_at_a_simple_vertex_by_hand():
+    """On the triangle x >= 0, y >= 0, 6 - 2x - 3y >= 0 the form 1 + x + y is least at the origin,
+    1 there, with x + y = 1 x + 1 y: l0 = 1 and multipliers (1, 1, 0) on (x, y, 6 - 2x - 3y) (in
+    the polyhedron's sorted order); 6 - x is least at (3, 0), 3 there, -x = 1/2 (-2x - 3y) + 3/2 y."""
+    P = polyhedron(HAND["triangle"][0])
+    described = describe(P)
+    by_form = dict(zip(described.facets, range(3)))
+    constant, multipliers = implication_at_vertices(described.facets, (1, 1, 1), described.points, described.tight)
+    assert constant == 1 and multipliers[by_form[(0, 1, 0)]] == 1 and multipliers[by_form[(0, 0, 1)]] == 1
+    constant, multipliers = implication_at_vertices(described.facets, (6, -1, 0), described.points, described.tight)
+    assert constant == 3
+    assert multipliers[by_form[(6, -2, -3)]] == Fraction(1, 2) and multipliers[by_form[(0, 0, 1)]] == Fraction(3, 2)
