@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from analyzer.checkpoint import Checkpoint, run_digest
 from analyzer.domain import Domain, all_space, polyline
 from analyzer.errors import LimitError, ShapeError
-from analyzer.network import Kind, Network
+from analyzer.network import Network
 from analyzer.regions import Path, RegionSet, RunStatus
 from analyzer.traversal import Traversal, Watch, run
 
@@ -122,7 +122,7 @@ def count_along_polyline(network: Network, points, *, exact: bool = False) -> in
 
 def _reported_layers(network: Network, per_layer: list[int]) -> tuple[int, ...]:
     """Counts after each layer, leaving out a final affine (identity) layer, which adds no regions."""
-    keep = len(per_layer) - (1 if network.layers[-1].activation.kind is Kind.IDENTITY and len(per_layer) > 1 else 0)
+    keep = len(per_layer) - (1 if not network.layers[-1].activation.splits and len(per_layer) > 1 else 0)
     return tuple(per_layer[:keep])
 
 
