@@ -186,8 +186,8 @@ class ExactLeaves:
     :class:`LeafStore` (``add_region``, ``mark``, ``rollback``, ``payload``, ``merge``,
     ``region_set``)."""
 
-    def __init__(self, domain, exact: bool, path: Path):
-        self.domain, self.exact, self.path = domain, exact, path
+    def __init__(self, network: Network, domain, exact: bool, path: Path):
+        self.network, self.domain, self.exact, self.path = network, domain, exact, path
         self.regions: list[Region] = []
 
     def add_region(self, region: Region) -> None:
@@ -208,7 +208,8 @@ class ExactLeaves:
     def region_set(self, per_layer: tuple[int, ...], status: RunStatus) -> RegionSet:
         """The regions as a :class:`RegionSet`, sorted by pattern."""
         regions = sorted(self.regions, key=lambda r: r.pattern)
-        return RegionSet(regions, per_layer, self.domain.bounded, self.exact, status, path=self.path)
+        return RegionSet(regions, per_layer, self.domain.bounded, self.exact, status, path=self.path,
+                         network=self.network, domain=self.domain)
 
 
 def _checked_point(hint: np.ndarray, forms) -> tuple[Fraction, ...] | None:

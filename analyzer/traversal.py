@@ -87,7 +87,7 @@ class Traversal:
         """An empty leaves sink of this traversal's kind."""
         if self.float is not None:
             return LeafStore(self.network, self.domain, self.float)
-        return ExactLeaves(self.domain, self.exact, self.path)
+        return ExactLeaves(self.network, self.domain, self.exact, self.path)
 
     def start(self) -> list:
         """The stack entries of the whole domain."""
