@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import naive
 
@@ -115,3 +116,16 @@ def test_the_deadline_stops_the_bounded_count():
     regions = enumerate_regions(net, None, exact=True)
     assert regions.count_bounded(deadline=time.monotonic() - 1) is None
     assert (regions.activation_regions, regions.count_bounded(), regions.bounded_regions) == (7, 1, 1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1), st.sampled_from(["relu", "leaky_relu:1/2", "abs", "hardtanh", "maxout:2"]),
+       st.booleans())
+def test_property_small_integer_nets(seed, activation, on_the_plane):
+    """Random small-integer nets, on [-2, 2]^2 or all of R^2: the dual graph equals testing all
+    pairs, and the linear regions the brute force's."""
+    spec = integer_spec(seed, 2, [3, 3], (activation, "relu"))
+    domain_forms = () if on_the_plane else naive.box_forms([-2, -2], [2, 2])
+    regions = enumerate_regions(naive.build(spec), None if on_the_plane else box([-2, -2], [2, 2]))
+    assert regions.linear_regions == naive.brute_force_linear_regions(spec, domain_forms)
+    assert set(regions.dual_graph().edges) == all_pairs_edges(regions)
