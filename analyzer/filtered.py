@@ -13,9 +13,12 @@ polyhedron: the degenerate cases), that node's whole subtree is refined by the e
 rebuilt from the node's pattern. The counts are therefore exactly the exact engine's; random
 weights rarely need the fallback, degenerate ones do.
 
-Applies to relu, leaky_relu, abs and hard-tanh layers (identity layers anywhere); maxout goes to
-the exact engine. Unbounded domains start from orthants of ReLU-like first-layer units as polygons
-and polyhedra, and as themselves as LP regions.
+Applies to relu, leaky_relu, abs, hard-tanh and maxout layers (identity layers anywhere); a
+maxout unit splits a region into its argmax cells, each certified to have interior, with the
+comparisons that the layer's exact weights settle everywhere (equal rows, rows differing by a
+constant: :func:`maxout_ties`) left out of the floats (2-D and 1-D domains). Unbounded domains
+start from orthants of ReLU-like first-layer units as polygons and polyhedra, and as themselves
+as LP regions.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.lp_regions import ExactForms, LPPieces, NoFloatStart, root_region
 from analyzer.maps import embedding, first_layer_orthants, pull_back
-from analyzer.network import Activation, Layer, Network
+from analyzer.network import Activation, Kind, Layer, Network
 from analyzer.refinement import ExactNode
 from geometry import certified_lp, kernels, planar, polytope_kernels
 from geometry.exact import float_enclosure
@@ -36,6 +39,7 @@ from geometry.polyhedron import from_forms, interior_point_homogeneous, is_full_
 
 _THRESHOLDS = (1, -1)  # the cuts z + 1 and z - 1 that kernels.thresholds makes of each unit (hard-tanh's)
 _FRESH_EVERY = 16
+_MAX_GROUP = 127  # the float path keeps states as int8
 
 
 class NotApplicable(Exception):
@@ -48,16 +52,17 @@ def applies(network: Network, domain: Domain) -> bool:
     raise :class:`NotApplicable` when it starts)."""
     return (domain.dim == 1 and domain.bounded or domain.dim >= 2) and all(
         layer.activation.cuts in ((0,), _THRESHOLDS) or not layer.activation.splits
-        for layer in network.layers)
+        or layer.activation.kind is Kind.MAXOUT and layer.activation.k <= _MAX_GROUP for layer in network.layers)
 
 
-def uses_lp_regions(domain: Domain, counting: bool) -> bool:
+def uses_lp_regions(domain: Domain, counting: bool, maxout: bool = False) -> bool:
     """Whether the float path refines ``domain`` as LP regions: from 5-D on, and in 4-D on bounded
     domains, and on unbounded ones when only counting (measured: 2-10x faster there than simple
     polyhedra; but a simple polyhedron's generators tell whether a leaf is bounded, which an LP
     region on an unbounded domain mostly cannot, and the regions' bounded count then needs exact
-    arithmetic). Simple polyhedra are faster in 3-D."""
-    return domain.dim >= 5 or domain.dim == 4 and (counting or domain.bounded)
+    arithmetic). Simple polyhedra are faster in 3-D. A network with ``maxout`` layers is refined
+    as LP regions from 3-D on (the polyhedra have no argmax split)."""
+    return domain.dim >= 5 or domain.dim == 4 and (counting or domain.bounded) or maxout and domain.dim >= 3
 
 
 def _float_layer(layer: Layer, cols: int) -> tuple:
@@ -65,14 +70,33 @@ def _float_layer(layer: Layer, cols: int) -> tuple:
     (weights as floats with radii; the bias as forms ``C = b e_0`` with ``cols`` columns, with
     radii), then a unit's output on each of its pieces, ``slope z + offset``: the slopes (floats,
     radii) and the offsets (small integers, exact in floats), indexed by the unit's state (hard-tanh's
-    -1 counted from the end; :meth:`analyzer.activations.Activation.output_table`)."""
+    -1 counted from the end; :meth:`analyzer.activations.Activation.output_table`), and the group
+    size (maxout's k, whose state s selects the unit's row s; else 1)."""
     W, EW, b, Eb = layer.float_enclosure
     _, exact_slopes, exact_offsets = layer.activation.output_table()
     slopes, slope_errors = float_enclosure(exact_slopes)
     offsets = np.array([float(v) for v in exact_offsets])
     C, RC = np.zeros((len(b), cols)), np.zeros((len(b), cols))
     C[:, 0], RC[:, 0] = b, Eb
-    return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors, offsets
+    return W, np.abs(W), EW, not EW.any(), C, RC, slopes, slope_errors, offsets, layer.activation.k
+
+
+def maxout_ties(layer: Layer) -> np.ndarray:
+    """The comparisons of a maxout layer that its exact weights settle on every input: entry
+    ``(u k + j) k + i`` is 1 where ``z_j - z_i`` of unit u is a positive constant (equal weight
+    rows, larger bias) or identically 0 with ``j < i`` (the lowest index wins a tie), -1 where
+    it is a negative constant or identically 0 with ``j > i`` (cell j is empty), 0 elsewhere
+    (compared in floats: :func:`geometry.kernels.split_polygon_maxout`)."""
+    k = layer.activation.k
+    ties = np.zeros(layer.pre_dim * k, np.int8)
+    for u in range(layer.out_dim):
+        for j in range(k):
+            for i in range(k):
+                a, b = u * k + j, u * k + i
+                if i != j and layer.weights[a] == layer.weights[b]:
+                    c = layer.bias[a] - layer.bias[b]
+                    ties[a * k + i] = 1 if c > 0 or c == 0 and j < i else -1
+    return ties
 
 
 class _Polygons:
@@ -101,8 +125,9 @@ class FilteredCount:
 
     def __init__(self, exact_engine, counting=False):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
+        self.ties = [maxout_ties(layer) if layer.activation.kind is Kind.MAXOUT else None for layer in self.network.layers]
         self.solid = self.domain.dim >= 3
-        self.lp = uses_lp_regions(self.domain, counting)
+        self.lp = uses_lp_regions(self.domain, counting, any(ties is not None for ties in self.ties))
         cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
         self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]
@@ -286,7 +311,11 @@ class FilteredCount:
         """``(ok, pieces, states)`` of a shape of layers 1..``depth`` (their states ``prefix``)
         under layer ``depth``'s pre-activations, its units' activation ``act``. A unit is cut by
         ``z + t`` for its cuts t (hard-tanh: ``z + 1`` and ``z - 1``), and its state follows from how
-        many are positive (:meth:`analyzer.activations.Activation.states_from_cuts`)."""
+        many are positive (:meth:`analyzer.activations.Activation.states_from_cuts`); maxout's
+        pieces are its argmax cells (:meth:`_split_argmax`)."""
+        ties = self.ties[depth]
+        if ties is not None:
+            return self._split_argmax(shape, G, RG, act.k, ties, depth, prefix)
         if act.cuts == _THRESHOLDS:
             G, RG = kernels.thresholds(G, RG)
             known = np.repeat(known, len(_THRESHOLDS))
@@ -303,6 +332,17 @@ class FilteredCount:
             ok, lines, radii, offsets, states = kernels.split_polygon(*shape, G, RG, known)
             pieces = _Polygons(offsets, lines, radii)
         return ok, pieces, act.states_from_cuts(states)
+
+    def _split_argmax(self, shape, G: np.ndarray, RG: np.ndarray, k: int, ties: np.ndarray, depth: int,
+                      prefix: np.ndarray):
+        """:meth:`_split` for a maxout:k layer (its settled comparisons ``ties``): a unit's pieces
+        are its argmax cells, its state the argmax."""
+        if self.lp:
+            found = certified_lp.split_argmax(shape, G, RG, k, ties,
+                                              exact=functools.partial(self.exact_forms.rows, depth, prefix))
+            return (False, None, None) if found is None else (True, LPPieces(found), found.states)
+        ok, lines, radii, offsets, states = kernels.split_polygon_maxout(*shape, G, RG, k, ties)
+        return ok, _Polygons(offsets, lines, radii), states
 
     def _hints(self, pieces) -> tuple[np.ndarray, np.ndarray]:
         """Float points meant to lie inside the pieces (in the domain's parameters) and whether

@@ -158,6 +158,11 @@ class ExactForms:
             self.kept[key] = pre
         return pre
 
+    def rows(self, depth: int, prefix: np.ndarray) -> list[AffineForm]:
+        """Layer ``depth``'s pre-activations, exactly (integers at one common positive scale, so
+        that differences of rows are multiples of differences of forms: maxout's comparisons)."""
+        return [tuple(int(v) for v in row) for row in self.pre_activations(depth, prefix).tolist()[1:]]
+
     def candidates(self, depth: int, prefix: np.ndarray) -> list[AffineForm]:
         """The forms that cut layer ``depth``'s regions, exactly (positive multiples of the float
         path's rows): ``z + t`` of each unit for its activation's cuts t (relu-like: ``z``;

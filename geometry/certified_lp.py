@@ -56,8 +56,10 @@ polygon splitters give them: the cascade runs in one numba call, and only pieces
 leave a unit open come back to Python for the exact forms. :func:`pieces_met` decides open pieces
 given by several forms (a maxout unit's argmax cells, a hard-tanh unit's middle piece): a
 certified point in R and the piece, a certified Farkas vector, or undecided; :func:`argmax_cells`
-applies it to a maxout unit's pre-activations. :func:`boundedness` says whether a region is
-bounded (certified both ways, or unknown).
+gives a maxout unit's argmax cells that meet R (its pairwise differences classified first, then
+the cells those leave open met or missed), and :func:`split_argmax` cuts a region by a whole
+maxout layer, unit by unit, as :func:`split` does for one form per unit. :func:`boundedness`
+says whether a region is bounded (certified both ways, or unknown).
 """
 from __future__ import annotations
 
@@ -71,7 +73,7 @@ from dataclasses import dataclass
 import flint
 import numpy as np
 
-from geometry import certified_lp_kernels as kernels
+from geometry import certified_lp_kernels as kernels, kernels as float_kernels
 from geometry.errors import DimensionMismatchError
 from geometry.exact import (AffineForm, homogeneous_from_floats, is_strictly_inside, negate,
                             value_times_denominator)
@@ -446,9 +448,11 @@ def _exact_ray(forms: Sequence[AffineForm], basis: list[int], slot: int) -> bool
     return not (1 in signs and -1 in signs)
 
 
-def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, Sequence[AffineForm] | None]]
+def pieces_met(region: LPRegion, pieces: Sequence[tuple[np.ndarray, np.ndarray, Sequence[AffineForm]
+                                                       | Callable[[], Sequence[AffineForm]] | None]]
                ) -> list[tuple[Meets, np.ndarray | None]]:
-    """For each open piece ``{h > 0 for its forms}`` (float rows, radii, optional exact forms):
+    """For each open piece ``{h > 0 for its forms}`` (float rows, radii, optional exact forms or a
+    function returning them, called only when floats leave the piece undecided):
     ``(MEETS, point)`` with a point certified strictly inside the region and the piece,
     ``(MISSES, None)`` with a Farkas certificate checked, or ``(UNDECIDED, None)``."""
     n = region.dim
@@ -489,34 +493,131 @@ def _exact_farkas(forms, support: list[int]) -> bool:
 
 
 def argmax_cells(region: LPRegion, Z: np.ndarray, RZ: np.ndarray,
-                 exact: Sequence[AffineForm] | None = None) -> list[tuple[int, np.ndarray]] | None:
+                 exact: Sequence[AffineForm] | Callable[[], Sequence[AffineForm]] | None = None,
+                 ties: np.ndarray | None = None) -> list[tuple[int, np.ndarray]] | None:
     """The argmax cells ``{z_a > z_b for every b != a}`` of a maxout unit that meet the region, as
     ``(a, point)`` with a certified point in each, or None when one is undecided.
 
     ``Z`` (radii ``RZ``) are the unit's k pre-activations, enclosures of the forms themselves (one
     common positive multiple, so that differences of rows enclose differences of forms); ``exact``
-    the same forms exactly (integers at that common scale), for exact checks where floats fail.
-    A difference that may be constant is undecided (ties between equal pre-activations are the
-    exact engine's to settle)."""
-    Z = np.asarray(Z, dtype=float)
-    RZ = np.asarray(RZ, dtype=float)
+    the same forms exactly (integers at that common scale), or a function returning them, called
+    only where floats leave a decision open. ``ties[a k + b]`` (optional) settles comparisons
+    known from elsewhere: 1 where ``z_a`` beats ``z_b`` everywhere (a positive constant difference,
+    or equal forms with ``a < b``: the lowest index wins a tie), -1 where it never does, 0 to
+    decide here. A difference that is constant on the region and not settled by ``ties`` (equal
+    forms: a tie) is undecided."""
+    Z = np.ascontiguousarray(Z, dtype=float)
     k = Z.shape[0]
-    pieces, cells = [], []
+    D, RD = float_kernels.maxout_differences(Z, np.ascontiguousarray(RZ, dtype=float), k)
+    settled = np.zeros(k * k, np.int8) if ties is None else np.asarray(ties, dtype=np.int8)
+    cells = _argmax_cells(region, D, RD, k, settled, None if exact is None else _once(exact))
+    return None if cells is None else [(a, point) for a, point, _ in cells]
+
+
+def _argmax_cells(region: LPRegion, D: np.ndarray, RD: np.ndarray, k: int, ties: np.ndarray,
+                  exact: Callable[[], list[AffineForm]] | None) -> list[tuple[int, np.ndarray, list[int]]] | None:
+    """``(a, point, cutting)`` for each argmax cell of one maxout unit that meets the region, or
+    None when one is undecided; ``D`` (radii ``RD``) are the unit's differences, row ``a k + b``
+    being ``z_a - z_b`` (:func:`geometry.kernels.maxout_differences`), ``exact`` a function
+    returning the unit's exact pre-activations. The cell of a is the region cut by the
+    differences ``z_a - z_b`` for b in ``cutting``: the others are positive on the whole region.
+
+    Each pair is classified first (:func:`classify`, with its warm starts and box): a difference
+    of one sign on the region settles the pair, so a unit that one pre-activation dominates
+    (the common case) needs no more; a cell with one cutting difference has the point
+    :func:`classify` certified on that side; the others go to :func:`pieces_met` (which also
+    settles the pairs classify left open: a difference touching the region's closure at a face)."""
+    pairs = [(a, b) for a in range(k) for b in range(a + 1, k) if ties[a * k + b] == 0]
+    beats = {}  # (a, b) -> an Outcome of z_a - z_b on the region
     for a in range(k):
-        others = [b for b in range(k) if b != a]
-        D = Z[a] - Z[others]
-        RD = (RZ[a] + RZ[others]) * (1 + 8 * _U) + np.where(D == 0, 0.0, 2 * _U * np.abs(D) + 2.0 ** -1073)
-        constant = ~(D[:, 1:] != 0).any(axis=1) & ~(RD[:, 1:] != 0).any(axis=1)  # exactly constant
-        if (np.abs(D[:, 1:]) <= RD[:, 1:]).all(axis=1).any(where=~constant) or (
-                constant & (np.abs(D[:, 0]) <= RD[:, 0])).any():
-            return None  # a difference that may be constant, or a constant that may be 0: a tie
-        if (constant & (D[:, 0] < 0)).any():
-            continue  # z_a < z_b everywhere
-        keep = np.flatnonzero(~constant)
-        exact_rows = None if exact is None else [tuple(x - y for x, y in zip(exact[a], exact[others[i]])) for i in keep]
-        pieces.append((D[keep], RD[keep], exact_rows))
-        cells.append(a)
-    met = pieces_met(region, pieces)
-    if any(m is Meets.UNDECIDED for m, _ in met):
-        return None
-    return [(a, point) for a, (m, point) in zip(cells, met) if m is Meets.MEETS and point is not None]
+        for b in range(k):
+            if ties[a * k + b]:
+                beats[a, b] = Outcome.POSITIVE if ties[a * k + b] > 0 else Outcome.NEGATIVE
+    points: dict[tuple[int, int], np.ndarray] = {}
+    if pairs:
+        rows = [a * k + b for a, b in pairs]
+        answer = classify(region, D[rows], RD[rows],
+                          None if exact is None else functools.partial(_exact_differences, exact, pairs))
+        for (a, b), outcome, sides in zip(pairs, answer.outcomes, answer.points):
+            outcome = Outcome(int(outcome))
+            beats[a, b] = outcome
+            beats[b, a] = {Outcome.POSITIVE: Outcome.NEGATIVE, Outcome.NEGATIVE: Outcome.POSITIVE}.get(outcome, outcome)
+            if outcome is Outcome.CUTS:
+                points[a, b], points[b, a] = sides[0], sides[1]
+    candidates = []
+    for a in range(k):
+        others = [beats[a, b] for b in range(k) if b != a]
+        if Outcome.NEGATIVE in others:
+            continue  # some z_b exceeds z_a on the whole region
+        cutting = [b for b in range(k) if b != a and beats[a, b] in (Outcome.CUTS, Outcome.UNDECIDED)]
+        if not cutting:
+            return [(a, region.point, [])]  # z_a is the largest on the whole region
+        candidates.append((a, cutting))
+    cells, pending = [], []
+    for a, cutting in candidates:
+        if len(cutting) == 1 and (a, cutting[0]) in points:
+            cells.append((a, points[a, cutting[0]], cutting))
+        else:
+            pending.append((a, cutting))
+    if pending:
+        met = pieces_met(region, [(D[[a * k + b for b in cutting]], RD[[a * k + b for b in cutting]],
+                                   None if exact is None else functools.partial(_exact_differences, exact,
+                                                                                [(a, b) for b in cutting]))
+                                  for a, cutting in pending])
+        for (a, cutting), (meets, point) in zip(pending, met):
+            if meets is Meets.UNDECIDED:
+                return None
+            if meets is Meets.MEETS and point is not None:
+                cells.append((a, point, cutting))
+    return sorted(cells, key=lambda cell: cell[0]) if cells else None
+
+
+def _exact_differences(exact: Callable[[], list[AffineForm]], pairs: list[tuple[int, int]]) -> list[AffineForm]:
+    rows = exact()
+    return [tuple(x - y for x, y in zip(rows[a], rows[b])) for a, b in pairs]
+
+
+def split_argmax(region: LPRegion, Z: np.ndarray, RZ: np.ndarray, k: int, ties: np.ndarray | None = None,
+                 exact: Sequence[AffineForm] | Callable[[], Sequence[AffineForm]] | None = None) -> Pieces | None:
+    """The full-dimensional pieces of the region under a maxout:k layer, as :func:`split` gives
+    them: unit u's pre-activations are rows ``u k .. u k + k - 1`` of ``Z`` (radii ``RZ``; the
+    forms themselves, see :func:`argmax_cells`), ``states[j, u]`` its argmax on piece j; ``ties``
+    (length ``n k k``, unit u's entries from ``u k k``) as for :func:`argmax_cells`; ``exact`` the
+    exact pre-activations (integers at one common scale) or a function returning them, called only
+    where floats leave a decision open. None when a cell stays undecided (the caller then splits
+    exactly). Units are taken one at a time: each piece is cut into the cells of the next unit
+    that meet it, by the differences that cross it."""
+    Z = np.ascontiguousarray(Z, dtype=float)
+    n = Z.shape[0] // k
+    D, RD = float_kernels.maxout_differences(Z, np.ascontiguousarray(RZ, dtype=float), k)
+    ties = np.zeros(n * k * k, np.int8) if ties is None else np.asarray(ties, dtype=np.int8)
+    exact = None if exact is None else _once(exact)
+    pieces = [(region, np.zeros(n, np.int8))]
+    for u in range(n):
+        rows = slice(u * k * k, (u + 1) * k * k)
+        unit_exact = None if exact is None else functools.partial(_rows, exact, u * k, u * k + k)
+        refined = []
+        for piece, states in pieces:
+            cells = _argmax_cells(piece, D[rows], RD[rows], k, ties[rows], unit_exact)
+            if cells is None:
+                return None
+            for a, point, cutting in cells:
+                kid = piece
+                for b in cutting if len(cells) > 1 else ():
+                    row = u * k * k + a * k + b
+                    kid = child(kid, D[row], RD[row], 1, point.copy(),
+                                None if unit_exact is None else functools.partial(_difference, unit_exact, a, b))
+                kid_states = states.copy()
+                kid_states[u] = a
+                refined.append((kid, kid_states))
+        pieces = refined
+    return Pieces([(piece, None, None) for piece, _ in pieces],
+                  np.array([states for _, states in pieces], dtype=np.int8).reshape(-1, n), exact)
+
+
+def _rows(candidates: Callable[[], list[AffineForm]], start: int, stop: int) -> list[AffineForm]:
+    return candidates()[start:stop]
+
+
+def _difference(rows: Callable[[], list[AffineForm]], a: int, b: int) -> AffineForm:
+    return _exact_differences(rows, [(a, b)])[0]

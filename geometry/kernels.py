@@ -270,22 +270,199 @@ def split_polygon(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.nd
                 Xc, Ec = vertices(child, child_r)
                 stack.append((child, child_r, Xc, Ec, enclosing_box(Xc, Ec), child_states, j + 1))
             continue
-        start, stop = offsets[count], offsets[count] + lines_p.shape[0]
-        out_lines = _grown(out_lines, stop)
-        out_radii = _grown(out_radii, stop)
-        out_lines[start:stop] = lines_p
-        out_radii[start:stop] = radii_p
-        out_states = _grown(out_states, count + 1)
-        out_states[count] = states
-        offsets = _grown(offsets, count + 2)
-        offsets[count + 1] = stop
+        out_lines, out_radii, offsets, out_states = _emitted(out_lines, out_radii, offsets, out_states, count,
+                                                             lines_p, radii_p, states)
         count += 1
     return True, out_lines[:offsets[count]], out_radii[:offsets[count]], offsets[:count + 1], out_states[:count]
 
 
 @njit(cache=True)
+def _emitted(out_lines, out_radii, offsets, out_states, count, lines, radii, states):
+    """The output arrays of a polygon split with piece ``count`` (``lines``, ``radii``, ``states``)
+    appended (grown when full)."""
+    start, stop = offsets[count], offsets[count] + lines.shape[0]
+    out_lines = _grown(out_lines, stop)
+    out_radii = _grown(out_radii, stop)
+    out_lines[start:stop] = lines
+    out_radii[start:stop] = radii
+    out_states = _grown(out_states, count + 1)
+    out_states[count] = states
+    offsets = _grown(offsets, count + 2)
+    offsets[count + 1] = stop
+    return out_lines, out_radii, offsets, out_states
+
+
+@njit(cache=True)
 def _failed(n: int):
     return False, np.empty((0, 3)), np.empty((0, 3)), np.zeros(1, np.int64), np.empty((0, n), np.int8)
+
+
+@njit(cache=True)
+def _difference(a: float, b: float, ra: float, rb: float) -> tuple[float, float]:
+    """``a - b`` in floats and a bound on its distance to ``A - B`` for exact A, B within ``ra``,
+    ``rb`` of a, b. The rounding error of the subtraction is found exactly (Knuth's TwoSum, which
+    round-to-nearest and no fastmath make error-free), so an exact difference of exact values has
+    radius 0."""
+    d = a - b
+    t = d - a
+    error = (a - (d - t)) + (-b - t)  # exactly (a - b) - d
+    if ra == 0.0 and rb == 0.0 and error == 0.0:
+        return d, 0.0
+    return d, _upper(ra + rb + abs(error), 3)
+
+
+@njit(cache=True)
+def maxout_differences(Z: np.ndarray, RZ: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The differences of a maxout layer's pre-activations within each unit, with radii
+    (:func:`_difference`): row ``(u k + j) k + i`` is ``z_j - z_i`` of unit u, whose pre-activations
+    are rows ``u k .. u k + k - 1`` of ``Z`` (enclosing the exact forms themselves, not multiples)."""
+    n, cols = Z.shape[0] // k, Z.shape[1]
+    D = np.empty((n * k * k, cols))
+    RD = np.empty((n * k * k, cols))
+    for u in range(n):
+        for j in range(k):
+            a = u * k + j
+            for i in range(k):
+                b = u * k + i
+                row = a * k + i
+                for c in range(cols):
+                    D[row, c], RD[row, c] = _difference(Z[a, c], Z[b, c], RZ[a, c], RZ[b, c])
+    return D, RD
+
+
+@njit(cache=True)
+def _side(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, box: np.ndarray) -> int:
+    """:func:`side_at_vertices` of a polygon, tried first on its bounding square ``box``."""
+    side = side_on_box(z, rz, box)
+    return side_at_vertices(z, rz, X, E) if side == UNDECIDED else side
+
+
+@njit(cache=True)
+def _maxout_hint(D: np.ndarray, k: int, u: int, X: np.ndarray) -> int:
+    """The cell of maxout unit u whose pre-activation is largest in floats at the first generator
+    (only a guess at the unit's state on a shape, which the caller then certifies)."""
+    best, value = 0, 0.0
+    for j in range(1, k):
+        z = D[(u * k + j) * k]  # z_j - z_0
+        v = 0.0
+        for c in range(X.shape[1]):
+            v += z[c] * X[0, c]
+        if v > value:
+            best, value = j, v
+    return best
+
+
+@njit(cache=True)
+def _maxout_state(D: np.ndarray, RD: np.ndarray, k: int, ties: np.ndarray, u: int, X: np.ndarray, E: np.ndarray,
+                  box: np.ndarray) -> int:
+    """The state of maxout unit u when it is certified constant on a polygon (``z_j - z_i > 0``
+    there for every compared i: see :func:`split_polygon_maxout`), else -1."""
+    j = _maxout_hint(D, k, u, X)
+    row = (u * k + j) * k
+    for i in range(k):
+        if i == j or ties[row + i] > 0:
+            continue
+        if ties[row + i] < 0 or _side(D[row + i], RD[row + i], X, E, box) != 1:
+            return -1
+    return j
+
+
+@njit(cache=True)
+def _argmax_cell(lines, radii, X, E, box, D, RD, k, ties, u, j):
+    """Cell j of maxout unit u in a polygon, ``{z_j - z_i > 0 for every compared i}``:
+    ``(ok, has_interior, lines, radii, X, E, box)`` of the polygon cut by the differences that
+    cross it; ``ok`` False when a sign is not certified. A difference negative on the polygon
+    empties the cell, so all are tried on the whole polygon first; the rest cut it in turn."""
+    row = (u * k + j) * k
+    pending = np.empty(k, np.int64)
+    sides = np.empty(k, np.int64)
+    p = 0
+    for i in range(k):
+        if i == j or ties[row + i] > 0:
+            continue
+        side = -1 if ties[row + i] < 0 else _side(D[row + i], RD[row + i], X, E, box)
+        if side == -1:
+            return True, False, lines, radii, X, E, box
+        if side != 1:
+            pending[p], sides[p] = i, side
+            p += 1
+    changed = False
+    for q in range(p):
+        i = pending[q]
+        side = _side(D[row + i], RD[row + i], X, E, box) if changed else sides[q]
+        if side == -1:
+            return True, False, lines, radii, X, E, box
+        if side == UNDECIDED:
+            return False, False, lines, radii, X, E, box
+        if side == MIXED:
+            signs = vertex_signs(D[row + i], RD[row + i], X, E)
+            lines, radii = _run(signs, lines, radii, D[row + i], RD[row + i], 1)
+            X, E = vertices(lines, radii)
+            box = enclosing_box(X, E)
+            changed = True
+    return True, True, lines, radii, X, E, box
+
+
+@njit(cache=True)
+def split_polygon_maxout(lines: np.ndarray, radii: np.ndarray, Z: np.ndarray, RZ: np.ndarray, k: int,
+                         ties: np.ndarray):
+    """The pieces of a polygon under a maxout:k layer's pre-activations ``Z`` (radii ``RZ``; unit u's
+    are rows ``u k .. u k + k - 1``, enclosing the exact forms themselves): unit u in state j on
+    the argmax cell ``{z_j > z_i for every i != j}``, kept when it has interior.
+
+    ``ties`` (length ``n k k``, index ``(u k + j) k + i``) says which comparisons the layer's exact
+    weights settle everywhere: 1 where ``z_j - z_i`` is a positive constant, or ``z_j = z_i``
+    identically with ``j < i`` (the lowest index wins a tie), so the comparison is left out; -1
+    where it is a negative constant, or the same tie with ``j > i``, so cell j is empty; 0 where
+    it is compared in floats. A difference that floats cannot sign makes the split undecided.
+
+    Units certified constant on the whole polygon keep their state; the others cut it, depth
+    first as in :func:`split_polygon`. Returns ``(ok, lines, radii, offsets, states)`` as
+    :func:`split_polygon` does."""
+    n = Z.shape[0] // k
+    D, RD = maxout_differences(Z, RZ, k)
+    X, E = vertices(lines, radii)
+    box = enclosing_box(X, E)
+    base = np.zeros(n, np.int8)
+    cutting = np.empty(n, np.int64)
+    c = 0
+    for u in range(n):
+        s = _maxout_state(D, RD, k, ties, u, X, E, box)
+        if s >= 0:
+            base[u] = s
+        else:
+            cutting[c] = u
+            c += 1
+    out_lines = np.empty((4 * lines.shape[0], 3))
+    out_radii = np.empty((4 * lines.shape[0], 3))
+    offsets = np.zeros(5, np.int64)
+    out_states = np.empty((4, n), np.int8)
+    count = 0
+    stack = [(lines, radii, X, E, box, base, 0)]
+    while stack:
+        lines_p, radii_p, X_p, E_p, box_p, states, j = stack.pop()
+        while j < c:
+            s = _maxout_state(D, RD, k, ties, cutting[j], X_p, E_p, box_p)
+            if s < 0:
+                break
+            states[cutting[j]] = s
+            j += 1
+        if j < c:
+            u = cutting[j]
+            for cell in range(k - 1, -1, -1):
+                ok, inner, cl, cr, Xc, Ec, bc = _argmax_cell(lines_p, radii_p, X_p, E_p, box_p, D, RD, k, ties, u,
+                                                             cell)
+                if not ok:
+                    return _failed(n)
+                if inner:
+                    child_states = states.copy()
+                    child_states[u] = cell
+                    stack.append((cl, cr, Xc, Ec, bc, child_states, j + 1))
+            continue
+        out_lines, out_radii, offsets, out_states = _emitted(out_lines, out_radii, offsets, out_states, count,
+                                                             lines_p, radii_p, states)
+        count += 1
+    return True, out_lines[:offsets[count]], out_radii[:offsets[count]], offsets[:count + 1], out_states[:count]
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
@@ -335,24 +512,25 @@ def affine_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights:
 
 @njit(cache=True)
 def scaled_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
-                states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row u of ``F`` times ``slopes[states[u]]``, plus ``offsets[states[u]]`` in column 0 (a unit's
-    output on its piece: ReLU's slopes (0, 1); hard-tanh's slopes (1, 0, 0) and offsets (0, 1, -1),
-    its state -1 indexing from the end),
-    with radii; ``slope_errors`` bound the distance of the float slopes to the exact ones; the
-    offsets are exact."""
-    n, cols = F.shape
+                group: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's output on its piece, with radii: row u of ``F`` times ``slopes[states[u]]``, plus
+    ``offsets[states[u]]`` in column 0 (ReLU's slopes (0, 1); hard-tanh's slopes (1, 0, 0) and
+    offsets (0, 1, -1), its state -1 indexing from the end); ``slope_errors`` bound the distance of
+    the float slopes to the exact ones; the offsets are exact. A maxout layer (``group = k > 1``,
+    slopes 1, offsets 0) selects row ``u k + states[u]``, its argmax, exactly."""
+    n, cols = F.shape[0] // group, F.shape[1]
     H = np.empty((n, cols))
     R = np.empty((n, cols))
     for u in range(n):
+        row = group * u + (states[u] if group > 1 else 0)
         s = slopes[states[u]]
         es = slope_errors[states[u]]
         for j in range(cols):
-            H[u, j] = s * F[u, j]
+            H[u, j] = s * F[row, j]
             if es == 0.0 and (s == 0.0 or abs(s) == 1.0):
-                R[u, j] = abs(s) * RF[u, j]  # exact scaling
+                R[u, j] = abs(s) * RF[row, j]  # exact scaling
             else:
-                R[u, j] = _upper((abs(s) + es) * RF[u, j] + es * abs(F[u, j]) + U * abs(H[u, j]), 4)
+                R[u, j] = _upper((abs(s) + es) * RF[row, j] + es * abs(F[row, j]) + U * abs(H[u, j]), 4)
         o = offsets[states[u]]
         if o != 0.0:
             exact = H[u, 0] == 0.0
@@ -381,29 +559,31 @@ def thresholds(G: np.ndarray, RG: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @njit(cache=True)
 def piece_image(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray, RC: np.ndarray,
                 F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
-                states: np.ndarray, base_states: np.ndarray, G: np.ndarray, RG: np.ndarray):
-    """The next layer's pre-activations ``W (slopes[states] * F) + C`` of a piece, with radii.
+                group: int, states: np.ndarray, base_states: np.ndarray, G: np.ndarray, RG: np.ndarray):
+    """The next layer's pre-activations ``W H + C`` of a piece, with radii, ``H`` the units'
+    outputs on it (:func:`scaled_rows`).
 
     Pieces of one region share its pre-activations ``F`` and differ only in some units' states.
     With ``G`` the image for a sibling's ``base_states``, the image for ``states`` is
     ``G + W[:, D] (Delta slope * F + Delta offset e_0)[D]`` over the units D whose state differs (:func:`affine_image`
     with ``G`` as the added forms; the float slope difference is within ``e_s + e_s0 + u |d|`` of
-    the exact one). That update is used when fewer than a quarter of the units changed state; else
-    (or when ``G`` is empty) the image is computed afresh. Returns ``(G, RG, afresh)``."""
-    n = F.shape[0]
+    the exact one; a maxout unit's change is the difference of its two selected rows). That
+    update is used when fewer than a quarter of the units changed state; else (or when ``G`` is
+    empty) the image is computed afresh. Returns ``(G, RG, afresh)``."""
+    n = F.shape[0] // group
     changed = np.flatnonzero(states != base_states) if G.shape[0] else np.arange(n)
     if 4 * changed.shape[0] < n:
-        G2, RG2 = _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, base_states,
-                                 states, G, RG, changed)
+        G2, RG2 = _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, group,
+                                 base_states, states, G, RG, changed)
         return G2, RG2, False
-    H, RH = scaled_rows(F, RF, slopes, slope_errors, offsets, states)
+    H, RH = scaled_rows(F, RF, slopes, slope_errors, offsets, group, states)
     G2, RG2 = affine_image(W, absW, EW, exact_weights, C, RC, H, RH)
     return G2, RG2, True
 
 
 @njit(cache=True)
-def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, base_states, states, G, RG,
-                   changed):
+def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offsets, group, base_states, states, G,
+                   RG, changed):
     """``G + W[:, changed] (Delta slope * F + Delta offset e_0)[changed]`` with radii (see
     :func:`piece_image`)."""
     c, cols = changed.shape[0], F.shape[1]
@@ -411,6 +591,11 @@ def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offs
     dR = np.empty((c, cols))
     for t in range(c):
         u = changed[t]
+        if group > 1:  # maxout: the newly selected row minus the old one (slopes 1, offsets 0)
+            a, b = group * u + states[u], group * u + base_states[u]
+            for j in range(cols):
+                dH[t, j], dR[t, j] = _difference(F[a, j], F[b, j], RF[a, j], RF[b, j])
+            continue
         d = slopes[states[u]] - slopes[base_states[u]]
         ed = slope_errors[states[u]] + slope_errors[base_states[u]]
         ed = _upper(ed + U * abs(d), 3) if ed > 0.0 or not (abs(d) == 1.0 or d == 0.0) else 0.0
@@ -439,7 +624,7 @@ def _updated_image(W, absW, EW, exact_weights, F, RF, slopes, slope_errors, offs
 @njit(cache=True)
 def piece_outputs(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights: bool, C: np.ndarray,
                   RC: np.ndarray, F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray,
-                  offsets: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  offsets: np.ndarray, group: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`piece_image` for every row of ``states`` (pieces of one region, whose
     pre-activations are ``F``): arrays of shape (pieces, n_out, cols) with radii. Each piece is
     updated from the previous one's image, and computed afresh at least every 16 pieces."""
@@ -453,7 +638,7 @@ def piece_outputs(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights
     for p in range(m):
         if updates >= 16:
             G, RG, updates = G[:0], RG[:0], 0
-        G, RG, afresh = piece_image(W, absW, EW, exact_weights, C, RC, F, RF, slopes, slope_errors, offsets,
+        G, RG, afresh = piece_image(W, absW, EW, exact_weights, C, RC, F, RF, slopes, slope_errors, offsets, group,
                                     states[p], base, G, RG)
         out[p], out_r[p] = G, RG
         base = states[p]
@@ -463,14 +648,14 @@ def piece_outputs(W: np.ndarray, absW: np.ndarray, EW: np.ndarray, exact_weights
 
 @njit(cache=True)
 def piece_rows(F: np.ndarray, RF: np.ndarray, slopes: np.ndarray, slope_errors: np.ndarray, offsets: np.ndarray,
-               states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+               group: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`scaled_rows` for every row of ``states``: a last layer's outputs on each piece,
-    arrays of shape (pieces, n, cols) with radii."""
-    m, (n, cols) = states.shape[0], F.shape
+    arrays of shape (pieces, units, cols) with radii."""
+    m, n, cols = states.shape[0], F.shape[0] // group, F.shape[1]
     out = np.empty((m, n, cols))
     out_r = np.empty((m, n, cols))
     for p in range(m):
-        out[p], out_r[p] = scaled_rows(F, RF, slopes, slope_errors, offsets, states[p])
+        out[p], out_r[p] = scaled_rows(F, RF, slopes, slope_errors, offsets, group, states[p])
     return out, out_r
 
 

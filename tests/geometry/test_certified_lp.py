@@ -20,8 +20,8 @@ import reference
 from arrangement_cases import random_degenerate
 from geometry import certified_lp_kernels as kernels
 from geometry.certified_lp import (LPRegion, Meets, Outcome, argmax_cells, boundedness, child, classify, enclosure,
-                                   lp_region,
-                                   pieces_met, split, _exact_dual, _exact_farkas, _exact_witness)
+                                   lp_region, pieces_met, split, split_argmax, _exact_dual, _exact_farkas,
+                                   _exact_witness)
 from geometry.exact import form_of_row, is_constant, negate
 from geometry.polyhedron import from_forms, is_bounded
 
@@ -433,6 +433,80 @@ def test_argmax_cells_by_hand():
     assert [a for a, _ in argmax_cells(plane, shifted, np.zeros_like(shifted))] == [1]
     tie = np.array([[0.0, 1, 0], [0.0, 1, 0]])
     assert argmax_cells(plane, tie, np.zeros_like(tie)) is None
+
+
+def argmax_pieces_exactly(forms, rows, k, dim):
+    """The argmax patterns of a maxout layer (unit u's rows ``u k .. u k + k - 1``; of equal rows the
+    lowest index) whose cells meet {forms > 0} in an open set, by the reference LP."""
+    n, found = len(rows) // k, []
+    for states in itertools.product(range(k), repeat=n):
+        cells = []
+        for u, a in enumerate(states):
+            za = rows[u * k + a]
+            for b in range(k):
+                zb = rows[u * k + b]
+                if b != a and not (zb == za and a < b):
+                    cells.append(tuple(x - y for x, y in zip(za, zb)))
+        if not any(is_constant(c) and c[0] <= 0 for c in cells) and reference.strictly_feasible(
+                [*forms, *(c for c in cells if not is_constant(c))], dim) is not None:
+            found.append(states)
+    return found
+
+
+def maxout_ties_of(rows, k):
+    """The comparisons equal rows settle (the lowest index wins), as split_argmax takes them."""
+    ties = np.zeros(len(rows) * k, np.int8)
+    for u in range(len(rows) // k):
+        for a in range(k):
+            for b in range(k):
+                if a != b and rows[u * k + a] == rows[u * k + b]:
+                    ties[(u * k + a) * k + b] = 1 if a < b else -1
+    return ties
+
+
+@pytest.mark.parametrize("dim", [2, 3, 5])
+def test_split_argmax_agrees_with_the_exact_lp(dim):
+    """Two maxout units of small integer rows (ties, constant differences, concurrent cells) on
+    random regions: the pieces are the exact ones, each with a point in its cells and its exact
+    forms (made lazily) defining it."""
+    rng = random.Random(100 + dim)
+    decided = 0
+    for trial in range(10):
+        rows = [tuple(rng.randint(-4, 4) for _ in range(dim + 1)) for _ in range(5)]
+        cell, point = random_cell(rng, dim, rows, bounded=trial % 2 == 0)
+        region = lp_region(cell, point)
+        k = 2 + trial % 2
+        Z = [tuple(rng.randint(-3, 3) for _ in range(dim + 1)) for _ in range(2 * k)]
+        if trial % 3 == 0:
+            Z[1] = Z[0]  # equal rows: settled by the ties
+        F, R = np.array(Z, dtype=float), np.zeros((2 * k, dim + 1))
+        found = split_argmax(region, F, R, k, maxout_ties_of(Z, k), exact=lambda: Z)
+        if found is None:
+            continue
+        decided += 1
+        states = [tuple(s) for s in found.states.tolist()]
+        assert sorted(states) == argmax_pieces_exactly(cell, Z, k, dim)
+        for j, s in enumerate(states):
+            piece = found[j]
+            for u, a in enumerate(s):
+                assert all(value(Z[u * k + a], piece.point) > value(Z[u * k + b], piece.point)
+                           for b in range(k) if b != a and Z[u * k + b] != Z[u * k + a])
+            assert strictly_inside(piece.exact_forms(), piece.point) and strictly_inside(cell, piece.point)
+    assert decided >= 8
+
+
+def test_split_argmax_calls_the_exact_forms_only_when_floats_fail():
+    rng = np.random.default_rng(3)
+    region = lp_region([], [0.0] * 5)
+    Z = rng.normal(size=(6, 6))
+
+    def never():
+        raise AssertionError("floats decide a generic maxout layer")
+    found = split_argmax(region, Z, np.zeros_like(Z), 3, exact=never)
+    assert found is not None and len(found) >= 2
+    tie = np.vstack([Z[:1], Z[:1]])
+    assert split_argmax(region, tie, np.zeros_like(tie), 2) is None  # equal rows and no ties: undecided
+    assert split_argmax(region, tie, np.zeros_like(tie), 2, np.array([0, 1, -1, 0], np.int8)).states.tolist() == [[0]]
 
 
 def test_pieces_met_misses_with_a_certificate():

@@ -141,7 +141,7 @@ def test_piece_image_encloses_the_exact_image(slopes, offsets):
     (Ff, RF), (Wf, EW), (Cf, RC) = enclosure(F), enclosure(W), enclosure([[v, 0, 0] for v in b])
     (Gf, RG) = enclosure(image(base))
     sf, se = float_enclosure(slopes)
-    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, sf, se, np.array(offsets, float))
+    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, sf, se, np.array(offsets, float), 1)
     G2, R2, afresh = kernels.piece_image(*layer, states, base, Gf, RG)
     assert not afresh and enclosed(image(states), G2, R2)
     G3, R3, afresh = kernels.piece_image(*layer, states, base[:0], Gf[:0], RG[:0])
@@ -165,7 +165,7 @@ def test_scaled_rows_with_an_inexact_slope():
     F = [[Fraction(1, 7), Fraction(-2, 11), Fraction(5, 13)], [Fraction(3), Fraction(1, 3), Fraction(-1, 9)]]
     Ff, RF = float_enclosure([v for row in F for v in row])
     slopes, slope_errors = float_enclosure([alpha, Fraction(1)])
-    H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.zeros(2),
+    H, R = kernels.scaled_rows(Ff.reshape(2, 3), RF.reshape(2, 3), slopes, slope_errors, np.zeros(2), 1,
                                np.array([0, 1], np.int8))
     for j in range(3):
         assert abs(alpha * F[0][j] - Fraction(H[0, j])) <= Fraction(R[0, j])
@@ -218,3 +218,79 @@ def test_box_filter_is_sound_near_a_vertex(seed):
         assert s in (0, exact_sign(z, g, h))
         decided += s != 0
     assert decided > 50
+
+
+def test_maxout_differences_enclose_the_exact_differences():
+    rng = np.random.default_rng(21)
+    k, n = 3, 4
+    Z = random_rationals(rng, (k * n, 3))
+    Zf, RZ = enclosure(Z)
+    D, RD = kernels.maxout_differences(Zf, RZ, k)
+    exact = [[Z[u * k + j][c] - Z[u * k + i][c] for c in range(3)] for u in range(n) for j in range(k) for i in range(k)]
+    assert enclosed(exact, D, RD)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_maxout_piece_image_encloses_the_exact_image(k):
+    """The next pre-activations of a maxout piece select one row per unit: ``W F[u k + s_u] + b``,
+    updated from a sibling's or computed afresh."""
+    rng = np.random.default_rng(5 + k)
+    n, n_next = 12, 5
+    F = random_rationals(rng, (k * n, 3))
+    W = random_rationals(rng, (n_next, n), 1000, 97)
+    b = [Fraction(int(rng.integers(-99, 99)), 7) for _ in range(n_next)]
+    base = rng.integers(0, k, n).astype(np.int8)
+    states = base.copy()
+    states[[0, 7]] = (states[[0, 7]] + 1) % k
+
+    def image(s):
+        return [[sum(W[i][u] * F[u * k + s[u]][j] for u in range(n)) + (b[i] if j == 0 else 0) for j in range(3)]
+                for i in range(n_next)]
+    (Ff, RF), (Wf, EW), (Cf, RC) = enclosure(F), enclosure(W), enclosure([[v, 0, 0] for v in b])
+    Gf, RG = enclosure(image(base))
+    layer = (Wf, np.abs(Wf), EW, False, Cf, RC, Ff, RF, np.ones(k), np.zeros(k), np.zeros(k), k)
+    G2, R2, afresh = kernels.piece_image(*layer, states, base, Gf, RG)
+    assert not afresh and enclosed(image(states), G2, R2)
+    G3, R3, afresh = kernels.piece_image(*layer, states, base[:0], Gf[:0], RG[:0])
+    assert afresh and enclosed(image(states), G3, R3)
+    H, RH = kernels.piece_rows(Ff, RF, np.ones(k), np.zeros(k), np.zeros(k), k, states[None])
+    assert enclosed([F[u * k + s] for u, s in enumerate(states)], H[0], RH[0])
+
+
+def split_square_maxout(Z, k, ties=None):
+    ties = np.zeros(len(Z) * k, np.int8) if ties is None else np.array(ties, np.int8)
+    return kernels.split_polygon_maxout(SQUARE, np.zeros_like(SQUARE), Z, np.zeros_like(Z), k, ties)
+
+
+def test_maxout_split_of_the_square_into_three_sectors():
+    """max(x, y + 1/4, 1/4 - x - y): the three are equal only at (1/6, -1/12), inside the square, and
+    no two are equal at a corner; each piece's vertices lie in its argmax cell, one piece each."""
+    Z = np.array([[0, 1, 0], [0.25, 0, 1], [0.25, -1, -1]])
+    ok, lines, radii, offsets, states = split_square_maxout(Z, 3)
+    assert ok and sorted(states[:, 0].tolist()) == [0, 1, 2]
+    for p, (s,) in enumerate(states.tolist()):
+        X, _ = kernels.vertices(lines[offsets[p]:offsets[p + 1]], radii[offsets[p]:offsets[p + 1]])
+        values = Z @ (X / X[:, :1]).T  # each function at each vertex
+        assert (values[s] >= values.max(axis=0) - 1e-12).all()
+
+
+def test_maxout_split_keeps_units_constant_on_the_square():
+    Z = np.array([[5, 1, 1], [0, 1, 0], [0, 1, 0], [3, 0, 0], [0.5, 1, 0], [0, 0, 0]])  # 5 + x + y > x; x < 3; cut
+    ok, _, _, offsets, states = split_square_maxout(Z, 2)
+    assert ok and len(offsets) == 3
+    assert sorted(map(tuple, states.tolist())) == [(0, 1, 0), (0, 1, 1)]
+
+
+def test_maxout_ties_leave_out_settled_comparisons():
+    """Two equal rows: without the ties they are never certified apart; with them the lower
+    index is the one cell; a constant difference comes out of the ties as the larger row."""
+    Z = np.array([[0, 1, 2], [0, 1, 2], [0, 1, 0], [1, 1, 0]])
+    ok, *_ = split_square_maxout(Z[:2], 2)
+    assert not ok
+    ok, _, _, offsets, states = split_square_maxout(Z, 2, [0, 1, -1, 0, 0, -1, 1, 0])
+    assert ok and states.tolist() == [[0, 1]]
+
+
+def test_maxout_difference_through_a_corner_is_left_to_exact_arithmetic():
+    ok, *_ = split_square_maxout(np.array([[0, 1, 0], [0, 0, -1]]), 2)  # x = -y through (1, -1) and (-1, 1)
+    assert not ok
