@@ -79,6 +79,11 @@ class Checkpoint:
         except OSError as exc:
             raise CheckpointError(f"cannot read checkpoint {str(self.path)!r}: {exc.strerror}") from None
         if not data.startswith(FORMAT):
+            first = data.partition(b"\n")[0].decode(errors="replace")
+            if first.startswith("regionscope-checkpoint/"):
+                raise CheckpointError(f"checkpoint {str(self.path)!r} is in format {first!r}, written by another "
+                                      f"version of regionscope; this one reads {FORMAT.decode().strip()!r}: "
+                                      f"start the run again")
             raise CheckpointError(f"{str(self.path)!r} is not a regionscope checkpoint")
         digest, _, payload = data[len(FORMAT):].partition(b"\n")
         if digest.decode(errors="replace") != self.digest:

@@ -77,6 +77,10 @@ def test_broken_files_are_refused(tmp_path):
     with pytest.raises(CheckpointError, match="not a regionscope checkpoint"):
         count_regions(net, SQUARE, checkpoint=path, resume=True)
     count_regions(net, SQUARE, checkpoint=path)
+    older = tmp_path / "older.ckpt"
+    older.write_bytes(path.read_bytes().replace(b"regionscope-checkpoint/", b"regionscope-checkpoint/0", 1))
+    with pytest.raises(CheckpointError, match="another version"):
+        count_regions(net, SQUARE, checkpoint=older, resume=True)
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(CheckpointError, match="truncated or corrupt"):
         count_regions(net, SQUARE, checkpoint=path, resume=True)
