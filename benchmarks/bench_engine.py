@@ -98,8 +98,8 @@ def default_vs_count_only(label, net, domain=None):
     total, wall_c, cpu_c = timed(only)
     assert total == regions, f"{label}: count-only {total}, default {regions}"
     print(f"{label:34s} default  {regions:7d} act {linear:7d} lin {bounded:7d} bnd  {wall:7.3f} s ({cpu:7.3f} CPU)  "
-          f"{regions / wall:8.0f} regions/s | count-only {wall_c:7.3f} s ({cpu_c:7.3f} CPU)  ratio {wall / wall_c:4.1f}x "
-          f"({cpu / cpu_c:4.1f}x CPU)")
+          f"{regions / wall:8.0f} regions/s ({regions / cpu:8.0f} per CPU s) | count-only {wall_c:7.3f} s "
+          f"({cpu_c:7.3f} CPU)  ratio {wall / wall_c:4.1f}x ({cpu / cpu_c:4.1f}x CPU)")
 
 
 def compare(label, net, domain=None):

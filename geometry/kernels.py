@@ -27,6 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from geometry import kernel_cache  # noqa: F401  (stamps the cached kernels; before the first njit)
+
 U = 2.0 ** -53
 _UNDERFLOW = 2.0 ** -1000
 UNDECIDED = 0

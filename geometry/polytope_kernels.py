@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
+from geometry import kernel_cache  # noqa: F401  (stamps the cached kernels; before the first njit)
 from geometry.exact import float_enclosure
 from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _upper, classify_units, side_at_vertices,
                               sign_at, vertex_signs)
