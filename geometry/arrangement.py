@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geometry.errors import DimensionMismatchError
 from geometry.exact import (
@@ -202,10 +202,10 @@ def intersection_poset(rows: Iterable[Sequence[object]] | Arrangement, dim: int 
     whole = ((1,) + (0,) * n, [tuple(int(i == j) for j in range(n)) for i in range(n)])
     flats = [Flat(frozenset(), 0, 1)]
     ancestors: list[set[int]] = [set()]
-    level: dict[frozenset[int], tuple[tuple, list[int]]] = {frozenset(): (whole, [])}
+    level: dict[frozenset[int], tuple[Any, list[int]]] = {frozenset(): (whole, [])}
     for rank in range(1, n + 1):
         ids = range(len(flats) - len(level), len(flats))
-        nxt: dict[frozenset[int], tuple[tuple, list[int]]] = {}
+        nxt: dict[frozenset[int], tuple[Any, list[int]]] = {}
         for parent, (key, (flat, _)) in zip(ids, level.items()):
             point, directions = flat
             classes: dict[AffineForm, list[int]] = {}
@@ -218,14 +218,15 @@ def intersection_poset(rows: Iterable[Sequence[object]] | Arrangement, dim: int 
                     classes.setdefault(restricted, []).append(i)
             for members in classes.values():
                 child = key.union(members)
-                if child not in nxt:
-                    nxt[child] = (_meet(flat, H[members[0]]), [])
+                if child not in nxt:  # a point (rank n) has no children: no need to compute it
+                    nxt[child] = (_meet(flat, H[members[0]]) if rank < n else None, [])
                 nxt[child][1].append(parent)
         if not nxt:
             break
         for key, (_, parents) in nxt.items():
             above = set(parents).union(*(ancestors[p] for p in parents))
-            ancestors.append(above)
+            if rank < n:
+                ancestors.append(above)
             flats.append(Flat(key, rank, -sum(flats[y].mobius for y in above)))
         level = nxt
     return flats
