@@ -253,3 +253,28 @@ def test_the_progress_line_shows_the_frontier_on_a_terminal_unless_quiet(tmp_pat
     shown = _on_a_terminal(argv)
     assert re.search(r"\d+ regions found, \d+ regions/s, \d+ subtrees waiting", shown), shown[-2000:]
     assert "subtrees waiting" not in _on_a_terminal([*argv, "--quiet"])
+
+
+def test_the_issue_dead_layer_net_within_a_time_limit(capsys, tmp_path):
+    """Issue 16's 3-24-2-1 net whose second layer is off on the cube: one linear region (the output
+    is constant), activation regions as --count-only counts them; with --time-limit 1 the run ends
+    within the limit (plus slack for a loaded machine), PARTIAL or complete, cleanly."""
+    import time
+    rng = np.random.default_rng(0)
+    path = tmp_path / "dead24.npz"
+    np.savez(path, W1=rng.normal(size=(24, 3)), b1=rng.normal(size=24) * 0.3, W2=rng.normal(size=(2, 24)),
+             b2=np.array([-100.0, -100.0]), W3=rng.normal(size=(1, 2)), b3=np.zeros(1))
+    counted = run_json(capsys, ["count", str(path), "--domain", "box:-1,1", "--count-only", "--json"])
+    full = run_json(capsys, ["count", str(path), "--domain", "box:-1,1", "--json"])
+    assert (full["activation_regions"], full["linear_regions"]) == (counted["activation_regions"], 1)
+    started = time.monotonic()
+    code = main(["count", str(path), "--domain", "box:-1,1", "--json", "--time-limit", "1"])
+    assert time.monotonic() - started < 1 + 10
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert "Traceback" not in captured.err
+    if data["complete"]:
+        assert code == 0 and data["linear_regions"] == 1
+    else:
+        assert code == 4 and ("PARTIAL" in captured.err or "not counted" in captured.err)
+        assert data["linear_regions"] in (None, 1) and data["linear_complete"] is (data["linear_regions"] == 1)
