@@ -6,7 +6,8 @@ region has the same exact map, the output is constant: 1 linear region) and a se
 3-16-16-1 (generic: float maps tell most regions apart). Each is enumerated, then merged twice on
 fresh enumerations: with neighbours found by pattern lookup (the default), and without the network
 (every pair of regions holding a form and its negation is a candidate, as before pattern lookup),
-stopped at ``--cap`` seconds (default 300). Both merges must give the same count.
+stopped at ``--cap`` seconds (default 300). Both merges must give the same count. Last, the dual
+graph (every shared facet, what certificates and plots of the adjacency need) by pattern lookup.
 """
 import dataclasses
 import sys
@@ -48,6 +49,8 @@ def main(cap: float) -> None:
         else:
             assert len(set(labels)) == count, f"{label}: {len(set(labels))} linear regions without the network"
             print(f"{label:28s} all candidate pairs {len(set(labels)):6d} linear   {wall:8.2f} s wall {cpu:8.2f} s CPU")
+        graph, wall, cpu = timed(regions.dual_graph)
+        print(f"{label:28s} dual graph          {graph.number_of_edges():6d} edges    {wall:8.2f} s wall {cpu:8.2f} s CPU")
 
 
 if __name__ == "__main__":
