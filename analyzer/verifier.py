@@ -254,17 +254,30 @@ def _pre_activations(W, b, inputs, scale, last):
             for form, weights in zip(pre, ([row[u] for u in changed] for row in W))]
 
 
-def _layer_constraints(l, kind, parameter, pre, scale, states, where):
+def _layer_constraints(l, kind, parameter, pre, scale, states, where, last=None):
     """Layer l in the given states, its pre-activation forms at ``scale``: its constraints
-    {(l, unit, tag): form} and its outputs as forms (a leaky layer's, slope p/q, at scale * q)."""
+    {(l, unit, tag): form} and its outputs as forms (a leaky layer's, slope p/q, at scale * q).
+
+    ``last``: ``(states, (constraints, outputs))`` of the same pre-activation forms in other states,
+    or None: then only the units whose state differs are made again (consecutive regions differ in
+    a few units), the other units' forms are those already made."""
     size = parameter if kind == "maxout" else 1
     groups = [pre[k:k + size] for k in range(0, len(pre), size)]
     states = [0] * len(groups) if kind == "identity" else states
     if len(states) != len(groups):
         raise Rejected(f"{where}: layer {l} has {len(groups)} units, the pattern {len(states)} states")
     slope = parameter if kind == "leaky_relu" else Fraction(1)
-    constraints, outputs = {}, []
-    for u, (zs, state) in enumerate(zip(groups, states)):
+    if last is None:
+        constraints, outputs, units = {}, [None] * len(groups), range(len(groups))
+    else:
+        before, (made, made_outputs) = last
+        constraints, outputs = dict(made), list(made_outputs)
+        units = [u for u, (state, old) in enumerate(zip(states, before)) if state != old]
+    for u in units:
+        zs, state = groups[u], states[u]
+        if last is not None:  # the unit's constraints in its old state go
+            for tag in _unit_constraints(kind, before[u], zs, scale)[0]:
+                del constraints[(l, u, tag)]
         try:
             found, output = _unit_constraints(kind, state, zs, scale)
         except Rejected as failure:
@@ -272,8 +285,8 @@ def _layer_constraints(l, kind, parameter, pre, scale, states, where):
         for tag, form in found.items():
             constraints[(l, u, tag)] = form
         # on q z, off p z
-        outputs.append([slope.numerator * v for v in zs[0]] if output is None
-                       else output if slope.denominator == 1 else [slope.denominator * v for v in output])
+        outputs[u] = ([slope.numerator * v for v in zs[0]] if output is None
+                      else output if slope.denominator == 1 else [slope.denominator * v for v in output])
     return constraints, outputs
 
 
@@ -284,8 +297,9 @@ def _pull_back(network, start, pattern, where, kept):
 
     ``start`` is the input as integer forms over a common scale. ``kept`` carries each layer's last
     ``(inputs, pre-activations, states, constraints and outputs)`` from one pattern to the next: the
-    pre-activations are updated (:func:`_pre_activations`), the rest reused when they and the states
-    are the same."""
+    pre-activations are updated (:func:`_pre_activations`, which returns the same list when no input
+    changed), the rest reused when they and the states are the same, and made again only for the
+    units whose state changed when only states changed."""
     if len(pattern) != len(network):
         raise Rejected(f"{where}: pattern has {len(pattern)} layers, the network {len(network)}")
     inputs, scale = start
@@ -295,10 +309,12 @@ def _pull_back(network, start, pattern, where, kept):
             kept.append(None)
         last, states = kept[l - 1], pattern[l - 1]
         pre = _pre_activations(W, b, inputs, scale, last and last[:2])
-        if last is not None and last[1] == pre and last[2] == states:
+        if last is not None and last[1] is pre and last[2] == states:
             found, outputs = last[3]
         else:
-            found, outputs = _layer_constraints(l, kind, parameter, pre, s * scale, states, where)
+            same = last is not None and last[1] is pre and len(last[2]) == len(states)
+            found, outputs = _layer_constraints(l, kind, parameter, pre, s * scale, states, where,
+                                                (last[2], last[3]) if same else None)
         kept[l - 1] = (inputs, pre, states, (found, outputs))
         constraints.update(found)
         layers.append((pre, s * scale))
@@ -313,7 +329,12 @@ def _forward_pattern(network, layers, point) -> list[list[int]]:
     scale), so the result is that pattern exactly when the network's forward pass gives it."""
     pattern = []
     for (_, _, _, (kind, parameter)), (pre, scale) in zip(network, layers):
-        z, one = [_dot(form, point) for form in pre], scale * point[0]  # one: the value 1 at this scale
+        if len(point) == 3:  # the plane, written out: every form of every layer at one point
+            d, x, y = point
+            z = [c * d + a * x + b * y for c, a, b in pre]
+        else:
+            z = [_dot(form, point) for form in pre]
+        one = scale * point[0]  # the value 1 at this scale
         if kind == "maxout":
             states = [g.index(max(g)) for g in (z[k:k + parameter] for k in range(0, len(z), parameter))]
         elif kind == "hardtanh":
@@ -1075,15 +1096,19 @@ def _uncovered(space, pieces, k: int):
 
 def _span(forms):
     """The interval {t : c + a t >= 0 for every (c, a)} as (low, high), +-inf for no end; None if empty."""
-    low, high = -math.inf, math.inf
+    low = high = None  # the tightest (numerator, denominator > 0) so far, compared crosswise
     for c, a in forms:
         if a > 0:
-            low = max(low, Fraction(-c, a))
+            if low is None or -c * low[1] > low[0] * a:
+                low = (-c, a)
         elif a < 0:
-            high = min(high, Fraction(c, -a))
+            if high is None or c * high[1] < high[0] * -a:
+                high = (c, -a)
         elif c < 0:
             return None
-    return (low, high) if low <= high else None
+    lo = -math.inf if low is None else Fraction(*low)
+    hi = math.inf if high is None else Fraction(*high)
+    return (lo, hi) if lo <= hi else None
 
 
 def _interval_gap(space, pieces):
