@@ -133,10 +133,6 @@ def _dot(form, homogeneous_point) -> int:
     return sum(map(mul, form, homogeneous_point))
 
 
-def _value(form, point) -> Fraction:
-    return form[0] + sum(a * x for a, x in zip(form[1:], point))
-
-
 def _direction(form) -> tuple[int, ...]:
     """The primitive integer vector on the ray of a nonzero rational vector: two vectors are
     positive multiples of each other exactly when their directions are equal."""
@@ -347,22 +343,6 @@ def _forward_pattern(network, layers, point) -> list[list[int]]:
     return pattern
 
 
-def _solve(matrix, rhs):
-    """The unique solution of a square system, or None (Gaussian elimination in rationals)."""
-    n = len(matrix)
-    rows = [list(r) + [v] for r, v in zip(matrix, rhs)]
-    for col in range(n):
-        pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
-        if pivot is None:
-            return None
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        for r in range(n):
-            if r != col and rows[r][col] != 0:
-                factor = rows[r][col] / rows[col][col]
-                rows[r] = [a - factor * c for a, c in zip(rows[r], rows[col])]
-    return [rows[i][n] / rows[i][i] for i in range(n)]
-
-
 def _rank(vectors) -> int:
     rows = [[Fraction(x) for x in v] for v in vectors]  # exact: / on two ints would be a float
     rank, width = 0, len(rows[0]) if rows else 0
@@ -382,19 +362,26 @@ def _rank(vectors) -> int:
 def polytope_volume(rows, dim) -> Fraction:
     """Volume of the bounded polytope {row >= 0}: its vertices are the feasible unique solutions of
     dim tight rows; a pulling triangulation (cone from one vertex over the faces not containing it)
-    splits it into simplices of volume ``|det| / dim!``."""
-    rows = [[Fraction(v) for v in r] for r in rows]
-    vertices = []
+    splits it into simplices of volume ``|det| / dim!``. The solution of dim rows is found in
+    integers (:func:`_null_vector`), as a homogeneous point, and kept when every row is >= 0 there."""
+    rows = [list(_direction(r)) for r in rows]  # primitive integers: the same halfspaces
+    points, seen = [], set()
     for chosen in combinations(rows, dim):
-        point = _solve([r[1:] for r in chosen], [-r[0] for r in chosen])
-        if point is not None and all(_value(r, point) >= 0 for r in rows) and point not in vertices:
-            vertices.append(point)
-    if len(vertices) <= dim:
+        X = _null_vector(chosen)
+        if X[0] == 0:
+            continue  # the rows' normals are dependent: no unique solution
+        if X[0] < 0:
+            X = [-v for v in X]
+        key = _direction(X)
+        if key not in seen and all(_dot(r, X) >= 0 for r in rows):
+            seen.add(key)
+            points.append(X)
+    if len(points) <= dim:
         return Fraction(0)
-    tight = [frozenset(k for k, r in enumerate(rows) if _value(r, v) == 0) for v in vertices]
+    tight = [frozenset(k for k, r in enumerate(rows) if _dot(r, X) == 0) for X in points]
 
-    def affine_dim(face):
-        return _rank([[a - b for a, b in zip(vertices[i], vertices[face[0]])] for i in face[1:]]) if len(face) > 1 else 0
+    def affine_dim(face):  # of the vertices: the rank of their homogeneous coordinates, less one
+        return _integer_rank([points[i] for i in face]) - 1
 
     def simplices(face, d):
         if d == 0:
@@ -410,13 +397,61 @@ def polytope_volume(rows, dim) -> Fraction:
                 for s in simplices(sub, d - 1):
                     yield [face[0], *s]
 
-    if affine_dim(tuple(range(len(vertices)))) < dim:
+    if affine_dim(tuple(range(len(points)))) < dim:
         return Fraction(0)
     total = Fraction(0)
-    for s in simplices(tuple(range(len(vertices))), dim):
-        edges = [[a - b for a, b in zip(vertices[i], vertices[s[0]])] for i in s[1:]]
-        total += abs(_determinant(edges))
+    for s in simplices(tuple(range(len(points))), dim):
+        # det(v_i - v_0) = det of the rows (1, v_i) = det of the homogeneous rows X_i / prod X_i0
+        scale = 1
+        for i in s:
+            scale *= points[i][0]
+        total += Fraction(abs(_integer_determinant([points[i] for i in s])), scale)
     return total / factorial(dim)
+
+
+def _null_vector(rows) -> list[int]:
+    """For n integer rows of length n + 1: X with r . X = 0 for every row, X_j = (-1)^j times the
+    determinant of the rows without entry j (expand the (n + 1) x (n + 1) matrix with a row
+    repeated); X_0 is the determinant of the rows' last n entries, nonzero exactly when r . X = 0
+    has a unique solution with X_0 = 1."""
+    return [(-1) ** j * _integer_determinant([r[:j] + r[j + 1:] for r in rows]) for j in range(len(rows) + 1)]
+
+
+def _integer_rank(vectors) -> int:
+    """The rank of integer vectors, by elimination that stays in integers."""
+    rows = [list(v) for v in vectors]
+    rank = 0
+    for col in range(len(rows[0]) if rows else 0):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][col]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        top = rows[rank]
+        for r in range(rank + 1, len(rows)):
+            if rows[r][col]:
+                factor = rows[r][col]
+                rows[r] = [top[col] * a - factor * b for a, b in zip(rows[r], top)]
+        rank += 1
+    return rank
+
+
+def _integer_determinant(matrix) -> int:
+    """The determinant of an integer matrix by fraction-free (Bareiss) elimination: every division
+    is exact."""
+    m = [list(r) for r in matrix]
+    n, sign, previous = len(m), 1, 1
+    for k in range(n - 1):
+        if m[k][k] == 0:
+            swap = next((i for i in range(k + 1, n) if m[i][k] != 0), None)
+            if swap is None:
+                return 0
+            m[k], m[swap] = m[swap], m[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                m[i][j] = (m[i][j] * m[k][k] - m[i][k] * m[k][j]) // previous
+        previous = m[k][k]
+    return sign * m[n - 1][n - 1] if n else 1
 
 
 def _determinant(matrix) -> Fraction:

@@ -168,8 +168,9 @@ def sides(poly: Polygon, forms: Sequence[AffineForm]) -> list[int]:
 
 def area(poly: Polygon) -> Fraction:
     """The exact area of a bounded polygon (shoelace formula; either orientation)."""
-    points = [(Fraction(x, d), Fraction(y, d)) for d, x, y in poly.vertices]
-    twice = sum((x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])), Fraction(0))
+    vertices = poly.vertices
+    twice = sum((Fraction(x0 * y1 - x1 * y0, d0 * d1)
+                 for (d0, x0, y0), (d1, x1, y1) in zip(vertices, vertices[1:] + vertices[:1])), Fraction(0))
     return abs(twice) / 2
 
 

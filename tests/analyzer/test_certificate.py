@@ -1161,3 +1161,29 @@ def test_cli_certificate_of_a_resumed_run(tmp_path, capsys):
                  "--certificate", str(resumed)]) == 0
     capsys.readouterr()
     assert resumed.read_bytes() == whole.read_bytes()
+
+
+def test_verifier_volumes_and_integer_determinants():
+    """The verifier's own volume (vertices from integer null vectors, pulling triangulation) on
+    polytopes of known volume: the cube [0,2]^3 is 8, the simplex x, y, z >= 0, x + y + z <= 1 is
+    1/6, the cross-polytope |x| + |y| + |z| <= 1 is 8/6 = 4/3, with rows through a vertex added; the interval [-1/2, 3] has length 7/2. Its Bareiss determinants equal Leibniz's
+    (tests/reference.det) on random integer matrices, singular ones included."""
+    import random
+
+    import reference
+    from analyzer.verifier import _integer_determinant, polytope_volume
+    cube = [[0, 1, 0, 0], [2, -1, 0, 0], [0, 0, 1, 0], [2, 0, -1, 0], [0, 0, 0, 1], [2, 0, 0, -1]]
+    assert polytope_volume(cube + [[6, -1, -1, -1]], 3) == 8  # x + y + z <= 6 touches (2, 2, 2)
+    assert polytope_volume(cube + [[5, -1, -1, -1]], 3) == 8 - F(1, 6)  # cuts off the corner simplex of legs 1
+    simplex = [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [1, -1, -1, -1], [1, -1, 0, 0]]  # x <= 1 touches a vertex
+    assert polytope_volume(simplex, 3) == F(1, 6)
+    cross = [[1, *signs] for signs in ((a, b, c) for a in (1, -1) for b in (1, -1) for c in (1, -1))]
+    assert polytope_volume(cross, 3) == F(4, 3)
+    assert polytope_volume([[1, 2], [6, -2]], 1) == F(7, 2)
+    rng = random.Random(5)
+    for n in range(1, 5):
+        for _ in range(20):
+            matrix = [[rng.randint(-3, 3) for _ in range(n)] for _ in range(n)]
+            if rng.random() < 0.3:
+                matrix[-1] = list(matrix[0])
+            assert _integer_determinant(matrix) == reference.det(matrix)
