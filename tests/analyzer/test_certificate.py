@@ -1165,9 +1165,11 @@ def test_cli_certificate_of_a_resumed_run(tmp_path, capsys):
 
 def test_verifier_volumes_and_integer_determinants():
     """The verifier's own volume (vertices from integer null vectors, pulling triangulation) on
-    polytopes of known volume: the cube [0,2]^3 is 8, the simplex x, y, z >= 0, x + y + z <= 1 is
-    1/6, the cross-polytope |x| + |y| + |z| <= 1 is 8/6 = 4/3, with rows through a vertex added; the interval [-1/2, 3] has length 7/2. Its Bareiss determinants equal Leibniz's
-    (tests/reference.det) on random integer matrices, singular ones included."""
+    polytopes of known volume: the cube [0,2]^3 is 8 (and 8 - 1/6 with the corner simplex of legs
+    1 cut off), the simplex x, y, z >= 0, x + y + z <= 1 is 1/6, the cross-polytope
+    |x| + |y| + |z| <= 1 is 8/6 = 4/3, with rows through a vertex added; the interval [-1/2, 3] has
+    length 7/2. Its Bareiss determinants equal Leibniz's (tests/reference.det) on random integer
+    matrices, singular ones included."""
     import random
 
     import reference
