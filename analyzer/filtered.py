@@ -2,9 +2,9 @@
 
 The same refinement as the exact engine's, with every number a float carrying a rigorous error
 radius: a region is a polygon (:mod:`geometry.kernels`, 1-D and 2-D domains), a simple
-polyhedron (:mod:`geometry.polytope_kernels`, 3-D and 4-D domains) or an LP region (float forms
-and a certified interior point, split by certified LPs: :mod:`analyzer.lp_regions`; 5-D and up,
-and 4-D where that is faster, see :func:`uses_lp_regions`),
+polyhedron (:mod:`geometry.polytope_kernels`, 3-D domains) or an LP region (float forms and a
+certified interior point, split by certified LPs: :mod:`analyzer.lp_regions`; 4-D and up, see
+:func:`uses_lp_regions`),
 and its layer map a float matrix of affine forms in the domain's parameters. Each sign that
 decides whether a unit cuts a region is certified by its error bound (LP regions: by certified
 points and dual certificates, checked exactly where floats cannot prove them). Where one is not
@@ -55,14 +55,14 @@ def applies(network: Network, domain: Domain) -> bool:
         or layer.activation.kind is Kind.MAXOUT and layer.activation.k <= _MAX_GROUP for layer in network.layers)
 
 
-def uses_lp_regions(domain: Domain, counting: bool, maxout: bool = False) -> bool:
-    """Whether the float path refines ``domain`` as LP regions: from 5-D on, and in 4-D on bounded
-    domains, and on unbounded ones when only counting (measured: 2-10x faster there than simple
-    polyhedra; but a simple polyhedron's generators tell whether a leaf is bounded, which an LP
-    region on an unbounded domain mostly cannot, and the regions' bounded count then needs exact
-    arithmetic). Simple polyhedra are faster in 3-D. A network with ``maxout`` layers is refined
-    as LP regions from 3-D on (the polyhedra have no argmax split)."""
-    return domain.dim >= 5 or domain.dim == 4 and (counting or domain.bounded) or maxout and domain.dim >= 3
+def uses_lp_regions(domain: Domain, maxout: bool = False) -> bool:
+    """Whether the float path refines ``domain`` as LP regions: from 4-D on (measured in 4-D over
+    R^4, counts and enumerations with linear and bounded regions: 1.3-2x faster than simple
+    polyhedra on [4,12,2] to [4,10,10,10,2], and faster on [4,10,10,10,10,2]; a leaf's boundedness
+    is certified by :func:`geometry.certified_lp.boundedness`). Simple polyhedra are faster in
+    3-D. A network with ``maxout`` layers is refined as LP regions from 3-D on (the polyhedra have
+    no argmax split)."""
+    return domain.dim >= 4 or maxout and domain.dim >= 3
 
 
 def _float_layer(layer: Layer, cols: int) -> tuple:
@@ -121,13 +121,13 @@ class FilteredCount:
     the traversal (:mod:`analyzer.traversal`) gives the exact engine the nodes where floats do not
     decide. Raises OverflowError when a weight or the domain is beyond the float range,
     :class:`NotApplicable` when the domain cannot be started on. ``counting``: only counts are
-    asked for, no leaves kept (it chooses the shapes: :func:`uses_lp_regions`)."""
+    asked for, no leaves kept (the shapes no longer depend on it: :func:`uses_lp_regions`)."""
 
     def __init__(self, exact_engine, counting=False):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.ties = [maxout_ties(layer) if layer.activation.kind is Kind.MAXOUT else None for layer in self.network.layers]
         self.solid = self.domain.dim >= 3
-        self.lp = uses_lp_regions(self.domain, counting, any(ties is not None for ties in self.ties))
+        self.lp = uses_lp_regions(self.domain, any(ties is not None for ties in self.ties))
         cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
         self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]

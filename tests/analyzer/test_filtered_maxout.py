@@ -153,8 +153,8 @@ def test_hand_counts(fallbacks):
 def test_where_maxout_runs_on_the_float_path():
     unit = network([layer([[1, 0, 0], [0, 1, 0]], [0, 0], "maxout:2"), layer([[1]], [0], "identity")])
     assert filtered.applies(unit, box([-1] * 3, [1] * 3)) and filtered.applies(unit, all_space(3))
-    assert filtered.uses_lp_regions(all_space(3), counting=False, maxout=True)  # no argmax split of polyhedra
-    assert not filtered.uses_lp_regions(all_space(3), counting=False)
+    assert filtered.uses_lp_regions(all_space(3), maxout=True)  # no argmax split of polyhedra
+    assert not filtered.uses_lp_regions(all_space(3))
     wide = network([layer([[1]] * 128, [0] * 128, "maxout:128"), layer([[1]], [0], "identity")])
     assert not filtered.applies(wide, box([-1], [1]))  # states beyond int8
     assert count_regions(wide, box([-1], [1]))[0] == 1  # 128 equal rows: one cell (the exact engine)
