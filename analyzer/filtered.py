@@ -350,10 +350,7 @@ class FilteredCount:
         An LP region is bounded in a bounded domain, else certified either way or unknown
         (:func:`geometry.certified_lp.boundedness`)."""
         if self.lp:
-            dim, m = self.domain.dim, len(pieces)
-            points = np.array([pieces.point(q) for q in range(m)]).reshape(m, dim)
-            bounded = np.array([1 if self.domain.bounded else pieces.bounded(q) for q in range(m)], np.int8)
-            return points, bounded
+            return pieces.points(), np.ones(len(pieces), np.int8) if self.domain.bounded else pieces.bounded()
         if self.solid:
             points, bounded = np.empty((len(pieces), self.domain.dim)), np.empty(len(pieces), np.int8)
             for q, piece in enumerate(pieces):

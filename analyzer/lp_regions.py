@@ -30,7 +30,7 @@ import numpy as np
 from analyzer.domain import Domain
 from analyzer.maps import embedding, next_map
 from analyzer.network import Network, unit_groups
-from geometry.certified_lp import LPRegion, boundedness, lp_region
+from geometry.certified_lp import LPRegion, Pieces, boundedness, lp_region
 from geometry.exact import AffineForm, cartesian, homogeneous_from_floats, is_strictly_inside
 from geometry.polyhedron import interior_point_homogeneous
 
@@ -102,13 +102,18 @@ class LPPieces:
     def __getitem__(self, j: int) -> LPRegion:
         return self.pieces[j].copy()
 
-    def point(self, j: int) -> np.ndarray:
-        return self.pieces[j].point
+    def points(self) -> np.ndarray:
+        """The pieces' certified interior points, one row each."""
+        if isinstance(self.pieces, Pieces):
+            return self.pieces.points()
+        return np.array([piece.point for piece in self.pieces]).reshape(len(self.pieces), -1)
 
-    def bounded(self, j: int) -> int:
-        """Piece j's certified boundedness: 1, 0, or -1 when floats cannot tell
-        (:func:`geometry.certified_lp.boundedness`)."""
-        return boundedness(self.pieces[j])
+    def bounded(self) -> np.ndarray:
+        """The pieces' certified boundedness (int8: 1, 0, or -1 where it is not certified;
+        :func:`geometry.certified_lp.boundedness`)."""
+        if isinstance(self.pieces, Pieces):
+            return self.pieces.boundedness()
+        return np.array([boundedness(piece) for piece in self.pieces], np.int8)
 
     def __getstate__(self) -> list[LPRegion]:
         kept = []

@@ -326,6 +326,30 @@ class Pieces:
         parent, pack, i = self._entries[j]
         return parent if pack is None else _packed_piece(parent, pack, i, self._exact)
 
+    def points(self) -> np.ndarray:
+        """The pieces' certified interior points, one row each (no region is made)."""
+        return np.array([parent.point if pack is None else pack[3][i] for parent, pack, i in self._entries]).reshape(
+            len(self._entries), -1)
+
+    def boundedness(self) -> np.ndarray:
+        """Each piece's :func:`boundedness` (int8: 1, 0, -1), the pieces of one numba split in one
+        call; a region is made only for a piece that exact arithmetic may still decide."""
+        out = np.empty(len(self._entries), np.int8)
+        packs: dict[int, tuple[Any, list[int], list[int]]] = {}
+        for j, (parent, pack, i) in enumerate(self._entries):
+            if pack is None:
+                out[j] = boundedness(parent)
+                continue
+            _, pieces, which = packs.setdefault(id(pack), (pack, [], []))
+            pieces.append(j)
+            which.append(i)
+        for pack, pieces, which in packs.values():
+            states, bases, slots = kernels.packed_boundedness(*pack[:7], np.array(which, np.int64))
+            out[pieces] = states
+            for t in np.flatnonzero((states < 0) & (slots >= 0)).tolist():
+                out[pieces[t]] = _decided(self[pieces[t]], -1, bases[t], int(slots[t]))
+        return out
+
 
 def _packed_piece(parent: LPRegion, pack, i: int, exact) -> LPRegion:
     """Piece i of a :func:`geometry.certified_lp_kernels.split_region` result, as a region."""
@@ -426,11 +450,16 @@ def boundedness(region: LPRegion) -> int:
     then solved and checked in rationals. Warm starts are read, not changed."""
     state, basis, slot = kernels.boundedness(region.forms, region.radii, region.point, region._vertices,
                                              region._bases, region._ring)
+    return _decided(region, int(state), basis, int(slot))
+
+
+def _decided(region: LPRegion, state: int, basis: np.ndarray, slot: int) -> int:
+    """The kernel's answer, or 0 when it left a candidate direction that checks exactly."""
     if state < 0 and slot >= 0 and region.exact is not None:
         forms = region.exact_forms()
         if forms is not None and _exact_ray(forms, basis.tolist(), slot):
             return 0
-    return int(state)
+    return state
 
 
 def _exact_ray(forms: Sequence[AffineForm], basis: list[int], slot: int) -> bool:

@@ -805,6 +805,7 @@ def boundedness(F: np.ndarray, RF: np.ndarray, p: np.ndarray, CX: np.ndarray, CB
             if _holds_line(A, F, RF, basis):
                 return UNBOUNDED_REGION, none, -1
             return UNKNOWN_BOUNDEDNESS, basis, int(np.argmin(basis))
+    basis = basis.copy()
     target = np.zeros(n)  # -k, with a bound on its distance to the exact -k
     size = np.zeros(n)
     radius = np.zeros(n)
@@ -816,7 +817,16 @@ def boundedness(F: np.ndarray, RF: np.ndarray, p: np.ndarray, CX: np.ndarray, CB
             radius[j] += w * RF[basis[t], j + 1]
     for j in range(n):
         radius[j] = _upper(radius[j] + _gamma(n + 1) * size[j], 2 * n + 2)
-    status, _, last, ray = minimise(A, b, norms, target, x, basis)
+    best = 0.0
+    for j in range(n):
+        best += target[j] * x[j]
+    for v in range(cloud[0]):  # warm start: the known vertex lowest for -k
+        value = 0.0
+        for j in range(n):
+            value += target[j] * CX[v, j]
+        if value < best and (CB[v] >= 0).all():
+            best, x, start = value, CX[v].copy(), v
+    status, _, last, ray = minimise(A, b, norms, target, x, CB[start].copy() if start >= 0 else basis)
     if status == OPTIMAL:
         if _independent(F, RF, basis) and nonnegative_combination(F, RF, _real(last), np.empty(0), target,
                                                                   radius)[0]:
@@ -830,6 +840,22 @@ def boundedness(F: np.ndarray, RF: np.ndarray, p: np.ndarray, CX: np.ndarray, CB
     for k in range(n):
         moved[k] = (A[last[k]] * ray).sum() if last[k] >= 0 else ray[-1 - last[k]]
     return UNKNOWN_BOUNDEDNESS, last, int(np.argmax(np.abs(moved)))
+
+
+@njit(cache=True)
+def packed_boundedness(offsets: np.ndarray, forms: np.ndarray, radii: np.ndarray, points: np.ndarray,
+                       vertices: np.ndarray, bases: np.ndarray, rings: np.ndarray, which: np.ndarray):
+    """:func:`boundedness` of the pieces ``which`` of a :func:`split_region` result (its first
+    seven arrays), in one call: their states, bases and slots, one row each."""
+    k, n = which.shape[0], points.shape[1]
+    states = np.empty(k, np.int8)
+    out = np.empty((k, n), np.int64)
+    slots = np.empty(k, np.int64)
+    for t in range(k):
+        i = which[t]
+        rows = slice(offsets[i], offsets[i + 1])
+        states[t], out[t], slots[t] = boundedness(forms[rows], radii[rows], points[i], vertices[i], bases[i], rings[i])
+    return states, out, slots
 
 
 @njit(cache=True)
