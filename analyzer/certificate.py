@@ -78,7 +78,7 @@ def build_certificate(net: Network, domain: Domain, regions: RegionSet) -> dict:
             solid = solids.of(i)
             facets, found = list(solid.facets), solid.generators
             proof = {"implied": _implied(region, solid, domain_forms, constraints, dim)}
-            size = polytope_volume(found.vertices, solid.tight, dim) if not found.rays and not found.lines else None
+            size = polytope_volume(solid.points, solid.tight, dim) if not found.rays and not found.lines else None
         source_of = _sources(region, facets, domain_source, constraints)
         rows = [{"row": _strs(f), "source": source_of[f]} for f in facets]
         neighbours = [{"facet": k, "region": j, "point": _strs(point)}

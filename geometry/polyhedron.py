@@ -210,7 +210,7 @@ def describe(P: HPolyhedron) -> Description:
         if not failing:
             break
         chosen.update(failing)
-    found = tuple(f for f in Q.forms if _is_facet_on(f, vertices, points, rays, lines, n))
+    found = tuple(f for f in Q.forms if _is_facet_on(f, points, rays, lines, n))
     tight = tuple(frozenset(k for k, f in enumerate(found) if value_times_denominator(f, x) == 0) for x in points)
     return Description(found, Generators(tuple(vertices), tuple(rays), tuple(lines)), tuple(points), tight)
 
@@ -256,22 +256,17 @@ def _holds_on(form: AffineForm, points, rays, lines) -> bool:
             and all(sum(c * x for c, x in zip(a, d)) == 0 for d in lines))
 
 
-def _is_facet_on(form: AffineForm, vertices, points, rays, lines, n: int) -> bool:
+def _is_facet_on(form: AffineForm, points, rays, lines, n: int) -> bool:
     """Whether the generators on ``{form = 0}`` span an (n - 1)-dimensional face (``form >= 0`` on
-    the polyhedron): affine rank of the vertices there plus the rank of the rays and lines there."""
+    the polyhedron): the homogeneous vertices, rays and lines there (directions with d = 0) have
+    rank n."""
     a = form[1:]
-    on = [v for v, x in zip(vertices, points) if value_times_denominator(form, x) == 0]
+    on = [x for x in points if value_times_denominator(form, x) == 0]
     if not on:
         return False
-    directions = [[x - y for x, y in zip(v, on[0])] for v in on[1:]]
-    directions += [list(map(Fraction, r)) for r in rays if sum(c * x for c, x in zip(a, r)) == 0]
-    directions += [list(map(Fraction, d)) for d in lines]
-    if len(directions) < n - 1:
-        return False
-    if n == 1:
-        return True
-    entries = [flint.fmpq(e.numerator, e.denominator) for row in directions for e in row]
-    return flint.fmpq_mat(len(directions), n, entries).rank() == n - 1
+    on += [(0, *r) for r in rays if sum(c * x for c, x in zip(a, r)) == 0]
+    on += [(0, *d) for d in lines]
+    return _affine_dimension(on) == n - 1
 
 
 def implication_at_vertices(facet_forms: Sequence[AffineForm], form: AffineForm,
@@ -417,36 +412,37 @@ def volume(P: HPolyhedron) -> Fraction:
         raise UnboundedError(f"volume of an unbounded polyhedron in R^{P.dim}")
     if not vertices or not is_full_dimensional(P):
         return Fraction(0)
-    return polytope_volume(vertices, tight, P.dim)
+    return polytope_volume([_homogeneous(v) for v in vertices], tight, P.dim)
 
 
-def polytope_volume(vertices: Sequence[Sequence[Fraction]], tight: Sequence[frozenset[int]], n: int) -> Fraction:
-    """The volume of a full-dimensional polytope of R^n given by its vertices and, per vertex, the
-    indices of the facets through it (see :func:`volume`)."""
+def polytope_volume(points: Sequence[HomogeneousPoint], tight: Sequence[frozenset[int]], n: int) -> Fraction:
+    """The volume of a full-dimensional polytope of R^n given by its vertices as homogeneous integer
+    points ``(d, X)`` (d > 0) and, per vertex, the indices of the facets through it (see
+    :func:`volume`). A simplex's ``det(v_1 - v_0, ...)`` is the determinant of its homogeneous
+    rows divided by the product of their d's."""
     if n == 0:
         return Fraction(1)
     total = Fraction(0)
-    for simplex in _pulling_simplices(tuple(range(len(vertices))), n, vertices, tight):
-        origin = vertices[simplex[0]]
-        entries = [v[j] - origin[j] for k in simplex[1:] for v in (vertices[k],) for j in range(n)]
-        det = flint.fmpq_mat(n, n, [flint.fmpq(e.numerator, e.denominator) for e in entries]).det()
-        total += abs(Fraction(int(det.p), int(det.q)))
+    for simplex in _pulling_simplices(tuple(range(len(points))), n, points, tight):
+        rows = [points[k] for k in simplex]
+        det = flint.fmpz_mat(n + 1, n + 1, [v for row in rows for v in row]).det()
+        total += Fraction(abs(int(det)), math.prod(row[0] for row in rows))
     return total / math.factorial(n)
 
 
-def _pulling_simplices(face, dim, vertices, tight):
+def _pulling_simplices(face, dim, points, tight):
     """Simplices (tuples of vertex indices) triangulating the face spanned by ``face`` (affine dim ``dim``)."""
     if dim == 0:
         yield (face[0],)
         return
     apex = face[0]
-    for sub in _facets_of_face(face, dim, vertices, tight):
+    for sub in _facets_of_face(face, dim, points, tight):
         if apex not in sub:
-            for simplex in _pulling_simplices(sub, dim - 1, vertices, tight):
+            for simplex in _pulling_simplices(sub, dim - 1, points, tight):
                 yield (apex, *simplex)
 
 
-def _facets_of_face(face, dim, vertices, tight):
+def _facets_of_face(face, dim, points, tight):
     common = frozenset.intersection(*(tight[v] for v in face))
     candidates = frozenset.union(*(tight[v] for v in face)) - common
     seen = set()
@@ -455,17 +451,14 @@ def _facets_of_face(face, dim, vertices, tight):
         if sub in seen or len(sub) < dim:
             continue
         seen.add(sub)
-        if _affine_dimension([vertices[v] for v in sub]) == dim - 1:
+        if _affine_dimension([points[v] for v in sub]) == dim - 1:
             yield sub
 
 
-def _affine_dimension(points) -> int:
-    origin = points[0]
-    n = len(origin)
-    if len(points) == 1:
-        return 0
-    entries = [flint.fmpq(e.numerator, e.denominator) for p in points[1:] for e in (p[j] - origin[j] for j in range(n))]
-    return flint.fmpq_mat(len(points) - 1, n, entries).rank()
+def _affine_dimension(points: Sequence[Sequence[int]]) -> int:
+    """The dimension of the affine hull of homogeneous points (and directions, d = 0): the rank of
+    their coordinates, less one."""
+    return flint.fmpz_mat(len(points), len(points[0]), [v for p in points for v in p]).rank() - 1
 
 
 def restrict_to_hyperplane(forms: Iterable[AffineForm], hyperplane: AffineForm) -> list[AffineForm]:
@@ -536,5 +529,5 @@ def faces(P: HPolyhedron) -> list[tuple[int, frozenset[tuple[Fraction, ...]]]]:
     while frontier:
         found |= frontier
         frontier = {a & b for a in frontier for b in found if a & b and (a & b) not in found}
-    return [(_affine_dimension([vertices[v] for v in sorted(face)]), frozenset(vertices[v] for v in face))
+    return [(_affine_dimension([_homogeneous(vertices[v]) for v in sorted(face)]), frozenset(vertices[v] for v in face))
             for face in found]

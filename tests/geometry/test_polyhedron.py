@@ -364,7 +364,7 @@ def test_describe_matches_the_irredundancy_reference_and_the_vertices(dim, bound
         assert tuple(Fraction(c, x[0]) for c in x[1:]) == v
         assert through == {k for k, f in enumerate(described.facets) if values_at(HPolyhedron(dim, (f,)), v)[0] == 0}
     if bounded:
-        assert polytope_volume(described.generators.vertices, described.tight, dim) == volume(P)
+        assert polytope_volume(described.points, described.tight, dim) == volume(P)
     for g in P.forms:  # every form holds on P: its multipliers, when found at a vertex, reproduce it
         proof = implication_at_vertices(described.facets, g, described.points, described.tight)
         if proof is None:
