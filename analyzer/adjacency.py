@@ -22,6 +22,12 @@ many lower-dimensional sets; at a point x of G off all of them, every such form 
 points of R and of R' near x see the same signs, hence the same state (maxout: distinct values, one
 argmax). QED.
 
+Also, some unit of R has a threshold form that is a nonzero multiple of h: in the first layer where
+R and R' differ, the units' pre-activations are one affine function for both (same states above),
+and a unit whose state differs has a threshold form that is not zero (a zero form leaves the state to
+the tie order, the same for both) and is positive on one of R, R' and not on the other: it is zero
+on G, a nonzero multiple of h. A hyperplane of R without such a unit borders no other region.
+
 So the key ``(H, pattern with the free units masked)`` is the same for R (with h) and R' (with -h),
 and every adjacent pair is in one bucket of that key. No neighbour is picked per facet: every
 region of the bucket across H is a candidate, so the edge set is complete whatever the facets'
@@ -47,8 +53,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from analyzer.maps import pull_back
 from analyzer.activations import unit_form
+from analyzer.maps import pull_back
 from analyzer.network import Network, unit_groups
 from geometry.exact import AffineForm, hyperplane_key, is_constant, primitive_ints
 from geometry.polyhedron import facet_witness
@@ -182,7 +188,7 @@ def _facet_keys(region: Region, network: Network | None, domain: Domain | None, 
             continue
         h, orientation = hyperplane_key(form)
         units = planes.get(h)
-        if units is None:  # no unit turns on this hyperplane: a side of the domain only
+        if units is None:  # no region across H (see the module docstring)
             continue
         free = zero | units
         yield h, tuple(None if k in free else s for k, s in enumerate(flat)), orientation, form
