@@ -4,7 +4,8 @@ The float path (:mod:`analyzer.filtered`) hands every leaf it finds to a :class:
 activation pattern (one row of small integers, the states of every splitting layer
 side by side), the root it came from, a float point meant to lie inside it, whether it is bounded
 (1, 0, or -1 when floats could not tell) and its output map as floats with rigorous radii. Leaves
-of subtrees that floats could not decide come from the exact engine as ready :class:`Region` s.
+of subtrees that floats could not decide come from the exact engine as ready :class:`Region` s
+(their boundedness certified from their exact forms as LP regions').
 
 :meth:`LeafStore.region_set` sorts the leaves by pattern and returns a :class:`RegionSet` whose
 regions are *deferred*: a region's exact data is built the first time it is asked for, from its
@@ -32,6 +33,8 @@ from analyzer.maps import as_rational_map, pull_back
 from analyzer.network import Network
 from analyzer.regions import Hints, Path, Region, RegionSet, RunStatus
 from geometry import planar
+from geometry.certified_lp import boundedness, lp_region
+from geometry.errors import DimensionMismatchError
 from geometry.exact import cartesian, float_enclosure, is_constant
 from geometry.polyhedron import from_forms, interior_point_homogeneous
 
@@ -84,7 +87,7 @@ class LeafStore:
         self.rows.append(np.array([row], np.int8).reshape(1, sum(self.widths)))
         self.roots.append(np.full(1, -1, np.int32))
         self.points.append(np.full((1, self.domain.dim), np.nan))
-        self.bounded.append(np.full(1, 1 if self.domain.bounded else -1, np.int8))
+        self.bounded.append(np.full(1, 1 if self.domain.bounded else _certified_bounded(region), np.int8))
         self.maps.append(maps.reshape(1, -1))
         self.radii.append(radii.reshape(1, -1))
         self.size += 1
@@ -210,6 +213,17 @@ class ExactLeaves:
         regions = sorted(self.regions, key=lambda r: r.pattern)
         return RegionSet(regions, per_layer, self.domain.bounded, self.exact, status, path=self.path,
                          network=self.network, domain=self.domain)
+
+
+def _certified_bounded(region: Region) -> int:
+    """An exact region's boundedness certified as an LP region's (1, 0, or -1 where it is not:
+    :func:`geometry.certified_lp.boundedness`), from its exact forms and its point rounded to
+    floats; -1 when that float is not strictly inside."""
+    forms = [f for f in region.forms if not is_constant(f)]
+    try:
+        return boundedness(lp_region(forms, np.array([float(v) for v in region.point])))
+    except DimensionMismatchError:
+        return -1
 
 
 def _checked_point(hint: np.ndarray, forms) -> tuple[Fraction, ...] | None:

@@ -20,14 +20,14 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "arrangements.json"
 
 def assert_hints_exact(net, domain):
     """Every hint that is not -1 is the exact boundedness of its region; the bounded count equals
-    the exact engine's (exact LPs, exact regions). Returns the hints."""
+    the exact engine's (exact LPs, exact regions). Returns the hints and the RegionSet."""
     regions = enumerate_regions(net, domain)
     assert isinstance(regions.regions, DeferredRegions)  # the float path was taken
     hints = regions.hints.bounded
     for i in np.flatnonzero(hints >= 0):
         assert hints[i] == regions.regions[int(i)].is_bounded(), (i, regions.regions[int(i)].pattern)
     assert regions.bounded_regions == enumerate_regions(net, domain, exact=True).bounded_regions
-    return hints
+    return hints, regions
 
 
 def small_integer_net(seed, dim, widths):
@@ -46,7 +46,7 @@ def test_random_nets_over_space_and_polyhedral_domains(dim):
     half = polytope([(1, 1, *[0] * (dim - 1))])
     cone = polytope([(0, 1, *[0] * (dim - 1)), (0, 0, 1, *[0] * (dim - 2))])
     for domain in (all_space(dim), half, cone):
-        hints = assert_hints_exact(net, domain)
+        hints, _ = assert_hints_exact(net, domain)
         assert (hints >= 0).all()
 
 
@@ -54,11 +54,15 @@ def test_random_nets_over_space_and_polyhedral_domains(dim):
 def test_degenerate_small_integer_nets(seed):
     """Small integers: duplicate, parallel and concurrent hyperplanes, units constant on regions,
     slabs and lower-dimensional recession cones; certified hints are exact, whatever is left is
-    decided exactly, and the bounded count is the exact engine's."""
+    decided exactly, and the bounded count is the exact engine's. Some subtrees go to the exact
+    engine; their leaves' hints are certified from their exact forms too (none is -1 here)."""
     dim = 5 + seed % 2
     net = small_integer_net(60 + seed, dim, [6, 3])
     domain = all_space(dim) if seed < 2 else polytope([(2, *[1] * dim)])
-    assert_hints_exact(net, domain)
+    hints, regions = assert_hints_exact(net, domain)
+    if seed < 2:
+        exact_leaves = list(regions.regions.store.sorted_exact)
+        assert exact_leaves and (hints[exact_leaves] >= 0).all()
 
 
 def test_rank_deficient_regions_are_all_decided():
