@@ -55,14 +55,13 @@ def applies(network: Network, domain: Domain) -> bool:
         or layer.activation.kind is Kind.MAXOUT and layer.activation.k <= _MAX_GROUP for layer in network.layers)
 
 
-def uses_lp_regions(domain: Domain, maxout: bool = False) -> bool:
+def uses_lp_regions(domain: Domain) -> bool:
     """Whether the float path refines ``domain`` as LP regions: from 4-D on (measured in 4-D over
     R^4, counts and enumerations with linear and bounded regions: 1.3-2x faster than simple
     polyhedra on [4,12,2] to [4,10,10,10,2], and faster on [4,10,10,10,10,2]; a leaf's boundedness
     is certified by :func:`geometry.certified_lp.boundedness`). Simple polyhedra are faster in
-    3-D. A network with ``maxout`` layers is refined as LP regions from 3-D on (the polyhedra have
-    no argmax split)."""
-    return domain.dim >= 4 or maxout and domain.dim >= 3
+    3-D (where an unbounded domain without ReLU-like first-layer orthants starts as an LP region)."""
+    return domain.dim >= 4
 
 
 def _float_layer(layer: Layer, cols: int) -> tuple:
@@ -127,7 +126,8 @@ class FilteredCount:
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.ties = [maxout_ties(layer) if layer.activation.kind is Kind.MAXOUT else None for layer in self.network.layers]
         self.solid = self.domain.dim >= 3
-        self.lp = uses_lp_regions(self.domain, any(ties is not None for ties in self.ties))
+        self.lp = uses_lp_regions(self.domain) or self.solid and not self.domain.bounded and (
+            first_layer_orthants(self.network, self.domain, self.domain.dim) is None)  # no pointed polyhedra to start
         cols = self.domain.dim + 1 if self.solid else 3
         self.layers = [_float_layer(layer, cols) for layer in self.network.layers]
         self.unknown = [-np.ones(layer.out_dim, np.int64) for layer in self.network.layers]
@@ -341,6 +341,8 @@ class FilteredCount:
             found = certified_lp.split_argmax(shape, G, RG, k, ties,
                                               exact=functools.partial(self.exact_forms.rows, depth, prefix))
             return (False, None, None) if found is None else (True, LPPieces(found), found.states)
+        if self.solid:
+            return polytope_kernels.split_polytope_maxout(*shape, G, RG, k, ties)
         ok, lines, radii, offsets, states = kernels.split_polygon_maxout(*shape, G, RG, k, ties)
         return ok, _Polygons(offsets, lines, radii), states
 

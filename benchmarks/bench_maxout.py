@@ -11,7 +11,8 @@ nets before (exact polygons in 2-D, certified float LPs beyond: the engine's ref
 the float path) and by the engine with exact LPs (``count_regions(exact=True)``), each stopped
 after --limit seconds (default 120). Counts must agree where they finish; the ratio of wall times
 is printed. One case is also enumerated as ``regionscope count`` does (regions with their
-linear-region labels). --quick runs the 2-D cases only.
+linear-region labels). 3-D boxes are split as simple polyhedra, 4-D boxes as LP regions.
+--quick runs the 2-D cases only.
 """
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ import numpy as np
 
 from analyzer import filtered
 from analyzer.domain import box
-from analyzer.enumerate import Budget, _Refinement, count_regions, enumerate_regions
+from analyzer.enumerate import Budget, count_regions, enumerate_regions
 from analyzer.network import Network, layer, network
 from analyzer.regions import RunStatus
+from analyzer.traversal import Traversal
 
 
 def maxout_net(arch: list[int], k: int, seed: int) -> Network:
@@ -74,14 +76,13 @@ def ours(label, net, domain):
 
 
 def exact_engine(net, domain, limit):
-    """The engine's refinement without the float path: how count_regions counted maxout before."""
-    engine = _Refinement(net, domain, False)
-    start, found = time.perf_counter(), 0
-    for _ in engine.descend([engine.root()], [0] * len(net.layers)):
-        found += 1
-        if time.perf_counter() - start > limit:
-            return found, time.perf_counter() - start, False
-    return found, time.perf_counter() - start, True
+    """The engine's refinement without the float path: how count_regions counted maxout before
+    (exact polygons in 2-D, certified float LPs beyond)."""
+    traversal = Traversal(net, domain)
+    traversal.float = None  # the exact engine alone
+    start, stack = time.perf_counter(), [traversal.engine.root()]
+    found = traversal.descend(stack, [0] * len(net.layers), stop=lambda n, waiting: time.perf_counter() - start > limit)
+    return found, time.perf_counter() - start, not stack
 
 
 def exact_lps(net, domain, limit):
@@ -117,6 +118,8 @@ def main(argv):
     for k in (2, 3):  # load the compiled kernels
         count_regions(maxout_net([2, 4, 4, 1], k, 0), box([-1, -1], [1, 1]))
     cases = [([2, 32, 32, 1], k) for k in (2, 3)] + [([2, 64, 64, 1], k) for k in (2, 3)] + [([2, 32, 32, 32, 1], 2)]
+    if "--quick" not in argv:
+        cases += [([3, 12, 12, 1], k) for k in (2, 3)] + [([4, 8, 8, 1], k) for k in (2, 3)]
     for arch, k in cases:
         net, domain = maxout_net(arch, k, 0), box([-1] * arch[0], [1] * arch[0])
         label = f"{arch} maxout:{k} [-1,1]^{arch[0]}"

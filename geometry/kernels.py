@@ -333,10 +333,11 @@ def maxout_differences(Z: np.ndarray, RZ: np.ndarray, k: int) -> tuple[np.ndarra
 
 
 @njit(cache=True)
-def _side(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, box: np.ndarray) -> int:
-    """:func:`side_at_vertices` of a polygon, tried first on its bounding square ``box``."""
-    side = side_on_box(z, rz, box)
-    return side_at_vertices(z, rz, X, E) if side == UNDECIDED else side
+def _side(z: np.ndarray, rz: np.ndarray, X: np.ndarray, E: np.ndarray, box: np.ndarray, k: int = 3) -> int:
+    """:func:`side_at_vertices` of a shape with generators ``X`` of ``k`` coordinates, tried first
+    on the bounding square ``box`` in the plane (``k = 3``)."""
+    side = side_on_box(z, rz, box) if k == 3 else UNDECIDED
+    return side_at_vertices(z, rz, X, E, k) if side == UNDECIDED else side
 
 
 @njit(cache=True)
@@ -356,15 +357,16 @@ def _maxout_hint(D: np.ndarray, k: int, u: int, X: np.ndarray) -> int:
 
 @njit(cache=True)
 def _maxout_state(D: np.ndarray, RD: np.ndarray, k: int, ties: np.ndarray, u: int, X: np.ndarray, E: np.ndarray,
-                  box: np.ndarray) -> int:
-    """The state of maxout unit u when it is certified constant on a polygon (``z_j - z_i > 0``
-    there for every compared i: see :func:`split_polygon_maxout`), else -1."""
+                  box: np.ndarray, coordinates: int = 3) -> int:
+    """The state of maxout unit u when it is certified constant on a shape with generators ``X``
+    of ``coordinates`` coordinates (``z_j - z_i > 0`` there for every compared i: see
+    :func:`split_polygon_maxout`), else -1."""
     j = _maxout_hint(D, k, u, X)
     row = (u * k + j) * k
     for i in range(k):
         if i == j or ties[row + i] > 0:
             continue
-        if ties[row + i] < 0 or _side(D[row + i], RD[row + i], X, E, box) != 1:
+        if ties[row + i] < 0 or _side(D[row + i], RD[row + i], X, E, box, coordinates) != 1:
             return -1
     return j
 

@@ -28,8 +28,8 @@ from numba.typed import Dict
 
 from geometry import kernel_cache  # noqa: F401  (stamps the cached kernels; before the first njit)
 from geometry.exact import float_enclosure
-from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _upper, classify_units, side_at_vertices,
-                              sign_at, vertex_signs)
+from geometry.kernels import (MIXED, UNDECIDED, _gamma, _grown, _maxout_state, _upper, classify_units,
+                              maxout_differences, side_at_vertices, sign_at, vertex_signs)
 from geometry.polyhedron import HPolyhedron, facets, generators
 
 def _permutations(d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -254,14 +254,121 @@ def _split(planes, radii, gens, orient, edges, Z, RZ, known, k):
         if j < c:
             u = cutting[j]
             for s in (1, -1):
-                ok, cp, cr, cg, co, ce = _cut(planes_p, radii_p, gens_p, orient_p, edges_p, signs, Z[u], RZ[u], s, k)
+                ok, cp, cr, cg, co, ce, Xc, Ec = _cut_piece(planes_p, radii_p, gens_p, orient_p, edges_p, signs, Z[u],
+                                                            RZ[u], s, k)
                 if not ok:
                     return False, out, out_states[:0]
-                cp, cr, cg = _compact(cp, cr, cg)
-                Xc, Ec = _generator_points(cp, cr, cg, co, k)
                 child_states = states.copy()
                 child_states[u] = 1 if s > 0 else 0
                 stack.append((cp, cr, cg, co, ce, Xc, Ec, child_states, j + 1))
+            continue
+        out_states = _grown(out_states, len(out) + 1)
+        out_states[len(out)] = states
+        out.append((planes_p, radii_p, gens_p, orient_p, edges_p))
+    return True, out, out_states[:len(out)]
+
+
+@njit(cache=True)
+def _cut_piece(planes, radii, gens, orient, edges, signs, z, rz, s, k):
+    """:func:`_cut`, compacted, with the generators' points: ``(ok, planes, radii, gens, orient,
+    edges, X, E)``."""
+    ok, cp, cr, cg, co, ce = _cut(planes, radii, gens, orient, edges, signs, z, rz, s, k)
+    if not ok:
+        return False, cp, cr, cg, co, ce, np.empty((0, k)), np.empty((0, k))
+    cp, cr, cg = _compact(cp, cr, cg)
+    Xc, Ec = _generator_points(cp, cr, cg, co, k)
+    return True, cp, cr, cg, co, ce, Xc, Ec
+
+
+@njit(cache=True)
+def split_polytope_maxout(planes: np.ndarray, radii: np.ndarray, gens: np.ndarray, orient: np.ndarray,
+                          edges: np.ndarray, Z: np.ndarray, RZ: np.ndarray, group: int, ties: np.ndarray):
+    """The pieces of a simple polyhedron of R^3 or R^4 under a maxout layer (see :func:`_split_maxout`)."""
+    if planes.shape[1] == 4:
+        return _split_maxout(planes, radii, gens, orient, edges, Z, RZ, group, ties, 4)
+    if planes.shape[1] == 5:
+        return _split_maxout(planes, radii, gens, orient, edges, Z, RZ, group, ties, 5)
+    raise ValueError("the polyhedron kernels are compiled for R^3 and R^4 only")
+
+
+@njit(cache=True)
+def _argmax_cell(planes, radii, gens, orient, edges, X, E, D, RD, group, ties, u, j, k):
+    """Cell j of maxout unit u in a simple polyhedron, as :func:`geometry.kernels._argmax_cell`
+    makes it in a polygon: ``(ok, has_interior, planes, radii, gens, orient, edges, X, E)``."""
+    row = (u * group + j) * group
+    pending = np.empty(group, np.int64)
+    sides = np.empty(group, np.int64)
+    p = 0
+    for i in range(group):
+        if i == j or ties[row + i] > 0:
+            continue
+        side = -1 if ties[row + i] < 0 else side_at_vertices(D[row + i], RD[row + i], X, E, k)
+        if side == -1:
+            return True, False, planes, radii, gens, orient, edges, X, E
+        if side != 1:
+            pending[p], sides[p] = i, side
+            p += 1
+    changed = False
+    for q in range(p):
+        i = pending[q]
+        side = side_at_vertices(D[row + i], RD[row + i], X, E, k) if changed else sides[q]
+        if side == -1:
+            return True, False, planes, radii, gens, orient, edges, X, E
+        if side == UNDECIDED:
+            return False, False, planes, radii, gens, orient, edges, X, E
+        if side == MIXED:
+            signs = vertex_signs(D[row + i], RD[row + i], X, E, k)
+            ok, planes, radii, gens, orient, edges, X, E = _cut_piece(planes, radii, gens, orient, edges, signs,
+                                                                      D[row + i], RD[row + i], 1, k)
+            if not ok:
+                return False, False, planes, radii, gens, orient, edges, X, E
+            changed = True
+    return True, True, planes, radii, gens, orient, edges, X, E
+
+
+@njit(cache=True)
+def _split_maxout(planes, radii, gens, orient, edges, Z, RZ, group, ties, k):
+    """The pieces of a simple polyhedron under a maxout layer of ``group`` rows a unit, as
+    :func:`geometry.kernels.split_polygon_maxout` cuts a polygon (``ties`` as there): unit u in
+    state j on its argmax cell, kept when certified to have interior. Returns ``(ok, pieces,
+    states)`` as :func:`_split` does."""
+    n = Z.shape[0] // group
+    D, RD = maxout_differences(Z, RZ, group)
+    X, E = _generator_points(planes, radii, gens, orient, k)
+    no_box = np.zeros(3)  # no bounding square outside the plane
+    base = np.zeros(n, np.int8)
+    cutting = np.empty(n, np.int64)
+    c = 0
+    for u in range(n):
+        s = _maxout_state(D, RD, group, ties, u, X, E, no_box, k)
+        if s >= 0:
+            base[u] = s
+        else:
+            cutting[c] = u
+            c += 1
+    out = [(planes, radii, gens, orient, edges)]
+    out_states = np.empty((4, n), np.int8)
+    out.pop()
+    stack = [(planes, radii, gens, orient, edges, X, E, base, 0)]
+    while stack:
+        planes_p, radii_p, gens_p, orient_p, edges_p, X_p, E_p, states, j = stack.pop()
+        while j < c:
+            s = _maxout_state(D, RD, group, ties, cutting[j], X_p, E_p, no_box, k)
+            if s < 0:
+                break
+            states[cutting[j]] = s
+            j += 1
+        if j < c:
+            u = cutting[j]
+            for cell in range(group - 1, -1, -1):
+                ok, inner, cp, cr, cg, co, ce, Xc, Ec = _argmax_cell(planes_p, radii_p, gens_p, orient_p, edges_p, X_p,
+                                                                     E_p, D, RD, group, ties, u, cell, k)
+                if not ok:
+                    return False, out, out_states[:0]
+                if inner:
+                    child_states = states.copy()
+                    child_states[u] = cell
+                    stack.append((cp, cr, cg, co, ce, Xc, Ec, child_states, j + 1))
             continue
         out_states = _grown(out_states, len(out) + 1)
         out_states[len(out)] = states

@@ -89,8 +89,10 @@ def test_small_integer_maxout_nets(dim, k, seed):
 @pytest.mark.parametrize("k", [2, 3])
 @pytest.mark.parametrize("dim", [3, 4, 5])
 def test_random_maxout_nets_in_higher_dimensions(dim, k, fallbacks):
-    """3-D and up: LP regions split into argmax cells (geometry.certified_lp.split_argmax), on a
-    box and over all of R^n."""
+    """3-D and up, on a box and over all of R^n: simple polyhedra (3-D boxes:
+    geometry.polytope_kernels.split_polytope_maxout) and LP regions (4-D and up, and R^3 with a
+    maxout first layer, which has no orthants to start polyhedra: geometry.certified_lp.split_argmax)
+    split into argmax cells."""
     rng = np.random.default_rng(10 * dim + k)
     net = random_net(rng, dim, [4, 3], [f"maxout:{k}", f"maxout:{k}"])
     assert_same_as_exact(net, DOMAINS[dim])
@@ -105,6 +107,23 @@ def test_small_integer_maxout_nets_in_higher_dimensions(dim, seed):
     k = 2 + seed % 2
     net = integer_net(rng, dim, [3, 3], [f"maxout:{k}", "relu" if seed % 2 else f"maxout:{k}"])
     assert_same_as_exact(net, DOMAINS[dim] if seed % 2 else all_space(dim))
+
+
+def test_maxout_after_relu_on_simple_polyhedra(fallbacks, monkeypatch):
+    """A ReLU first layer gives pointed polyhedra over R^3 (its orthants), so the enumeration splits
+    simple polyhedra into argmax cells (geometry.polytope_kernels.split_polytope_maxout), as it
+    does on a 3-D box (4-D: LP regions). Over R^3, a region where few first-layer units are on has
+    a ray along which the map is constant, so every difference vanishes there: floats cannot sign
+    it, and the exact engine takes those subtrees (as for ReLU layers)."""
+    calls = []
+    split = filtered.polytope_kernels.split_polytope_maxout
+    monkeypatch.setattr(filtered.polytope_kernels, "split_polytope_maxout", lambda *a: calls.append(1) or split(*a))
+    net = random_net(np.random.default_rng(3), 3, [5, 3], ["relu", "maxout:3"])
+    assert_same_as_exact(net, all_space(3))
+    assert calls
+    del calls[:], fallbacks[:]
+    assert_same_as_exact(net, DOMAINS[3])
+    assert calls and fallbacks == []
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -153,8 +172,6 @@ def test_hand_counts(fallbacks):
 def test_where_maxout_runs_on_the_float_path():
     unit = network([layer([[1, 0, 0], [0, 1, 0]], [0, 0], "maxout:2"), layer([[1]], [0], "identity")])
     assert filtered.applies(unit, box([-1] * 3, [1] * 3)) and filtered.applies(unit, all_space(3))
-    assert filtered.uses_lp_regions(all_space(3), maxout=True)  # no argmax split of polyhedra
-    assert not filtered.uses_lp_regions(all_space(3))
     wide = network([layer([[1]] * 128, [0] * 128, "maxout:128"), layer([[1]], [0], "identity")])
     assert not filtered.applies(wide, box([-1], [1]))  # states beyond int8
     assert count_regions(wide, box([-1], [1]))[0] == 1  # 128 equal rows: one cell (the exact engine)

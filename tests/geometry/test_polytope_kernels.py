@@ -141,3 +141,25 @@ def test_generic_hyperplanes_over_four_space():
     rows = [list(map(Fraction, rng.normal(size=5))) for _ in range(7)]
     total = count_through_orthants(rows, 4)
     assert total == sum(math.comb(7, i) for i in range(5)) == 99
+
+
+@pytest.mark.parametrize("dim", [3, 4])
+def test_maxout_cells_of_a_box(dim):
+    """max(x, y + 1/4, 1/4 - x - y + z/3) on [-1,1]^d: the three are equal only on a line through
+    (1/6, -1/12, 0, ...) (with z/3 shifting it), which crosses the box, so three cells; each
+    piece's generators lie in its cell (the largest function there is the piece's). A fourth
+    row equal to the first, with the ties saying the lower index wins, changes nothing."""
+    cube = pk.float_polyhedron(box([-1] * dim, [1] * dim))
+    third = [0.25, -1, -1, 1 / 3] + [0] * (dim - 3)
+    Z = np.array([[0, 1, 0] + [0] * (dim - 2), [0.25, 0, 1] + [0] * (dim - 2), third])
+    ok, pieces, states = pk.split_polytope_maxout(*cube, Z, np.zeros_like(Z), 3, np.zeros(9, np.int8))
+    assert ok and sorted(states[:, 0].tolist()) == [0, 1, 2]
+    for piece, (s,) in zip(pieces, states.tolist()):
+        X, _ = pk.generator_points(*piece[:4])
+        values = Z @ (X / X[:, :1]).T
+        assert (values[s] >= values.max(axis=0) - 1e-12).all()
+    twins = np.vstack([Z[:1], Z[:1]])
+    ok, _, states = pk.split_polytope_maxout(*cube, twins, np.zeros_like(twins), 2, np.array([0, 1, -1, 0], np.int8))
+    assert ok and states.tolist() == [[0]]
+    ok, *_ = pk.split_polytope_maxout(*cube, twins, np.zeros_like(twins), 2, np.zeros(4, np.int8))
+    assert not ok  # equal rows without the ties: never certified apart
