@@ -256,7 +256,7 @@ def characteristic_coefficients(rows: Iterable[Sequence[object]] | Arrangement, 
     intersection point p (Möbius value ``m_p - 1``: the point's interval is R^2, its m_p lines and
     itself), ``chi = t^2 - n t + sum_p (m_p - 1)``; the points are found pairwise, O(n^2), as primitive
     integer homogeneous coordinates. In R^n, m hyperplanes with linearly independent normals meet in
-    every subset (flat of codimension |S|, Möbius value ``(-1)^|S|``), so ``chi = t^(n - m) (t - 1)^m``
+    every subset (a subset S is a flat of codimension ``len(S)``, Möbius value ``(-1)^len(S)``), so ``chi = t^(n - m) (t - 1)^m``
     (this covers a first layer narrower than its input, where the poset would have 2^m flats). Every
     other arrangement goes through :func:`intersection_poset`.
     """
