@@ -31,6 +31,7 @@ a linear-region upper bound is decided only when the activation count is at most
 """
 from __future__ import annotations
 
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -156,10 +157,20 @@ def network_bounds(net: Network) -> list[Bound]:
     if first is not None and first is net.layers[0] and first.activation.cuts:  # units cut by hyperplanes z + t = 0
         from geometry.arrangement import zaslavsky_counts
         rows = [(b + t, *w) for w, b in zip(first.weights, first.bias) for t in first.activation.cuts]  # z + t = 0
-        regions, _ = zaslavsky_counts(rows, n0)
-        bounds.append(Bound("Zaslavsky, this network's first layer", "Zaslavsky 1975; Stanley Thm 2.5",
-                            BoundKind.UPPER, regions, layer=1))
+        name, citation = "Zaslavsky, this network's first layer", "Zaslavsky 1975; Stanley Thm 2.5"
+        flats = sum(comb(len(rows), i) for i in range(n0 + 1))  # at most this many flats in its poset
+        if n0 >= 3 and len(rows) > n0 and flats > MAX_FLATS:
+            bounds.append(Bound(name, citation, BoundKind.UPPER, None,
+                                f"not computed: its intersection poset may have {flats:,} flats (more than "
+                                f"{MAX_FLATS:,})", layer=1))
+        else:
+            regions, _ = zaslavsky_counts(rows, n0)
+            bounds.append(Bound(name, citation, BoundKind.UPPER, regions, layer=1))
     return bounds
+
+
+MAX_FLATS = 200_000  # a first layer whose poset may be larger is not given its exact Zaslavsky count
+# (in the plane, and for independent normals, the count needs no poset: computed whatever the size)
 
 
 def _rank(rows) -> int:

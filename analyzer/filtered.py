@@ -119,10 +119,9 @@ class FilteredCount:
     network and domain (its ``start`` is the domain's exact polygon or interval in 1-D and 2-D);
     the traversal (:mod:`analyzer.traversal`) gives the exact engine the nodes where floats do not
     decide. Raises OverflowError when a weight or the domain is beyond the float range,
-    :class:`NotApplicable` when the domain cannot be started on. ``counting``: only counts are
-    asked for, no leaves kept (the shapes no longer depend on it: :func:`uses_lp_regions`)."""
+    :class:`NotApplicable` when the domain cannot be started on."""
 
-    def __init__(self, exact_engine, counting=False):
+    def __init__(self, exact_engine):
         self.network, self.domain, self.exact_engine = exact_engine.network, exact_engine.domain, exact_engine
         self.ties = [maxout_ties(layer) if layer.activation.kind is Kind.MAXOUT else None for layer in self.network.layers]
         self.solid = self.domain.dim >= 3

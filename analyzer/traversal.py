@@ -76,7 +76,7 @@ class Traversal:
         self.float: filtered.FilteredCount | None = None
         if not exact and filtered.applies(network, domain):
             try:
-                self.float = filtered.FilteredCount(self.engine, counting=not regions)
+                self.float = filtered.FilteredCount(self.engine)
             except (OverflowError, filtered.NotApplicable):  # beyond the float range, or no float start
                 pass
         self.path = Path.FLOAT if self.float is not None else Path.EXACT_LP if exact else Path.EXACT_ENGINE

@@ -582,3 +582,20 @@ def test_zero_rows_of_the_first_layer_cut_nothing(bias):
     counts = count_regions(net)
     assert counts[0] == 4
     assert_no_upper_bound_violated(net, counts)
+
+
+def test_the_first_layer_zaslavsky_row_is_skipped_when_its_poset_is_too_large():
+    """12 generic planes in R^3: 1 + 12 + 66 + 220 = 299 regions (general position). 50 in R^5 may
+    have 2,369,936 flats: the row says it was not computed instead of running for minutes."""
+    import time
+
+    from analyzer.bounds import network_bounds
+    from analyzer.network import he_initialised
+
+    def row(net):
+        return next(b for b in network_bounds(net) if b.name == "Zaslavsky, this network's first layer")
+    assert row(he_initialised([3, 12, 1], 0)).value == 299
+    started = time.process_time()
+    skipped = row(he_initialised([5, 50, 50, 1], 0))
+    assert skipped.value is None and "2,369,936 flats" in skipped.reason
+    assert time.process_time() - started < 5
