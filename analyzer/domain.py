@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
+from functools import cached_property
 
 from analyzer.errors import DomainError
 from geometry.exact import rational, rationals
@@ -44,9 +45,9 @@ class Domain:
         """Dimension of the parameter space (the dimension regions are counted in)."""
         return self.region.dim
 
-    @property
+    @cached_property
     def bounded(self) -> bool:
-        """True when D is bounded in parameter coordinates (decided exactly)."""
+        """True when D is bounded in parameter coordinates (decided exactly, once: an exact LP)."""
         return bool(self.region.forms) and is_bounded(self.region)
 
     def embed(self, u: Sequence[Fraction]) -> tuple[Fraction, ...]:
