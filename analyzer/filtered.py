@@ -16,9 +16,10 @@ weights rarely need the fallback, degenerate ones do.
 Applies to relu, leaky_relu, abs, hard-tanh and maxout layers (identity layers anywhere); a
 maxout unit splits a region into its argmax cells, each certified to have interior, with the
 comparisons that the layer's exact weights settle everywhere (equal rows, rows differing by a
-constant: :func:`maxout_ties`) left out of the floats (2-D and 1-D domains). Unbounded domains
-start from orthants of ReLU-like first-layer units as polygons and polyhedra, and as themselves
-as LP regions.
+constant: :func:`maxout_ties`) left out of the floats (k <= 127: states are int8). Unbounded
+domains start from orthants of ReLU-like first-layer units as polygons and polyhedra, and as
+themselves as LP regions (so in 3-D without such orthants, e.g. a maxout first layer over R^3;
+in 2-D that case goes to the exact engine).
 """
 from __future__ import annotations
 
