@@ -614,15 +614,21 @@ def split_argmax(region: LPRegion, Z: np.ndarray, RZ: np.ndarray, k: int, ties: 
     (length ``n k k``, unit u's entries from ``u k k``) as for :func:`argmax_cells`; ``exact`` the
     exact pre-activations (integers at one common scale) or a function returning them, called only
     where floats leave a decision open. None when a cell stays undecided (the caller then splits
-    exactly). Units are taken one at a time: each piece is cut into the cells of the next unit
-    that meet it, by the differences that cross it."""
+    exactly). Units one pre-activation dominates on the whole region are found first, in one
+    :func:`classify` call; the others are taken one at a time: each piece is cut into the cells of
+    the next unit that meet it, by the differences that cross it."""
     Z = np.ascontiguousarray(Z, dtype=float)
     n = Z.shape[0] // k
     D, RD = float_kernels.maxout_differences(Z, np.ascontiguousarray(RZ, dtype=float), k)
     ties = np.zeros(n * k * k, np.int8) if ties is None else np.asarray(ties, dtype=np.int8)
     exact = None if exact is None else _once(exact)
+    fixed = _dominated_units(region, D, RD, k, n, ties, exact)
     pieces = [(region, np.zeros(n, np.int8))]
     for u in range(n):
+        if u in fixed:  # one pre-activation is the largest on the whole region, so on every piece
+            for _, states in pieces:
+                states[u] = fixed[u]
+            continue
         rows = slice(u * k * k, (u + 1) * k * k)
         unit_exact = None if exact is None else functools.partial(_rows, exact, u * k, u * k + k)
         refined = []
@@ -642,6 +648,33 @@ def split_argmax(region: LPRegion, Z: np.ndarray, RZ: np.ndarray, k: int, ties: 
         pieces = refined
     return Pieces([(piece, None, None) for piece, _ in pieces],
                   np.array([states for _, states in pieces], dtype=np.int8).reshape(-1, n), exact)
+
+
+def _dominated_units(region: LPRegion, D: np.ndarray, RD: np.ndarray, k: int, n: int, ties: np.ndarray,
+                     exact: Callable[[], list[AffineForm]] | None) -> dict[int, int]:
+    """``{u: a}`` for the units of which one pre-activation ``z_a`` exceeds the others on the whole
+    region (every pair classified in one :func:`classify` call; ``ties`` settle pairs without it)."""
+    pairs = [(u, a, b) for u in range(n) for a in range(k) for b in range(a + 1, k) if ties[(u * k + a) * k + b] == 0]
+    outcomes: dict[tuple[int, int, int], int] = {}
+    if pairs:
+        answer = classify(region, D[[(u * k + a) * k + b for u, a, b in pairs]],
+                          RD[[(u * k + a) * k + b for u, a, b in pairs]],
+                          None if exact is None else functools.partial(
+                              _exact_differences, exact, [(u * k + a, u * k + b) for u, a, b in pairs]))
+        outcomes = dict(zip(pairs, answer.outcomes.tolist()))
+    fixed = {}
+    for u in range(n):
+        for a in range(k):
+            def beats(b: int) -> bool:
+                settled = ties[(u * k + a) * k + b]
+                if settled:
+                    return settled > 0
+                lo, hi = min(a, b), max(a, b)
+                return outcomes[u, lo, hi] == (Outcome.POSITIVE if a < b else Outcome.NEGATIVE)
+            if all(beats(b) for b in range(k) if b != a):
+                fixed[u] = a
+                break
+    return fixed
 
 
 def _rows(candidates: Callable[[], list[AffineForm]], start: int, stop: int) -> list[AffineForm]:
