@@ -10,9 +10,9 @@ second, the subtrees handed to exact arithmetic), then by the exact engine that 
 nets before (exact polygons in 2-D, certified float LPs beyond: the engine's refinement without
 the float path) and by the engine with exact LPs (``count_regions(exact=True)``), each stopped
 after --limit seconds (default 120; the exact LPs only where the exact engine finished). Counts
-must agree where they finish; the ratio of wall times is printed. One case is also enumerated as ``regionscope count`` does (regions with their
-linear-region labels). 3-D boxes are split as simple polyhedra, 4-D boxes as LP regions.
---quick runs the 2-D cases only.
+must agree where they finish; the ratio of wall times is printed. One case is also enumerated
+as ``regionscope count`` does (regions with their linear-region labels). 3-D boxes are split as
+simple polyhedra, 4-D boxes as LP regions. --quick runs the 2-D cases only.
 """
 from __future__ import annotations
 
@@ -92,6 +92,7 @@ def exact_lps(net, domain, limit):
 
 
 def versus_exact(label, net, domain, total, wall, limit):
+    complete = True
     for name, engine in (("exact engine (before)", exact_engine), ("exact engine, exact LPs", exact_lps)):
         if engine is exact_lps and not complete:
             print(f"{'':30s} {name:24s} not run (slower than the exact engine, which did not finish)", flush=True)
