@@ -79,8 +79,8 @@ def count_regions(network: Network, domain: Domain | None = None, *, exact: bool
                   resume: bool = False, checkpoint_every: float = 5.0) -> Counts:
     """``(activation regions, per-layer counts)`` without keeping the regions (memory O(depth x width)).
 
-    Relu, leaky-ReLU, abs and hard-tanh networks on domains of any dimension (bounded in 1-D)
-    are counted with certified float polygons, polyhedra and LP regions
+    Relu, leaky-ReLU, abs, hard-tanh and maxout (k <= 127) networks on domains of any dimension
+    (bounded in 1-D) are counted with certified float polygons, polyhedra and LP regions
     (:mod:`analyzer.filtered`), which fall back to exact arithmetic wherever floats cannot decide;
     the rest by the exact engine. ``workers``, ``scheduler``, ``budget``, ``progress``,
     ``checkpoint``, ``resume`` and ``checkpoint_every`` as for :func:`enumerate_regions`."""
