@@ -15,19 +15,6 @@ from analyzer.network import he_initialised, layer, network
 from geometry.exact import float_enclosure
 
 
-@pytest.fixture
-def fallbacks(monkeypatch):
-    """How many subtrees the float path handed to exact arithmetic during the test."""
-    calls = []
-    original = filtered.FilteredCount._exact_node
-
-    def spy(self, depth, *where):
-        calls.append(depth)
-        return original(self, depth, *where)
-    monkeypatch.setattr(filtered.FilteredCount, "_exact_node", spy)
-    return calls
-
-
 def same_as_exact(net, domain):
     assert filtered.applies(net, domain)
     fast = count_regions(net, domain)

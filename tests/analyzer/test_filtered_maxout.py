@@ -11,19 +11,6 @@ from analyzer.leaves import DeferredRegions
 from analyzer.network import forward, layer, network
 
 
-@pytest.fixture
-def fallbacks(monkeypatch):
-    """The depths of the subtrees the float path handed to the exact engine during the test."""
-    calls = []
-    original = filtered.FilteredCount._exact_node
-
-    def spy(self, depth, *where):
-        calls.append(depth)
-        return original(self, depth, *where)
-    monkeypatch.setattr(filtered.FilteredCount, "_exact_node", spy)
-    return calls
-
-
 def assert_same_as_exact(net, domain):
     """Counts and RegionSets of the float path equal the exact engine's (exact LPs): patterns,
     per-layer counts, output maps, linear and bounded counts; every region's exact point has its
