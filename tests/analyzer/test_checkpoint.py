@@ -106,9 +106,7 @@ def test_the_exact_engine_resumes_too(tmp_path, workers):
 
 
 def test_a_maxout_enumeration_resumes_to_the_same_regions(tmp_path):
-    """Maxout is refined by the exact engine: an enumeration stopped and resumed has the regions of
-    an uninterrupted one, and the first layer's maxout:3 units of a generic net give at most 3
-    cells each."""
+    """A maxout enumeration stopped and resumed has the regions (and points) of an uninterrupted one."""
     net = network([layer([[1, 0], [0, 1], [-1, -1], [2, 1], [-1, 3], [1, -2]], [0, 1, 2, -1, 0, 1], "maxout:3"),
                    layer([[1, -1]], [0], "identity")])
     full = enumerate_regions(net, SQUARE)

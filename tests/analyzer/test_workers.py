@@ -50,7 +50,7 @@ def test_dask_cluster_changes_nothing(dask_scheduler, arch, domain):
 
 
 def _maxout_net():
-    """Maxout:2 units of small random integer rows, then ReLU units: refined by the exact engine."""
+    """Maxout:2 units of small random integer rows (ties and exact subtrees likely), then ReLU units."""
     import random
     rng = random.Random(5)
 
@@ -68,7 +68,7 @@ MAXOUT = _maxout_net()
     (he_initialised([2, 16, 16, 1], 3), box([-1, -1], [1, 1]), False),  # certified float polygons
     (he_initialised([3, 6, 6, 1], 3), None, False),                      # simple polyhedra over R^3
     (he_initialised([2, 6, 6, 1], 3), None, True),                       # exact LPs
-    (MAXOUT, box([-2, -2], [2, 2]), False),                              # maxout: the exact engine
+    (MAXOUT, box([-2, -2], [2, 2]), False),                              # maxout
 ])
 def test_counts_on_a_dask_cluster_change_nothing(dask_scheduler, net, domain, exact):
     serial = count_regions(net, domain, exact=exact)
@@ -119,7 +119,7 @@ def repeated_second_layer():
     (he_initialised([5, 12, 12, 1], 3), segment([0] * 5, [1, 2, -1, 3, 1])),  # ... on a strip
     (repeated_second_layer(), box([-1, -1], [1, 1])),                        # exact fallbacks in the workers
     (he_initialised([3, 6, 6, 1], 3), None),                                  # simple polyhedra over R^3
-    (he_initialised([4, 5, 5, 1], 3), None),                                  # the exact engine's walk
+    (he_initialised([4, 5, 5, 1], 3), None),                                  # LP regions over R^4
 ])
 def test_counting_with_workers_changes_nothing(net, domain):
     serial = count_regions(net, domain)
@@ -169,7 +169,7 @@ def test_a_scheduler_without_workers_is_one_clear_error_from_python_too():
 @pytest.mark.parametrize("net, domain, exact", [
     (he_initialised([2, 10, 10, 1], 3), box([-1, -1], [1, 1]), False),
     (he_initialised([3, 5, 5, 1], 2), all_space(3), False),
-    (MAXOUT, box([-2, -2], [2, 2]), False),       # the exact engine's regions
+    (MAXOUT, box([-2, -2], [2, 2]), False),       # maxout
     (he_initialised([2, 6, 6, 1], 1), all_space(2), True),
 ])
 def test_certificate_bytes_on_a_dask_cluster_and_with_workers(dask_scheduler, net, domain, exact):
