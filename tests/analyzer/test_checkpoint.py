@@ -151,8 +151,10 @@ def test_a_killed_cli_run_resumes_to_the_uninterrupted_counts(tmp_path, how, mod
         out, err = child.communicate(timeout=600)
         if child.returncode == 0:
             break
-        # 4: stopped cleanly during the count (PARTIAL); 130: stopped after it (bounds table); or killed
-        assert child.returncode in (4, 130, -signal.SIGKILL), (child.returncode, err)
+        # 4: stopped cleanly during the count (PARTIAL); 130: stopped after it (bounds table); or killed,
+        # by SIGKILL, or by SIGINT/SIGTERM landing during the interpreter's shutdown, after Python has
+        # given the signals back their default action (the run had ended; its checkpoint is saved)
+        assert child.returncode in (4, 130, -signal.SIGKILL, -how), (child.returncode, err)
         child = run_cli(*args, "--resume", str(path), "--checkpoint-every", "0.05")
     else:
         out, err = child.communicate(timeout=600)
