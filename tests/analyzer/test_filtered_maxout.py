@@ -3,31 +3,12 @@ against the exact engine with exact LPs (``exact=True``) and hand counts; the co
 a layer's exact weights settle (equal rows, rows differing by a constant) need no exact subtree."""
 import numpy as np
 import pytest
+from float_checks import assert_same_as_exact
 
 from analyzer import filtered
 from analyzer.domain import all_space, box, segment
-from analyzer.enumerate import count_regions, enumerate_regions
-from analyzer.leaves import DeferredRegions
-from analyzer.network import forward, layer, network
-
-
-def assert_same_as_exact(net, domain):
-    """Counts and RegionSets of the float path equal the exact engine's (exact LPs): patterns,
-    per-layer counts, output maps, linear and bounded counts; every region's exact point has its
-    pattern (its point is in the domain's parameters)."""
-    assert filtered.applies(net, domain)
-    counts = count_regions(net, domain)
-    assert counts == count_regions(net, domain, exact=True)
-    fast, exact = enumerate_regions(net, domain), enumerate_regions(net, domain, exact=True)
-    assert isinstance(fast.regions, DeferredRegions)  # the float path was taken
-    assert [r.pattern for r in fast] == [r.pattern for r in exact]
-    assert (fast.activation_regions, fast.per_layer) == tuple(counts)
-    assert [r.output_map for r in fast] == [r.output_map for r in exact]
-    assert fast.linear_region_labels == exact.linear_region_labels
-    assert fast.bounded_regions == exact.bounded_regions
-    for region in fast:
-        assert forward(net, domain.embed(region.point))[1] == region.pattern
-    return fast
+from analyzer.enumerate import count_regions
+from analyzer.network import layer, network
 
 
 def integer_net(rng, dim, units, activations, low=-2, high=3):
